@@ -1,0 +1,87 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { DateOrDateTime, FieldViolation, Slug, oneOf, strictObject, toFieldViolations } from '../domain';
+import { ExpectedRevision } from '../store';
+
+/** Codecs for what arrives in URLs and headers. Query values are strings; numbers are parsed here. */
+
+const IntegerString = (name: string, min: number, max: number) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\d{1,15}$/.test(u)) return t.failure(u, c, `must be an integer from ${min} to ${max}`);
+      const n = Number(u);
+      return n >= min && n <= max ? t.success(n) : t.failure(u, c, `must be an integer from ${min} to ${max}`);
+    },
+    String,
+  );
+
+export const AsOfParams = strictObject(
+  'AsOfParams',
+  {},
+  { asOf: DateOrDateTime, knownAt: DateOrDateTime, include: oneOf('include', ['possible', 'certain'] as const) },
+);
+export type AsOfParams = t.TypeOf<typeof AsOfParams>;
+
+export const IssuesParams = strictObject(
+  'IssuesParams',
+  {},
+  {
+    asOf: DateOrDateTime,
+    knownAt: DateOrDateTime,
+    include: oneOf('include', ['possible', 'certain'] as const),
+    state: oneOf('state', ['open', 'all'] as const),
+  },
+);
+
+export const TimelineParams = strictObject(
+  'TimelineParams',
+  {},
+  { from: DateOrDateTime, to: DateOrDateTime, knownAt: DateOrDateTime },
+);
+
+export const MAX_PAGE = 1000;
+export const EventsPageParams = strictObject(
+  'EventsPageParams',
+  {},
+  { fromRevision: IntegerString('fromRevision', 0, Number.MAX_SAFE_INTEGER), limit: IntegerString('limit', 1, MAX_PAGE) },
+);
+
+export const NegotiationIdParam = Slug;
+
+/** Decodes a query string, reporting unknown or repeated parameters by name. */
+export const decodeQuery = <A>(codec: t.Decoder<unknown, A>, query: unknown): E.Either<FieldViolation[], A> => {
+  const repeated = Object.entries((query ?? {}) as Record<string, unknown>)
+    .filter(([, value]) => typeof value !== 'string')
+    .map(([field]) => ({ field, reason: 'must be given once, as a plain value' }));
+  if (repeated.length > 0) return E.left(repeated);
+  return E.mapLeft((errors: t.Errors) => toFieldViolations(errors))(codec.decode(query ?? {}));
+};
+
+const QUOTED_REVISION = /^"(-1|0|[1-9]\d{0,15})"$/;
+
+/**
+ * The expected revision from conditional headers: `If-Match: "<revision>"` (the ETag of a previous response),
+ * `If-Match: *` (the negotiation must exist) or `If-None-Match: *` (it must not).
+ */
+export const expectedRevisionFrom = (
+  ifMatch: string | undefined,
+  ifNoneMatch: string | undefined,
+): E.Either<FieldViolation[], ExpectedRevision> => {
+  if (ifMatch !== undefined && ifNoneMatch !== undefined)
+    return E.left([{ field: 'If-None-Match', reason: 'cannot be combined with If-Match' }]);
+  if (ifNoneMatch !== undefined)
+    return ifNoneMatch.trim() === '*'
+      ? E.right({ kind: 'no-stream' })
+      : E.left([{ field: 'If-None-Match', reason: 'only "*" is supported on appends (the negotiation must not exist yet)' }]);
+  if (ifMatch === undefined) return E.right({ kind: 'any' });
+  const value = ifMatch.trim();
+  if (value === '*') return E.right({ kind: 'stream-exists' });
+  const match = QUOTED_REVISION.exec(value);
+  if (!match?.[1]) return E.left([{ field: 'If-Match', reason: 'must be a quoted revision such as "4" (an ETag from this API) or *' }]);
+  const revision = Number(match[1]);
+  return E.right(revision < 0 ? { kind: 'no-stream' } : { kind: 'exact', revision });
+};
+
+export const etagOf = (revision: number): string => `"${revision}"`;

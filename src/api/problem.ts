@@ -1,0 +1,97 @@
+import type { Response } from 'express';
+import { FieldViolation } from '../domain';
+import { TrackerError } from '../application/tracker';
+
+/** An RFC 9457 problem document. Every 4xx and 5xx the API sends is one of these. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors?: readonly FieldViolation[];
+  readonly [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const problemType = (slug: string) => `/problems/${slug}`;
+
+export const validationProblem = (errors: readonly FieldViolation[], detail = 'The request is not valid.'): Problem => ({
+  type: problemType('validation-failed'),
+  title: 'Invalid request',
+  status: 400,
+  detail: `${detail} ${errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`.trim(),
+  errors,
+});
+
+export const notFoundProblem = (detail: string): Problem => ({
+  type: problemType('not-found'),
+  title: 'Not found',
+  status: 404,
+  detail,
+});
+
+export const sendProblem = (res: Response, problem: Problem, headers: Record<string, string> = {}): void => {
+  res.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+};
+
+const describeExpected = (error: Extract<TrackerError, { _tag: 'RevisionConflict' }>): string => {
+  switch (error.expected.kind) {
+    case 'no-stream':
+      return 'the negotiation not to exist yet';
+    case 'stream-exists':
+      return 'the negotiation to exist';
+    case 'exact':
+      return `revision ${error.expected.revision}`;
+    case 'any':
+      return 'any revision';
+    default: {
+      const exhaustive: never = error.expected;
+      return exhaustive;
+    }
+  }
+};
+
+/** The one place where a use-case error becomes an HTTP status. */
+export const problemFromTrackerError = (error: TrackerError): Problem => {
+  switch (error._tag) {
+    case 'NegotiationNotFound':
+      return notFoundProblem(`No negotiation "${error.negotiationId}" has been recorded.`);
+    case 'RuleViolated':
+      return {
+        type: problemType('rule-violated'),
+        title: 'The events break a rule of the log',
+        status: 422,
+        detail: error.violations.map((e) => `${e.field}: ${e.reason}`).join('; '),
+        errors: error.violations,
+      };
+    case 'RevisionConflict':
+      return {
+        type: problemType('revision-conflict'),
+        title: 'The negotiation has moved on',
+        status: 412,
+        detail: `Expected ${describeExpected(error)}, but the negotiation is at revision ${error.actual}. Nothing was appended; re-read and retry with the current ETag.`,
+        errors: [{ field: 'If-Match', reason: `current revision is ${error.actual}` }],
+        currentRevision: error.actual,
+      };
+    case 'EventIdConflict':
+      return {
+        type: problemType('event-id-conflict'),
+        title: 'Event id already used',
+        status: 409,
+        detail: `Event ${error.eventId}: ${error.reason}. Nothing was appended.`,
+        errors: [{ field: `events.${error.index}.id`, reason: error.reason }],
+      };
+    case 'StoreFailure':
+      return {
+        type: problemType('store-unavailable'),
+        title: 'The event store failed',
+        status: 503,
+        detail: 'The event store could not complete the request; nothing was acknowledged. Retry later.',
+      };
+    default: {
+      const exhaustive: never = error;
+      return exhaustive;
+    }
+  }
+};

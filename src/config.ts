@@ -1,0 +1,62 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { resolve } from 'node:path';
+import { FieldViolation, toFieldViolations } from './domain';
+
+const Port = new t.Type<number, string, unknown>(
+  'Port',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d{1,5}$/.test(u) ? Number(u) : Number.NaN;
+    return n >= 0 && n <= 65535 ? t.success(n) : t.failure(u, c, 'must be a port number from 0 to 65535');
+  },
+  String,
+);
+
+const Flag = new t.Type<boolean, string, unknown>(
+  'Flag',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) =>
+    u === 'true' || u === '1' ? t.success(true) : u === 'false' || u === '0' ? t.success(false) : t.failure(u, c, 'must be true or false'),
+  String,
+);
+
+const NonEmpty = new t.Type<string, string, unknown>(
+  'NonEmpty',
+  (u): u is string => typeof u === 'string' && u.length > 0,
+  (u, c) => (typeof u === 'string' && u.length > 0 ? t.success(u) : t.failure(u, c, 'must not be empty')),
+  t.identity,
+);
+
+const Environment = t.partial({
+  PORT: Port,
+  HOST: NonEmpty,
+  DATA_DIR: NonEmpty,
+  EVENTS_DIR: NonEmpty,
+  IMPORT_REFERENCE_STORY: Flag,
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Where the embedded store keeps its one file. */
+  readonly dataDir: string;
+  /** NDJSON files imported into an empty store on first start. */
+  readonly eventsDir: string;
+  readonly importReferenceStory: boolean;
+}
+
+/** Reads the configuration from the environment; every bad variable is named. */
+export const loadConfig = (env: NodeJS.ProcessEnv, projectRoot: string): E.Either<FieldViolation[], Config> => {
+  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key in Environment.props && value !== ''));
+  return E.bimap(
+    (errors: t.Errors) => toFieldViolations(errors),
+    (vars: t.TypeOf<typeof Environment>): Config => ({
+      port: vars.PORT ?? 3000,
+      host: vars.HOST ?? '127.0.0.1',
+      dataDir: resolve(vars.DATA_DIR ?? './data'),
+      eventsDir: resolve(projectRoot, vars.EVENTS_DIR ?? 'events'),
+      importReferenceStory: vars.IMPORT_REFERENCE_STORY ?? true,
+    }),
+  )(Environment.decode(present));
+};

@@ -1,0 +1,169 @@
+import * as t from 'io-ts';
+import * as E from 'fp-ts/Either';
+
+/** Building blocks shared by every shape of the domain: strings with limits, and objects that refuse unknown keys. */
+
+export const MAX_TEXT_LENGTH = 20_000;
+export const MAX_NAME_LENGTH = 500;
+
+const boundedString = (name: string, maxLength: number) =>
+  new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= maxLength,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
+      if (u.trim().length === 0) return t.failure(u, c, 'must not be empty');
+      if (u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters`);
+      return t.success(u);
+    },
+    t.identity,
+  );
+
+/** A short identifier or name: a party, a venue, an outlet. */
+export const Name = boundedString('Name', MAX_NAME_LENGTH);
+/** Free text: summaries, quotes, provisions. */
+export const Text = boundedString('Text', MAX_TEXT_LENGTH);
+
+const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+/** A stable identifier chosen by people (negotiation, proposal, issue, phase ids): lower-case, URL-safe. */
+export const Slug = new t.Type<string, string, unknown>(
+  'Slug',
+  (u): u is string => typeof u === 'string' && SLUG_PATTERN.test(u),
+  (u, c) =>
+    typeof u === 'string' && SLUG_PATTERN.test(u)
+      ? t.success(u)
+      : t.failure(u, c, 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit'),
+  t.identity,
+);
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const Uuid = new t.Type<string, string, unknown>(
+  'Uuid',
+  (u): u is string => typeof u === 'string' && UUID_PATTERN.test(u),
+  (u, c) =>
+    typeof u === 'string' && UUID_PATTERN.test(u)
+      ? t.success(u)
+      : t.failure(u, c, 'must be a lower-case RFC 9562 UUID'),
+  t.identity,
+);
+
+export const PositiveNumber = new t.Type<number, number, unknown>(
+  'PositiveNumber',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
+  (u, c) =>
+    typeof u === 'number' && Number.isFinite(u) && u > 0 ? t.success(u) : t.failure(u, c, 'must be a positive number'),
+  t.identity,
+);
+
+export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
+  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+    name,
+    (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length > 0 && u.every((item) => codec.is(item)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+      if (u.length === 0) return t.failure(u, c, 'must not be empty');
+      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+      return t.array(codec).validate(u, c);
+    },
+    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  );
+
+export const boundedArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
+  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+    name,
+    (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
+    (u, c) => {
+      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+      return t.array(codec).validate(u, c);
+    },
+    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  );
+
+/**
+ * An object with required and optional properties that rejects keys it does not know, so a misspelt field
+ * ("occuredAt") is an error rather than silently dropped evidence.
+ */
+export const strictObject = <R extends t.Props, O extends t.Props = Record<never, never>>(
+  name: string,
+  required: R,
+  optional: O = {} as O,
+) => {
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  const requiredCodec = t.type(required);
+  const optionalCodec = t.partial(optional);
+  type A = t.TypeOf<typeof requiredCodec> & t.TypeOf<typeof optionalCodec>;
+  return new t.Type<A, unknown, unknown>(
+    name,
+    (u): u is A => requiredCodec.is(u) && optionalCodec.is(u),
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
+      const record = u as Record<string, unknown>;
+      const errors: t.ValidationError[] = Object.keys(record)
+        .filter((key) => !known.has(key))
+        .map((key) => ({
+          value: record[key],
+          context: [...c, { key, type: t.never, actual: record[key] }],
+          message: `is not a field of ${name}`,
+        }));
+      // Both halves validate against the object's own context, so error paths carry no intersection indexes.
+      const requiredPart = requiredCodec.validate(u, c);
+      const optionalPart = optionalCodec.validate(u, c);
+      if (E.isLeft(requiredPart)) errors.push(...requiredPart.left);
+      if (E.isLeft(optionalPart)) errors.push(...optionalPart.left);
+      if (errors.length > 0 || E.isLeft(requiredPart) || E.isLeft(optionalPart)) return t.failures(errors);
+      // Drop undefined optionals so stored JSON and hashes do not depend on how a client spelt "absent".
+      return t.success(stripUndefined({ ...requiredPart.right, ...optionalPart.right } as A));
+    },
+    (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
+  );
+};
+
+const stripUndefined = <A>(value: A): A => {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[key] = v;
+  return out as A;
+};
+
+/** A literal union with a readable failure that lists the allowed values. */
+export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
+  const allowed = new Set<string>(values);
+  return new t.Type<V, V, unknown>(
+    name,
+    (u): u is V => typeof u === 'string' && allowed.has(u),
+    (u, c) =>
+      typeof u === 'string' && allowed.has(u)
+        ? t.success(u as V)
+        : t.failure(u, c, `must be one of: ${values.join(', ')}`),
+    t.identity,
+  );
+};
+
+/**
+ * A union told apart by one string field. Dispatching on that field first means an error names the fields of the
+ * chosen member ("phaseId is required") instead of listing every member's failures.
+ */
+export const discriminated = <K extends string, M extends Record<string, t.Mixed>>(name: string, tagKey: K, members: M) => {
+  const tags = Object.keys(members);
+  type A = t.TypeOf<M[keyof M]>;
+  const pick = (u: unknown): t.Mixed | undefined => {
+    const tag = typeof u === 'object' && u !== null ? (u as Record<string, unknown>)[tagKey] : undefined;
+    return typeof tag === 'string' && Object.prototype.hasOwnProperty.call(members, tag) ? members[tag] : undefined;
+  };
+  return new t.Type<A, A, unknown>(
+    name,
+    (u): u is A => pick(u)?.is(u) ?? false,
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
+      const member = pick(u);
+      if (member === undefined) {
+        const tag = (u as Record<string, unknown>)[tagKey];
+        return t.failures([
+          { value: tag, context: [...c, { key: tagKey, type: t.string, actual: tag }], message: `must be one of: ${tags.join(', ')}` },
+        ]);
+      }
+      return member.validate(u, c) as t.Validation<A>;
+    },
+    t.identity,
+  );
+};

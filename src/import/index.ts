@@ -1,0 +1,2 @@
+export * from './ndjson';
+export * from './ndjson-import';

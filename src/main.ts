@@ -1,0 +1,36 @@
+import * as E from 'fp-ts/Either';
+import { resolve } from 'node:path';
+import { compose } from './composition';
+import { loadConfig } from './config';
+
+const projectRoot = resolve(__dirname, '..', '..');
+
+const main = async () => {
+  const config = loadConfig(process.env, projectRoot);
+  if (E.isLeft(config)) {
+    for (const violation of config.left) console.error(`configuration: ${violation.field} ${violation.reason}`);
+    process.exit(2);
+  }
+  const runtime = await compose(config.right);
+  const server = runtime.app.listen(config.right.port, config.right.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
+    if (runtime.importedOnStart > 0)
+      console.log(`Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`);
+    console.log(`Store: ${config.right.dataDir}`);
+    console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
+    console.log(`Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`);
+  });
+  const stop = () => {
+    server.close(() => {
+      void runtime.store.close().then(() => process.exit(0));
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './negotiation-state';
+export * from './effective-log';
+export * from './as-of';
+export * from './views';
+export * from './timeline';

@@ -1,0 +1,36 @@
+import { CAMEO_CODES, endOfDateOrDateTime, startOfDateOrDateTime } from '../domain';
+import { EffectiveDevelopment, EffectiveLog } from './effective-log';
+import { TimelineEntry } from './views';
+
+export interface TimelineQuery {
+  /** Keep developments whose interval reaches into [from, to]; either bound may be absent. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export const timelineEntry = ({ event, recordedAt, amendments }: EffectiveDevelopment): TimelineEntry => {
+  const cameoCode = CAMEO_CODES[event.type];
+  return {
+    eventId: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    precision: event.precision,
+    reportedAt: event.reportedAt,
+    recordedAt,
+    ...(event.confidence === undefined ? {} : { confidence: event.confidence }),
+    ...(event.summary === undefined ? {} : { summary: event.summary }),
+    ...(cameoCode === undefined ? {} : { cameoCode }),
+    sources: event.sources,
+    payload: event.payload,
+    amendments,
+  };
+};
+
+/** The developments in occurrence order, with their sources, between two dates. */
+export const timelineView = (log: EffectiveLog, query: TimelineQuery): TimelineEntry[] => {
+  const fromMs = query.from === undefined ? Number.NEGATIVE_INFINITY : startOfDateOrDateTime(query.from);
+  const toMs = query.to === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.to);
+  return log.developments
+    .filter(({ interval }) => interval.endMs - 1 >= fromMs && interval.startMs <= toMs)
+    .map(timelineEntry);
+};

@@ -1,0 +1,111 @@
+import * as E from 'fp-ts/Either';
+import { StoredEvent } from '../domain';
+import { canonicalJson, hashEvent, GENESIS_HASH } from './hash-chain';
+import { AppendError, AppendRequest, AppendResult, AppendedEvent, ExpectedRevision } from './port';
+
+/** The head of a stream as a store sees it before an append. */
+export interface StreamHead {
+  readonly revision: number;
+  readonly lastHash: string;
+}
+
+export const EMPTY_HEAD: StreamHead = { revision: -1, lastHash: GENESIS_HASH };
+
+export type AppendPlan =
+  | { readonly kind: 'replay'; readonly result: AppendResult }
+  | { readonly kind: 'write'; readonly records: ReadonlyArray<Omit<StoredEvent, 'position'>> };
+
+const revisionMatches = (expected: ExpectedRevision, actual: number): boolean => {
+  switch (expected.kind) {
+    case 'any':
+      return true;
+    case 'no-stream':
+      return actual === -1;
+    case 'stream-exists':
+      return actual >= 0;
+    case 'exact':
+      return expected.revision === actual;
+    default: {
+      const exhaustive: never = expected;
+      return exhaustive;
+    }
+  }
+};
+
+/** The reported part of an event, as a client sent it, for comparing a retry with what is stored. */
+const reportedContent = (event: object): string => {
+  const {
+    revision: _r,
+    recordedAt: _ra,
+    recordedBy: _rb,
+    previousHash: _p,
+    hash: _h,
+    position: _pos,
+    ...reported
+  } = event as Record<string, unknown>;
+  return canonicalJson(reported);
+};
+
+export const appendedEvent = (event: StoredEvent): AppendedEvent => ({
+  id: event.id,
+  revision: event.revision,
+  position: event.position,
+  recordedAt: event.recordedAt,
+  hash: event.hash,
+});
+
+/**
+ * Decides what an append does, the same way for every adapter: replay a retried append, refuse a conflict, or
+ * write these records. A retry is checked before the expected revision, so a client that retries after a lost
+ * response gets its original result rather than a conflict.
+ */
+export const planAppend = (
+  request: AppendRequest,
+  head: StreamHead,
+  existing: ReadonlyArray<StoredEvent | undefined>,
+  recordedAt: string,
+): E.Either<AppendError, AppendPlan> => {
+  const { negotiationId, events } = request;
+  const stored = existing.filter((event): event is StoredEvent => event !== undefined);
+  if (stored.length > 0) {
+    for (let index = 0; index < events.length; index += 1) {
+      const previous = existing[index];
+      const event = events[index];
+      if (event === undefined) continue;
+      if (previous === undefined)
+        return E.left({
+          _tag: 'EventIdConflict',
+          eventId: stored[0]?.id ?? '',
+          index: existing.findIndex((e) => e !== undefined),
+          reason: 'part of this batch is already stored: retry the original batch exactly, or send only new events',
+        });
+      if (previous.negotiationId !== negotiationId)
+        return E.left({ _tag: 'EventIdConflict', eventId: event.id, index, reason: 'id is already used in another negotiation' });
+      if (reportedContent(previous) !== reportedContent({ ...event, negotiationId }))
+        return E.left({ _tag: 'EventIdConflict', eventId: event.id, index, reason: 'id is already stored with different content' });
+    }
+    const results = stored.map(appendedEvent);
+    return E.right({
+      kind: 'replay',
+      result: { negotiationId, revision: Math.max(...results.map((r) => r.revision)), events: results, replayed: true },
+    });
+  }
+  if (!revisionMatches(request.expectedRevision, head.revision))
+    return E.left({ _tag: 'RevisionConflict', expected: request.expectedRevision, actual: head.revision });
+  const records: Array<Omit<StoredEvent, 'position'>> = [];
+  let previousHash = head.lastHash;
+  events.forEach((event, index) => {
+    const unhashed = {
+      ...event,
+      negotiationId,
+      revision: head.revision + 1 + index,
+      recordedAt,
+      recordedBy: request.recordedBy,
+      previousHash,
+    } as Omit<StoredEvent, 'hash' | 'position'>;
+    const hash = hashEvent(unhashed);
+    records.push({ ...unhashed, hash } as Omit<StoredEvent, 'position'>);
+    previousHash = hash;
+  });
+  return E.right({ kind: 'write', records });
+};

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { StoredEvent, recordedFields } from '../domain';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth, so equal content always serialises to equal bytes. */
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value));
+
+const sortKeys = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) sorted[key] = sortKeys(v);
+    }
+    return sorted;
+  }
+  return value;
+};
+
+/**
+ * The hash of a recorded event: SHA-256 over its canonical JSON, which includes the previous event's hash, so
+ * altering or removing any event breaks every hash after it. The global position is not covered: it is assigned
+ * by whichever store holds the log, and the chain must survive a copy between stores.
+ */
+export const hashEvent = (event: Omit<StoredEvent, 'hash' | 'position'>): string =>
+  createHash('sha256').update(canonicalJson(event)).digest('hex');
+
+export type ChainBreak = {
+  readonly eventId: string;
+  readonly revision: number;
+  readonly reason: 'hash-mismatch' | 'previous-hash-mismatch' | 'revision-gap';
+};
+
+/** Checks one stream's events (in revision order) and returns the first break, if any. */
+export const findChainBreak = (events: readonly StoredEvent[]): ChainBreak | undefined => {
+  let previousHash = GENESIS_HASH;
+  let expectedRevision = 0;
+  for (const event of events) {
+    if (event.revision !== expectedRevision) return { eventId: event.id, revision: event.revision, reason: 'revision-gap' };
+    if (event.previousHash !== previousHash)
+      return { eventId: event.id, revision: event.revision, reason: 'previous-hash-mismatch' };
+    const { hash, ...unhashed } = recordedFields(event);
+    if (hashEvent(unhashed) !== hash) return { eventId: event.id, revision: event.revision, reason: 'hash-mismatch' };
+    previousHash = hash;
+    expectedRevision += 1;
+  }
+  return undefined;
+};
+
+/** Whether a stored hash verifies against its own content (used per event in audit views). */
+export const hashVerifies = (event: StoredEvent): boolean => {
+  const { hash, ...unhashed } = recordedFields(event);
+  return hashEvent(unhashed) === hash;
+};

@@ -1,0 +1,62 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { StoredEvent } from '../domain';
+import { EMPTY_HEAD, appendedEvent, planAppend } from './append-plan';
+import { AppendError, AppendRequest, AppendResult, Clock, EventStore, ReadAllOptions, ReadStreamOptions, StreamSummary, systemClock } from './port';
+
+/** The store port in memory: for tests and for as-of engines that need no durability. */
+export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore => {
+  const all: StoredEvent[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+  const byId = new Map<string, StoredEvent>();
+
+  const append = (request: AppendRequest): E.Either<AppendError, AppendResult> => {
+    const stream = streams.get(request.negotiationId) ?? [];
+    const last = stream[stream.length - 1];
+    const head = last ? { revision: last.revision, lastHash: last.hash } : EMPTY_HEAD;
+    const existing = request.events.map((event) => byId.get(event.id));
+    const plan = planAppend(request, head, existing, clock().toISOString());
+    if (E.isLeft(plan)) return plan;
+    if (plan.right.kind === 'replay') return E.right(plan.right.result);
+    const written = plan.right.records.map(
+      (record, index) => ({ ...record, position: all.length + 1 + index }) as StoredEvent,
+    );
+    for (const event of written) {
+      all.push(event);
+      byId.set(event.id, event);
+    }
+    streams.set(request.negotiationId, [...stream, ...written]);
+    return E.right({
+      negotiationId: request.negotiationId,
+      revision: written[written.length - 1]?.revision ?? head.revision,
+      events: written.map(appendedEvent),
+      replayed: false,
+    });
+  };
+
+  return {
+    append: (request) => TE.fromEither(append(request)),
+    readStream: (negotiationId, options: ReadStreamOptions = {}) =>
+      TE.right(window(streams.get(negotiationId) ?? [], options.fromRevision ?? 0, options.limit)),
+    streamRevision: (negotiationId) => {
+      const stream = streams.get(negotiationId);
+      return TE.right(stream?.[stream.length - 1]?.revision ?? -1);
+    },
+    listStreams: () =>
+      TE.right(
+        [...streams.entries()].map(
+          ([negotiationId, events]): StreamSummary => ({
+            negotiationId,
+            revision: events.length - 1,
+            eventCount: events.length,
+            lastRecordedAt: events[events.length - 1]?.recordedAt ?? '',
+          }),
+        ),
+      ),
+    readAll: (options: ReadAllOptions = {}) => TE.right(window(all, (options.fromPosition ?? 1) - 1, options.limit)),
+    close: () => Promise.resolve(),
+  };
+};
+
+const window = <A>(items: readonly A[], from: number, limit: number | undefined): readonly A[] =>
+  items.slice(Math.max(0, from), limit === undefined ? undefined : Math.max(0, from) + limit);

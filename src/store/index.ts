@@ -1,0 +1,5 @@
+export * from './port';
+export * from './hash-chain';
+export * from './append-plan';
+export * from './in-memory-store';
+export * from './sqlite-store';

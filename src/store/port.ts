@@ -1,0 +1,96 @@
+import * as TE from 'fp-ts/TaskEither';
+import { NewEvent, StoredEvent } from '../domain';
+
+/** What the writer expects the stream's last revision to be (revisions count from 0, like EventStoreDB). */
+export type ExpectedRevision =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'no-stream' }
+  | { readonly kind: 'stream-exists' }
+  | { readonly kind: 'exact'; readonly revision: number };
+
+export const ANY_REVISION: ExpectedRevision = { kind: 'any' };
+
+/** An event ready to be stored: the client's report with its id settled. */
+export type EventToAppend = NewEvent & { readonly id: string };
+
+export interface AppendRequest {
+  readonly negotiationId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+  /** The authenticated principal; never taken from the request body. */
+  readonly recordedBy: string;
+}
+
+export interface AppendedEvent {
+  readonly id: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly recordedAt: string;
+  readonly hash: string;
+}
+
+export interface AppendResult {
+  readonly negotiationId: string;
+  /** Revision of the last event of this append (for a replayed retry: of the original append). */
+  readonly revision: number;
+  readonly events: readonly AppendedEvent[];
+  /** True when every event id was already stored with the same content: nothing new was written. */
+  readonly replayed: boolean;
+}
+
+export type AppendError =
+  | {
+      readonly _tag: 'RevisionConflict';
+      readonly expected: ExpectedRevision;
+      /** -1 when the stream does not exist. */
+      readonly actual: number;
+    }
+  | {
+      readonly _tag: 'EventIdConflict';
+      readonly eventId: string;
+      readonly index: number;
+      readonly reason: string;
+    }
+  | StoreFailure;
+
+export interface StoreFailure {
+  readonly _tag: 'StoreFailure';
+  readonly message: string;
+}
+
+export interface StreamSummary {
+  readonly negotiationId: string;
+  readonly revision: number;
+  readonly eventCount: number;
+  readonly lastRecordedAt: string;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: number;
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  readonly fromPosition?: number;
+  readonly limit?: number;
+}
+
+/**
+ * The store port. Adapters: in-memory (tests), SQLite on one file (the embedded default). Events are immutable:
+ * there is no update and no delete. Every append is atomic: all of its events land, or none.
+ */
+export interface EventStore {
+  append(request: AppendRequest): TE.TaskEither<AppendError, AppendResult>;
+  /** Events of one negotiation in revision order; an unknown negotiation reads as empty. */
+  readStream(negotiationId: string, options?: ReadStreamOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
+  /** Last revision of a stream, -1 when it does not exist. */
+  streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
+  listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;
+  /** Every event in global (position) order, for replay and export. */
+  readAll(options?: ReadAllOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
+  close(): Promise<void>;
+}
+
+/** Wall-clock source for recordedAt; injected so tests control time. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

@@ -1,0 +1,174 @@
+import Database from 'better-sqlite3';
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoredEvent, decodeStoredEvent } from '../domain';
+import { EMPTY_HEAD, appendedEvent, planAppend } from './append-plan';
+import {
+  AppendError,
+  AppendRequest,
+  AppendResult,
+  Clock,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoreFailure,
+  StreamSummary,
+  systemClock,
+} from './port';
+
+export interface SqliteStoreOptions {
+  readonly file: string;
+  readonly clock?: Clock;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position       INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id       TEXT NOT NULL UNIQUE,
+  negotiation_id TEXT NOT NULL,
+  revision       INTEGER NOT NULL,
+  type           TEXT NOT NULL,
+  recorded_at    TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  data           TEXT NOT NULL,
+  UNIQUE (negotiation_id, revision)
+);
+CREATE TABLE IF NOT EXISTS streams (
+  negotiation_id TEXT PRIMARY KEY,
+  revision       INTEGER NOT NULL,
+  last_hash      TEXT NOT NULL,
+  event_count    INTEGER NOT NULL,
+  last_recorded_at TEXT NOT NULL
+);
+-- The log is append-only: the database itself refuses edits and deletions of recorded events.
+CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
+`;
+
+interface EventRow {
+  readonly position: number;
+  readonly data: string;
+}
+
+interface StreamRow {
+  readonly negotiation_id: string;
+  readonly revision: number;
+  readonly last_hash: string;
+  readonly event_count: number;
+  readonly last_recorded_at: string;
+}
+
+const failure = (error: unknown): StoreFailure => ({
+  _tag: 'StoreFailure',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/**
+ * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
+ * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
+ */
+export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore => {
+  const clock = options.clock ?? systemClock;
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
+  const selectById = db.prepare<[string], EventRow>('SELECT position, data FROM events WHERE event_id = ?');
+  const insertEvent = db.prepare(
+    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data)
+     VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data)`,
+  );
+  const upsertHead = db.prepare(
+    `INSERT INTO streams (negotiation_id, revision, last_hash, event_count, last_recorded_at)
+     VALUES (@negotiationId, @revision, @lastHash, @count, @recordedAt)
+     ON CONFLICT (negotiation_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash,
+       event_count = streams.event_count + @count, last_recorded_at = excluded.last_recorded_at`,
+  );
+  const selectStream = db.prepare<[string, number, number], EventRow>(
+    'SELECT position, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+  );
+  const selectAll = db.prepare<[number, number], EventRow>(
+    'SELECT position, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+  );
+  const selectStreams = db.prepare<[], StreamRow>('SELECT * FROM streams ORDER BY negotiation_id');
+
+  const toEvent = (row: EventRow): StoredEvent => {
+    const decoded = decodeStoredEvent(JSON.parse(row.data), row.position);
+    if (E.isLeft(decoded))
+      throw new Error(`stored event at position ${row.position} does not decode: ${JSON.stringify(decoded.left)}`);
+    return decoded.right;
+  };
+
+  const appendInTransaction = db.transaction((request: AppendRequest): E.Either<AppendError, AppendResult> => {
+    const row = selectHead.get(request.negotiationId);
+    const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
+    const existing = request.events.map((event) => {
+      const found = selectById.get(event.id);
+      return found ? toEvent(found) : undefined;
+    });
+    const plan = planAppend(request, head, existing, clock().toISOString());
+    if (E.isLeft(plan)) return plan;
+    if (plan.right.kind === 'replay') return E.right(plan.right.result);
+    const written = plan.right.records.map((record) => {
+      const info = insertEvent.run({
+        id: record.id,
+        negotiationId: record.negotiationId,
+        revision: record.revision,
+        type: record.type,
+        recordedAt: record.recordedAt,
+        hash: record.hash,
+        data: JSON.stringify(record),
+      });
+      return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
+    });
+    const last = written[written.length - 1];
+    if (last === undefined) return E.right({ negotiationId: request.negotiationId, revision: head.revision, events: [], replayed: false });
+    upsertHead.run({
+      negotiationId: request.negotiationId,
+      revision: last.revision,
+      lastHash: last.hash,
+      count: written.length,
+      recordedAt: last.recordedAt,
+    });
+    return E.right({ negotiationId: request.negotiationId, revision: last.revision, events: written.map(appendedEvent), replayed: false });
+  });
+
+  const attempt = <A>(run: () => A): TE.TaskEither<StoreFailure, A> => TE.fromEither(E.tryCatch(run, failure));
+
+  return {
+    append: (request) =>
+      TE.fromEither(
+        E.flatten(E.tryCatch(() => appendInTransaction.immediate(request), failure) as E.Either<AppendError, E.Either<AppendError, AppendResult>>),
+      ),
+    readStream: (negotiationId, options: ReadStreamOptions = {}) =>
+      attempt(() =>
+        selectStream.all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1).map(toEvent),
+      ),
+    streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
+    listStreams: () =>
+      attempt(() =>
+        selectStreams.all().map(
+          (row): StreamSummary => ({
+            negotiationId: row.negotiation_id,
+            revision: row.revision,
+            eventCount: row.event_count,
+            lastRecordedAt: row.last_recorded_at,
+          }),
+        ),
+      ),
+    readAll: (options: ReadAllOptions = {}) =>
+      attempt(() => selectAll.all(options.fromPosition ?? 1, options.limit ?? -1).map(toEvent)),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
+  };
+};
