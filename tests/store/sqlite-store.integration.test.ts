@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteEventStore } from '../../src/store';
+import { manualClock, reported, unwrap } from '../support/builders';
+import { describeEventStoreConformance } from './event-store-conformance';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'tracker-sqlite-'));
+
+describeEventStoreConformance('SQLite store', (clock) => {
+  const dir = tempDir();
+  return Promise.resolve({
+    store: createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock }),
+    cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  });
+});
+
+describe('SQLite store on its file', () => {
+  it('keeps appended events across a reopen', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.sqlite');
+    const first = createSqliteEventStore({ file, clock: manualClock() });
+    const event = reported('TalksResumed', { venue: 'Doha' });
+    unwrap(await first.append({ negotiationId: 'n', events: [event], expectedRevision: { kind: 'any' }, recordedBy: 'me' })());
+    await first.close();
+    const reopened = createSqliteEventStore({ file });
+    expect(unwrap(await reopened.readStream('n')()).map((e) => e.id)).toEqual([event.id]);
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses, at the database level, to update or delete a recorded event', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.sqlite');
+    const store = createSqliteEventStore({ file, clock: manualClock() });
+    unwrap(await store.append({ negotiationId: 'n', events: [reported('TalksResumed', { venue: 'Doha' })], expectedRevision: { kind: 'any' }, recordedBy: 'me' })());
+    const db = new Database(file);
+    expect(() => db.prepare("UPDATE events SET data = '{}'").run()).toThrow(/immutable/);
+    expect(() => db.prepare('DELETE FROM events').run()).toThrow(/never deleted/);
+    db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
