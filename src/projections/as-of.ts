@@ -13,7 +13,7 @@ export interface AsOfQuery {
   readonly asOf?: string;
   /** Date or date-time on the recording axis: the log as it stood then. Applied when building the log. */
   readonly knownAt?: string;
-  readonly inclusion?: Inclusion;
+  readonly include?: Inclusion;
 }
 
 export interface AsOfResult {
@@ -31,7 +31,7 @@ export const includedAsOf = (development: EffectiveDevelopment, untilMs: number,
 /** Folds the developments that count as of `asOf` (all of them without `asOf`). */
 export const stateAsOf = (log: EffectiveLog, query: AsOfQuery): AsOfResult => {
   const untilMs = query.asOf === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.asOf);
-  const inclusion = query.inclusion ?? 'possible';
+  const inclusion = query.include ?? 'possible';
   let state = initialState;
   const included: EffectiveDevelopment[] = [];
   const uncertain: Evidence[] = [];

@@ -84,9 +84,9 @@ describe('vague dates', () => {
     const midJune = stateAsOf(log, { asOf: '2024-06-20' });
     expect(midJune.state.activity).toBe('stalled');
     expect(midJune.uncertain.map((e) => e.eventId)).toEqual([stall.id]);
-    const strict = stateAsOf(log, { asOf: '2024-06-20', inclusion: 'certain' });
+    const strict = stateAsOf(log, { asOf: '2024-06-20', include: 'certain' });
     expect(strict.state.activity).toBe('active');
-    const july = stateAsOf(log, { asOf: '2024-07-01', inclusion: 'certain' });
+    const july = stateAsOf(log, { asOf: '2024-07-01', include: 'certain' });
     expect(july.state.activity).toBe('stalled');
     expect(july.uncertain).toEqual([]);
   });
