@@ -26,8 +26,13 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
   const streams = await store.listStreams()();
   if (E.isLeft(streams)) throw new Error(`cannot open the store: ${streams.left.message}`);
   if (config.importReferenceStory && streams.right.length === 0) {
-    const imported = await importNdjsonFiles(tracker, ndjsonFilesIn(config.eventsDir), REFERENCE_STORY_PRINCIPAL);
-    if (E.isLeft(imported)) throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
+    const imported = await importNdjsonFiles(
+      tracker,
+      ndjsonFilesIn(config.eventsDir),
+      REFERENCE_STORY_PRINCIPAL,
+    );
+    if (E.isLeft(imported))
+      throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
     importedOnStart = imported.right.events;
   }
   const app = createApp({ tracker, clock, storeName: 'sqlite' });

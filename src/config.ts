@@ -17,7 +17,11 @@ const Flag = new t.Type<boolean, string, unknown>(
   'Flag',
   (u): u is boolean => typeof u === 'boolean',
   (u, c) =>
-    u === 'true' || u === '1' ? t.success(true) : u === 'false' || u === '0' ? t.success(false) : t.failure(u, c, 'must be true or false'),
+    u === 'true' || u === '1'
+      ? t.success(true)
+      : u === 'false' || u === '0'
+        ? t.success(false)
+        : t.failure(u, c, 'must be true or false'),
   String,
 );
 
@@ -47,8 +51,13 @@ export interface Config {
 }
 
 /** Reads the configuration from the environment; every bad variable is named. */
-export const loadConfig = (env: NodeJS.ProcessEnv, projectRoot: string): E.Either<FieldViolation[], Config> => {
-  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key in Environment.props && value !== ''));
+export const loadConfig = (
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+): E.Either<FieldViolation[], Config> => {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in Environment.props && value !== ''),
+  );
   return E.bimap(
     (errors: t.Errors) => toFieldViolations(errors),
     (vars: t.TypeOf<typeof Environment>): Config => ({

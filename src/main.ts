@@ -8,7 +8,8 @@ const projectRoot = resolve(__dirname, '..', '..');
 const main = async () => {
   const config = loadConfig(process.env, projectRoot);
   if (E.isLeft(config)) {
-    for (const violation of config.left) console.error(`configuration: ${violation.field} ${violation.reason}`);
+    for (const violation of config.left)
+      console.error(`configuration: ${violation.field} ${violation.reason}`);
     process.exit(2);
   }
   const runtime = await compose(config.right);
@@ -16,10 +17,14 @@ const main = async () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
     if (runtime.importedOnStart > 0)
-      console.log(`Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`);
+      console.log(
+        `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
+      );
     console.log(`Store: ${config.right.dataDir}`);
     console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
-    console.log(`Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`);
+    console.log(
+      `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,
+    );
   });
   const stop = () => {
     server.close(() => {

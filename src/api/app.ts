@@ -26,8 +26,12 @@ export interface AppOptions {
   readonly extraRoutes?: (app: express.Express) => void;
 }
 
-const bodyParserProblem = (error: { type?: string; status?: number; message?: string }): Problem | undefined => {
-  switch (error.type) {
+const bodyParserProblem = (error: {
+  type?: string;
+  status?: number;
+  message?: string;
+}): Problem | undefined => {
+  switch (error.type ?? '') {
     case 'entity.parse.failed':
       return {
         type: '/problems/malformed-json',
@@ -65,14 +69,30 @@ export const createApp = (options: AppOptions): express.Express => {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(express.json({ limit: options.bodyLimit ?? '2mb', strict: false, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: options.bodyLimit ?? '2mb',
+      strict: false,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', store: options.storeName ?? 'unknown', time: (options.clock ?? systemClock)().toISOString() });
+    res.json({
+      status: 'ok',
+      store: options.storeName ?? 'unknown',
+      time: (options.clock ?? systemClock)().toISOString(),
+    });
   });
 
   options.extraRoutes?.(app);
-  app.use(negotiationRoutes(options.tracker, options.authenticate ?? anonymousPrincipal, options.clock ?? systemClock));
+  app.use(
+    negotiationRoutes(
+      options.tracker,
+      options.authenticate ?? anonymousPrincipal,
+      options.clock ?? systemClock,
+    ),
+  );
 
   const notFound: RequestHandler = (req, res) =>
     sendProblem(res, {
@@ -85,7 +105,7 @@ export const createApp = (options: AppOptions): express.Express => {
 
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error as { type?: string }) : undefined;
+    const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error) : undefined;
     if (parsed) return sendProblem(res, parsed);
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500)

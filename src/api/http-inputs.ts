@@ -10,9 +10,12 @@ const IntegerString = (name: string, min: number, max: number) =>
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
     (u, c) => {
-      if (typeof u !== 'string' || !/^\d{1,15}$/.test(u)) return t.failure(u, c, `must be an integer from ${min} to ${max}`);
+      if (typeof u !== 'string' || !/^\d{1,15}$/.test(u))
+        return t.failure(u, c, `must be an integer from ${min} to ${max}`);
       const n = Number(u);
-      return n >= min && n <= max ? t.success(n) : t.failure(u, c, `must be an integer from ${min} to ${max}`);
+      return n >= min && n <= max
+        ? t.success(n)
+        : t.failure(u, c, `must be an integer from ${min} to ${max}`);
     },
     String,
   );
@@ -20,7 +23,11 @@ const IntegerString = (name: string, min: number, max: number) =>
 export const AsOfParams = strictObject(
   'AsOfParams',
   {},
-  { asOf: DateOrDateTime, knownAt: DateOrDateTime, include: oneOf('include', ['possible', 'certain'] as const) },
+  {
+    asOf: DateOrDateTime,
+    knownAt: DateOrDateTime,
+    include: oneOf('include', ['possible', 'certain'] as const),
+  },
 );
 export type AsOfParams = t.TypeOf<typeof AsOfParams>;
 
@@ -45,13 +52,19 @@ export const MAX_PAGE = 1000;
 export const EventsPageParams = strictObject(
   'EventsPageParams',
   {},
-  { fromRevision: IntegerString('fromRevision', 0, Number.MAX_SAFE_INTEGER), limit: IntegerString('limit', 1, MAX_PAGE) },
+  {
+    fromRevision: IntegerString('fromRevision', 0, Number.MAX_SAFE_INTEGER),
+    limit: IntegerString('limit', 1, MAX_PAGE),
+  },
 );
 
 export const NegotiationIdParam = Slug;
 
 /** Decodes a query string, reporting unknown or repeated parameters by name. */
-export const decodeQuery = <A>(codec: t.Decoder<unknown, A>, query: unknown): E.Either<FieldViolation[], A> => {
+export const decodeQuery = <A>(
+  codec: t.Decoder<unknown, A>,
+  query: unknown,
+): E.Either<FieldViolation[], A> => {
   const repeated = Object.entries((query ?? {}) as Record<string, unknown>)
     .filter(([, value]) => typeof value !== 'string')
     .map(([field]) => ({ field, reason: 'must be given once, as a plain value' }));
@@ -74,12 +87,20 @@ export const expectedRevisionFrom = (
   if (ifNoneMatch !== undefined)
     return ifNoneMatch.trim() === '*'
       ? E.right({ kind: 'no-stream' })
-      : E.left([{ field: 'If-None-Match', reason: 'only "*" is supported on appends (the negotiation must not exist yet)' }]);
+      : E.left([
+          {
+            field: 'If-None-Match',
+            reason: 'only "*" is supported on appends (the negotiation must not exist yet)',
+          },
+        ]);
   if (ifMatch === undefined) return E.right({ kind: 'any' });
   const value = ifMatch.trim();
   if (value === '*') return E.right({ kind: 'stream-exists' });
   const match = QUOTED_REVISION.exec(value);
-  if (!match?.[1]) return E.left([{ field: 'If-Match', reason: 'must be a quoted revision such as "4" (an ETag from this API) or *' }]);
+  if (!match?.[1])
+    return E.left([
+      { field: 'If-Match', reason: 'must be a quoted revision such as "4" (an ETag from this API) or *' },
+    ]);
   const revision = Number(match[1]);
   return E.right(revision < 0 ? { kind: 'no-stream' } : { kind: 'exact', revision });
 };

@@ -25,7 +25,12 @@ export const MAX_EVENTS_PER_APPEND = 1000;
 const methodNotAllowed = (allowed: string) => (req: Request, res: Response) =>
   sendProblem(
     res,
-    { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405, detail: `${req.method} is not supported here; use ${allowed}.` },
+    {
+      type: '/problems/method-not-allowed',
+      title: 'Method not allowed',
+      status: 405,
+      detail: `${req.method} is not supported here; use ${allowed}.`,
+    },
     { Allow: allowed },
   );
 
@@ -33,7 +38,9 @@ const negotiationIdOf = (req: Request): E.Either<Problem, string> =>
   pipe(
     NegotiationIdParam.decode(req.params['negotiationId']),
     E.mapLeft(() =>
-      validationProblem([{ field: 'negotiationId', reason: 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"' }]),
+      validationProblem([
+        { field: 'negotiationId', reason: 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"' },
+      ]),
     ),
   );
 
@@ -45,12 +52,17 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
   let decoded: E.Either<FieldViolation[], NewEvent[]>;
   if (isBatch) {
     const { events, ...rest } = body as { events: unknown };
-    const extra = Object.keys(rest).map((field) => ({ field, reason: 'is not a field of a batch (only "events")' }));
+    const extra = Object.keys(rest).map((field) => ({
+      field,
+      reason: 'is not a field of a batch (only "events")',
+    }));
     if (extra.length > 0) return E.left(extra);
     if (!Array.isArray(events)) return E.left([{ field: 'events', reason: 'must be an array of events' }]);
     if (events.length === 0) return E.left([{ field: 'events', reason: 'must not be empty' }]);
     if (events.length > MAX_EVENTS_PER_APPEND)
-      return E.left([{ field: 'events', reason: `must have at most ${MAX_EVENTS_PER_APPEND} events per request` }]);
+      return E.left([
+        { field: 'events', reason: `must have at most ${MAX_EVENTS_PER_APPEND} events per request` },
+      ]);
     decoded = decodeNewEvents(events);
   } else {
     decoded = E.map((event: NewEvent) => [event])(decodeNewEvent(body));
@@ -58,10 +70,17 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
   return E.flatMap((events: NewEvent[]) => {
     const mismatched = events.flatMap((event, index) =>
       event.negotiationId !== undefined && event.negotiationId !== negotiationId
-        ? [{ field: isBatch ? `events.${index}.negotiationId` : 'negotiationId', reason: `must match the URL ("${negotiationId}")` }]
+        ? [
+            {
+              field: isBatch ? `events.${index}.negotiationId` : 'negotiationId',
+              reason: `must match the URL ("${negotiationId}")`,
+            },
+          ]
         : [],
     );
-    return mismatched.length > 0 ? E.left(mismatched) : E.right(events.map((event) => ({ ...event, negotiationId })));
+    return mismatched.length > 0
+      ? E.left(mismatched)
+      : E.right(events.map((event) => ({ ...event, negotiationId })));
   })(decoded);
 };
 
@@ -70,12 +89,17 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
 
   /** Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. */
   const read =
-    <P>(codec: t.Decoder<unknown, P>, knownAtOf: (params: P) => string | undefined, render: (snapshot: LogSnapshot, params: P) => unknown) =>
+    <P>(
+      codec: t.Decoder<unknown, P>,
+      knownAtOf: (params: P) => string | undefined,
+      render: (snapshot: LogSnapshot, params: P) => unknown,
+    ) =>
     async (req: Request, res: Response): Promise<void> => {
       const id = negotiationIdOf(req);
       if (E.isLeft(id)) return sendProblem(res, id.left);
       const params = decodeQuery(codec, req.query);
-      if (E.isLeft(params)) return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+      if (E.isLeft(params))
+        return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
       const result = await tracker.snapshot(id.right, knownAtOf(params.right))();
       if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
       const etag = etagOf(result.right.revision);
@@ -84,11 +108,18 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
         res.status(304).end();
         return;
       }
-      res.json({ negotiationId: id.right, revision: result.right.revision, ...params.right, ...(render(result.right, params.right) as object) });
+      res.json({
+        negotiationId: id.right,
+        revision: result.right.revision,
+        ...params.right,
+        ...(render(result.right, params.right) as object),
+      });
     };
 
-  const asOfResult = (snapshot: LogSnapshot, params: { asOf?: string; knownAt?: string; include?: 'possible' | 'certain' }) =>
-    stateAsOf(snapshot.log, params);
+  const asOfResult = (
+    snapshot: LogSnapshot,
+    params: { asOf?: string; knownAt?: string; include?: 'possible' | 'certain' },
+  ) => stateAsOf(snapshot.log, params);
 
   router.get('/negotiations', async (_req, res) => {
     const streams = await tracker.listNegotiations()();
@@ -127,7 +158,8 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     const principal = authenticate(req);
     if (E.isLeft(principal)) return sendProblem(res, principal.left);
     const expected = expectedRevisionFrom(req.get('if-match'), req.get('if-none-match'));
-    if (E.isLeft(expected)) return sendProblem(res, validationProblem(expected.left, 'Invalid conditional header.'));
+    if (E.isLeft(expected))
+      return sendProblem(res, validationProblem(expected.left, 'Invalid conditional header.'));
     const events = eventsFromBody(req.body, id.right);
     if (E.isLeft(events)) return sendProblem(res, validationProblem(events.left));
     const result = await tracker.append({
@@ -139,7 +171,9 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     if (E.isLeft(result)) {
       const problem = problemFromTrackerError(result.left);
       const headers: Record<string, string> =
-        result.left._tag === 'RevisionConflict' && result.left.actual >= 0 ? { ETag: etagOf(result.left.actual) } : {};
+        result.left._tag === 'RevisionConflict' && result.left.actual >= 0
+          ? { ETag: etagOf(result.left.actual) }
+          : {};
       return sendProblem(res, problem, headers);
     }
     const appended = result.right;
@@ -147,7 +181,10 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     res
       .status(appended.replayed ? 200 : 201)
       .set('ETag', etagOf(appended.revision))
-      .set('Location', `/negotiations/${id.right}/events?fromRevision=${first}&limit=${appended.events.length}`)
+      .set(
+        'Location',
+        `/negotiations/${id.right}/events?fromRevision=${first}&limit=${appended.events.length}`,
+      )
       .json(appended);
   });
 
@@ -155,7 +192,8 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     const params = decodeQuery(EventsPageParams, req.query);
-    if (E.isLeft(params)) return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+    if (E.isLeft(params))
+      return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
     const fromRevision = params.right.fromRevision ?? 0;
     const limit = params.right.limit ?? 100;
     const page = await tracker.readEvents(id.right, fromRevision, limit)();
@@ -166,7 +204,9 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
       negotiationId: id.right,
       revision: page.right.revision,
       events: page.right.events,
-      ...(next === undefined ? {} : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
+      ...(next === undefined
+        ? {}
+        : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
       maxLimit: MAX_PAGE,
     });
   });
@@ -174,24 +214,38 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
 
   router.get(
     '/negotiations/:negotiationId/status',
-    read(AsOfParams, (p) => p.knownAt, (snapshot, params) => {
-      const asOfMs = params.asOf === undefined ? clock().getTime() : endOfDateOrDateTime(params.asOf);
-      return { status: statusView(asOfResult(snapshot, params), asOfMs) };
-    }),
+    read(
+      AsOfParams,
+      (p) => p.knownAt,
+      (snapshot, params) => {
+        const asOfMs = params.asOf === undefined ? clock().getTime() : endOfDateOrDateTime(params.asOf);
+        return { status: statusView(asOfResult(snapshot, params), asOfMs) };
+      },
+    ),
   );
   router.get(
     '/negotiations/:negotiationId/issues',
-    read(IssuesParams, (p) => p.knownAt, (snapshot, params) =>
-      issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open'),
+    read(
+      IssuesParams,
+      (p) => p.knownAt,
+      (snapshot, params) => issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open'),
     ),
   );
   router.get(
     '/negotiations/:negotiationId/phases',
-    read(AsOfParams, (p) => p.knownAt, (snapshot, params) => phasesView(asOfResult(snapshot, params))),
+    read(
+      AsOfParams,
+      (p) => p.knownAt,
+      (snapshot, params) => phasesView(asOfResult(snapshot, params)),
+    ),
   );
   router.get(
     '/negotiations/:negotiationId/timeline',
-    read(TimelineParams, (p) => p.knownAt, (snapshot, params) => ({ timeline: timelineView(snapshot.log, params) })),
+    read(
+      TimelineParams,
+      (p) => p.knownAt,
+      (snapshot, params) => ({ timeline: timelineView(snapshot.log, params) }),
+    ),
   );
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));

@@ -16,7 +16,10 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 const problemType = (slug: string) => `/problems/${slug}`;
 
-export const validationProblem = (errors: readonly FieldViolation[], detail = 'The request is not valid.'): Problem => ({
+export const validationProblem = (
+  errors: readonly FieldViolation[],
+  detail = 'The request is not valid.',
+): Problem => ({
   type: problemType('validation-failed'),
   title: 'Invalid request',
   status: 400,

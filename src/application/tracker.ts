@@ -3,7 +3,14 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { FieldViolation, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
 import { EffectiveLog, effectiveLog } from '../projections';
-import { AppendError, AppendResult, EventStore, ExpectedRevision, StoreFailure, StreamSummary } from '../store';
+import {
+  AppendError,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  StoreFailure,
+  StreamSummary,
+} from '../store';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
 export type TrackerError =
@@ -40,7 +47,9 @@ const MAX_RULE_RETRIES = 5;
 export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
   const latest = new Map<string, { revision: number; stream: readonly StoredEvent[]; log: EffectiveLog }>();
 
-  const readStream = (negotiationId: string): TE.TaskEither<StoreFailure, { revision: number; stream: readonly StoredEvent[] }> =>
+  const readStream = (
+    negotiationId: string,
+  ): TE.TaskEither<StoreFailure, { revision: number; stream: readonly StoredEvent[] }> =>
     pipe(
       store.streamRevision(negotiationId),
       TE.flatMap((revision) => {
@@ -57,8 +66,10 @@ export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
     pipe(
       readStream(negotiationId),
       TE.flatMap(({ revision, stream }) => {
-        if (revision < 0) return TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
-        if (knownAt !== undefined) return TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) });
+        if (revision < 0)
+          return TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
+        if (knownAt !== undefined)
+          return TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) });
         const cached = latest.get(negotiationId);
         const log = cached !== undefined && cached.revision === revision ? cached.log : effectiveLog(stream);
         latest.set(negotiationId, { revision, stream, log });
@@ -70,9 +81,14 @@ export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
    * Corrections and retractions are checked against the stream; the append then expects the revision that was
    * checked, so a concurrent retraction cannot slip in between. On such a race the check runs again.
    */
-  const appendChecked = (command: AppendCommand, attempt: number): TE.TaskEither<TrackerError, AppendResult> => {
+  const appendChecked = (
+    command: AppendCommand,
+    attempt: number,
+  ): TE.TaskEither<TrackerError, AppendResult> => {
     const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
-    const needsHistory = events.some((event) => event.type === 'EventCorrected' || event.type === 'EventRetracted');
+    const needsHistory = events.some(
+      (event) => event.type === 'EventCorrected' || event.type === 'EventRetracted',
+    );
     const withinBatch = checkAppend(new Map(), events);
     if (!needsHistory)
       return E.isLeft(withinBatch)
@@ -83,13 +99,16 @@ export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
       TE.mapLeft((failure): TrackerError => failure),
       TE.flatMap(({ revision, stream }) => {
         const checked = checkAppend(knownEventsOf(stream), events);
-        if (E.isLeft(checked)) return TE.left<TrackerError, AppendResult>({ _tag: 'RuleViolated', violations: checked.left });
+        if (E.isLeft(checked))
+          return TE.left<TrackerError, AppendResult>({ _tag: 'RuleViolated', violations: checked.left });
         const expectedRevision: ExpectedRevision =
           command.expectedRevision.kind === 'any' ? { kind: 'exact', revision } : command.expectedRevision;
         return pipe(
           store.append({ ...command, events, expectedRevision }),
           TE.orElse((error): TE.TaskEither<TrackerError, AppendResult> =>
-            error._tag === 'RevisionConflict' && command.expectedRevision.kind === 'any' && attempt < MAX_RULE_RETRIES
+            error._tag === 'RevisionConflict' &&
+            command.expectedRevision.kind === 'any' &&
+            attempt < MAX_RULE_RETRIES
               ? appendChecked(command, attempt + 1)
               : TE.left(error),
           ),
@@ -108,7 +127,10 @@ export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
         TE.mapLeft((failure): TrackerError => failure),
         TE.flatMap((revision) =>
           revision < 0
-            ? TE.left<TrackerError, { revision: number; events: readonly StoredEvent[] }>({ _tag: 'NegotiationNotFound', negotiationId })
+            ? TE.left<TrackerError, { revision: number; events: readonly StoredEvent[] }>({
+                _tag: 'NegotiationNotFound',
+                negotiationId,
+              })
             : pipe(
                 store.readStream(negotiationId, { fromRevision, limit }),
                 TE.map((events) => ({ revision, events })),

@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/Either';
-import * as t from 'io-ts';
 import { EVENT_PAYLOADS, EventType, isCorrectionType } from './catalog';
 import { NewEvent, StoredEvent } from './events';
 import { occurrenceInterval } from './time';
@@ -22,7 +21,12 @@ export const knownEventsOf = (history: readonly StoredEvent[]): Map<string, Know
 
 const remember = (known: Map<string, KnownEvent>, event: NewEvent & { id?: string }) => {
   if (event.id !== undefined)
-    known.set(event.id, { type: event.type, occurredAt: event.occurredAt, precision: event.precision, retracted: false });
+    known.set(event.id, {
+      type: event.type,
+      occurredAt: event.occurredAt,
+      precision: event.precision,
+      retracted: false,
+    });
   if (event.type === 'EventRetracted') {
     const target = known.get(event.payload.targetEventId);
     if (target) known.set(event.payload.targetEventId, { ...target, retracted: true });
@@ -51,11 +55,16 @@ export const checkAppend = (
       const targetId = event.payload.targetEventId;
       const target = known.get(targetId);
       const field = at('payload.targetEventId');
-      if (target === undefined) violations.push({ field, reason: `no event ${targetId} in this negotiation` });
+      if (target === undefined)
+        violations.push({ field, reason: `no event ${targetId} in this negotiation` });
       else if (isCorrectionType(target.type))
-        violations.push({ field, reason: 'targets a correction or retraction; correct the original event instead' });
+        violations.push({
+          field,
+          reason: 'targets a correction or retraction; correct the original event instead',
+        });
       else if (target.retracted) violations.push({ field, reason: `event ${targetId} has been retracted` });
-      else if (event.type === 'EventCorrected') violations.push(...checkCorrection(target, event.payload.corrections, at));
+      else if (event.type === 'EventCorrected')
+        violations.push(...checkCorrection(target, event.payload.corrections, at));
     }
     remember(known, event);
   });
@@ -68,7 +77,8 @@ const checkCorrection = (
   at: (field: string) => string,
 ): FieldViolation[] => {
   const field = (name: string) => at(`payload.corrections.${name}`);
-  if (Object.keys(corrections).length === 0) return [{ field: field('(any)'), reason: 'must correct at least one field' }];
+  if (Object.keys(corrections).length === 0)
+    return [{ field: field('(any)'), reason: 'must correct at least one field' }];
   const violations: FieldViolation[] = [];
   if (corrections.occurredAt !== undefined || corrections.precision !== undefined) {
     const interval = occurrenceInterval(
@@ -78,7 +88,7 @@ const checkCorrection = (
     if (typeof interval === 'string') violations.push({ field: field('occurredAt'), reason: interval });
   }
   if (corrections.payload !== undefined) {
-    const decoded = (EVENT_PAYLOADS[target.type] as t.Mixed).decode(corrections.payload);
+    const decoded = EVENT_PAYLOADS[target.type].decode(corrections.payload);
     if (E.isLeft(decoded)) violations.push(...toFieldViolations(decoded.left, field('payload')));
   }
   return violations;

@@ -1,5 +1,15 @@
 import * as t from 'io-ts';
-import { Name, PositiveNumber, Slug, Text, Uuid, boundedArray, nonEmptyArray, oneOf, strictObject } from './codecs';
+import {
+  Name,
+  PositiveNumber,
+  Slug,
+  Text,
+  Uuid,
+  boundedArray,
+  nonEmptyArray,
+  oneOf,
+  strictObject,
+} from './codecs';
 import { Characterisation, Person, Phases, Stance } from './phases';
 import { Confidence, Sources } from './provenance';
 import { DateOrDateTime, Precision } from './time';
@@ -44,7 +54,10 @@ export const EVENT_PAYLOADS = {
     { proposalId: Slug, announcedBy: SomeNames('announcedBy'), summary: Text },
     { expectedBy: DateOrDateTime },
   ),
-  ProposalEndorsed: strictObject('ProposalEndorsed', { proposalId: Slug, endorsedBy: SomeNames('endorsedBy') }),
+  ProposalEndorsed: strictObject('ProposalEndorsed', {
+    proposalId: Slug,
+    endorsedBy: SomeNames('endorsedBy'),
+  }),
   ResponseDelivered: strictObject(
     'ResponseDelivered',
     { proposalId: Slug, by: Name, stance: Stance },
@@ -69,9 +82,17 @@ export const EVENT_PAYLOADS = {
   TalksResumed: strictObject(
     'TalksResumed',
     { venue: Name },
-    { participants: Names('participants'), format: oneOf('format', ['direct', 'indirect'] as const), focus: Text },
+    {
+      participants: Names('participants'),
+      format: oneOf('format', ['direct', 'indirect'] as const),
+      focus: Text,
+    },
   ),
-  TalksStalled: strictObject('TalksStalled', { reason: Text }, { blameClaims: boundedArray(BlameClaim, 'blameClaims', 20) }),
+  TalksStalled: strictObject(
+    'TalksStalled',
+    { reason: Text },
+    { blameClaims: boundedArray(BlameClaim, 'blameClaims', 20) },
+  ),
   TalksSuspended: strictObject('TalksSuspended', { reason: Text }, { suspendedBy: Name }),
   TalksCollapsed: strictObject('TalksCollapsed', { reason: Text }, { declaredBy: Name }),
   StatementIssued: strictObject(
@@ -115,7 +136,11 @@ export const EVENT_PAYLOADS = {
     { phaseId: Slug, accused: Name },
   ),
   // Corrections
-  EventCorrected: strictObject('EventCorrected', { targetEventId: Uuid, reason: Text, corrections: CorrectedFields }),
+  EventCorrected: strictObject('EventCorrected', {
+    targetEventId: Uuid,
+    reason: Text,
+    corrections: CorrectedFields,
+  }),
   EventRetracted: strictObject('EventRetracted', { targetEventId: Uuid, reason: Text }),
 } as const;
 

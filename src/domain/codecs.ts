@@ -32,7 +32,11 @@ export const Slug = new t.Type<string, string, unknown>(
   (u, c) =>
     typeof u === 'string' && SLUG_PATTERN.test(u)
       ? t.success(u)
-      : t.failure(u, c, 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit'),
+      : t.failure(
+          u,
+          c,
+          'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+        ),
   t.identity,
 );
 
@@ -51,7 +55,9 @@ export const PositiveNumber = new t.Type<number, number, unknown>(
   'PositiveNumber',
   (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
   (u, c) =>
-    typeof u === 'number' && Number.isFinite(u) && u > 0 ? t.success(u) : t.failure(u, c, 'must be a positive number'),
+    typeof u === 'number' && Number.isFinite(u) && u > 0
+      ? t.success(u)
+      : t.failure(u, c, 'must be a positive number'),
   t.identity,
 );
 
@@ -71,7 +77,8 @@ export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItem
 export const boundedArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
   new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     name,
-    (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
+    (u): u is Array<t.TypeOf<C>> =>
+      Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
     (u, c) => {
       if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
       if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
@@ -97,7 +104,8 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
     name,
     (u): u is A => requiredCodec.is(u) && optionalCodec.is(u),
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
+      if (typeof u !== 'object' || u === null || Array.isArray(u))
+        return t.failure(u, c, 'must be an object');
       const record = u as Record<string, unknown>;
       const errors: t.ValidationError[] = Object.keys(record)
         .filter((key) => !known.has(key))
@@ -113,7 +121,7 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
       if (E.isLeft(optionalPart)) errors.push(...optionalPart.left);
       if (errors.length > 0 || E.isLeft(requiredPart) || E.isLeft(optionalPart)) return t.failures(errors);
       // Drop undefined optionals so stored JSON and hashes do not depend on how a client spelt "absent".
-      return t.success(stripUndefined({ ...requiredPart.right, ...optionalPart.right } as A));
+      return t.success(stripUndefined({ ...requiredPart.right, ...optionalPart.right }));
     },
     (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
   );
@@ -143,23 +151,34 @@ export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
  * A union told apart by one string field. Dispatching on that field first means an error names the fields of the
  * chosen member ("phaseId is required") instead of listing every member's failures.
  */
-export const discriminated = <K extends string, M extends Record<string, t.Mixed>>(name: string, tagKey: K, members: M) => {
+export const discriminated = <K extends string, M extends Record<string, t.Mixed>>(
+  name: string,
+  tagKey: K,
+  members: M,
+) => {
   const tags = Object.keys(members);
   type A = t.TypeOf<M[keyof M]>;
   const pick = (u: unknown): t.Mixed | undefined => {
     const tag = typeof u === 'object' && u !== null ? (u as Record<string, unknown>)[tagKey] : undefined;
-    return typeof tag === 'string' && Object.prototype.hasOwnProperty.call(members, tag) ? members[tag] : undefined;
+    return typeof tag === 'string' && Object.prototype.hasOwnProperty.call(members, tag)
+      ? members[tag]
+      : undefined;
   };
   return new t.Type<A, A, unknown>(
     name,
     (u): u is A => pick(u)?.is(u) ?? false,
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'must be an object');
+      if (typeof u !== 'object' || u === null || Array.isArray(u))
+        return t.failure(u, c, 'must be an object');
       const member = pick(u);
       if (member === undefined) {
         const tag = (u as Record<string, unknown>)[tagKey];
         return t.failures([
-          { value: tag, context: [...c, { key: tagKey, type: t.string, actual: tag }], message: `must be one of: ${tags.join(', ')}` },
+          {
+            value: tag,
+            context: [...c, { key: tagKey, type: t.string, actual: tag }],
+            message: `must be one of: ${tags.join(', ')}`,
+          },
         ]);
       }
       return member.validate(u, c) as t.Validation<A>;

@@ -35,7 +35,9 @@ interface EnvelopeFields {
 }
 
 /** A development as a client reports it, before the store has recorded it. */
-export type NewEvent = { [K in EventType]: EnvelopeFields & { readonly type: K; readonly payload: PayloadOf<K> } }[EventType];
+export type NewEvent = {
+  [K in EventType]: EnvelopeFields & { readonly type: K; readonly payload: PayloadOf<K> };
+}[EventType];
 export type NewEventOf<K extends EventType> = Extract<NewEvent, { type: K }>;
 
 /** What the store adds when it records an event: never supplied by a client. */
@@ -52,7 +54,8 @@ export type RecordingMetadata = t.TypeOf<typeof RecordingMetadata>;
 
 /** A recorded event: immutable, hash-chained to its predecessor in the negotiation's stream. */
 export type StoredEvent = NewEvent & RecordingMetadata & { readonly position: number };
-export type StoredEventOf<K extends EventType> = Extract<NewEvent, { type: K }> & RecordingMetadata & { readonly position: number };
+export type StoredEventOf<K extends EventType> = Extract<NewEvent, { type: K }> &
+  RecordingMetadata & { readonly position: number };
 
 /** Decodes one reported development, collecting every violation with its field path. */
 export const decodeNewEvent = (input: unknown, prefix = ''): E.Either<FieldViolation[], NewEvent> => {
@@ -63,14 +66,17 @@ export const decodeNewEvent = (input: unknown, prefix = ''): E.Either<FieldViola
   const at = (field: string) => (prefix === '' ? field : `${prefix}.${field}`);
   const interval = occurrenceInterval(event.occurredAt, event.precision);
   if (typeof interval === 'string') violations.push({ field: at('occurredAt'), reason: interval });
-  const payload = (EVENT_PAYLOADS[event.type] as t.Mixed).decode(event.payload);
+  const payload = EVENT_PAYLOADS[event.type].decode(event.payload);
   if (E.isLeft(payload)) violations.push(...toFieldViolations(payload.left, at('payload')));
   if (violations.length > 0 || E.isLeft(payload)) return E.left(violations);
   return E.right({ ...event, payload: payload.right as unknown } as NewEvent);
 };
 
 /** Decodes a batch; every event's violations are reported, prefixed with its index ("events.3.payload.issueId"). */
-export const decodeNewEvents = (inputs: readonly unknown[], prefix = 'events'): E.Either<FieldViolation[], NewEvent[]> => {
+export const decodeNewEvents = (
+  inputs: readonly unknown[],
+  prefix = 'events',
+): E.Either<FieldViolation[], NewEvent[]> => {
   const violations: FieldViolation[] = [];
   const events: NewEvent[] = [];
   inputs.forEach((input, index) => {
@@ -82,14 +88,28 @@ export const decodeNewEvents = (inputs: readonly unknown[], prefix = 'events'): 
 };
 
 /** Decodes an event read back from storage: the same rules as at the HTTP edge, plus the recording metadata. */
-export const decodeStoredEvent = (input: unknown, position: number): E.Either<FieldViolation[], StoredEvent> => {
-  if (typeof input !== 'object' || input === null) return E.left([{ field: '(event)', reason: 'must be an object' }]);
-  const { revision, recordedAt, recordedBy, previousHash, hash, ...reported } = input as Record<string, unknown>;
-  const metadata = RecordingMetadata.decode({ ...reported, revision, recordedAt, recordedBy, previousHash, hash });
+export const decodeStoredEvent = (
+  input: unknown,
+  position: number,
+): E.Either<FieldViolation[], StoredEvent> => {
+  if (typeof input !== 'object' || input === null)
+    return E.left([{ field: '(event)', reason: 'must be an object' }]);
+  const { revision, recordedAt, recordedBy, previousHash, hash, ...reported } = input as Record<
+    string,
+    unknown
+  >;
+  const metadata = RecordingMetadata.decode({
+    ...reported,
+    revision,
+    recordedAt,
+    recordedBy,
+    previousHash,
+    hash,
+  });
   const event = decodeNewEvent(reported);
   if (E.isLeft(metadata)) return E.left(toFieldViolations(metadata.left));
   if (E.isLeft(event)) return event;
-  return E.right({ ...event.right, ...metadata.right, position } as StoredEvent);
+  return E.right({ ...event.right, ...metadata.right, position });
 };
 
 /** The interval in which an event occurred (validated at decoding, so it always parses). */

@@ -1,5 +1,15 @@
 import * as t from 'io-ts';
-import { Name, PositiveNumber, Slug, Text, boundedArray, discriminated, nonEmptyArray, oneOf, strictObject } from './codecs';
+import {
+  Name,
+  PositiveNumber,
+  Slug,
+  Text,
+  boundedArray,
+  discriminated,
+  nonEmptyArray,
+  oneOf,
+  strictObject,
+} from './codecs';
 
 const AgreementPrerequisite = strictObject('AgreementPrerequisite', {
   kind: oneOf('kind', ['agreement'] as const),
@@ -65,4 +75,3 @@ export type Characterisation = t.TypeOf<typeof Characterisation>;
 /** A person at the table, e.g. the head of a delegation. */
 export const Person = strictObject('Person', { name: Name }, { role: Name });
 export type Person = t.TypeOf<typeof Person>;
-

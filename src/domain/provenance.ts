@@ -14,7 +14,8 @@ const HTTP_URL = /^https?:\/\/[^\s]{1,2000}$/;
 const Url = new t.Type<string, string, unknown>(
   'Url',
   (u): u is string => typeof u === 'string' && HTTP_URL.test(u),
-  (u, c) => (typeof u === 'string' && HTTP_URL.test(u) ? t.success(u) : t.failure(u, c, 'must be an http(s) URL')),
+  (u, c) =>
+    typeof u === 'string' && HTTP_URL.test(u) ? t.success(u) : t.failure(u, c, 'must be an http(s) URL'),
   t.identity,
 );
 

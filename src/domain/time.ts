@@ -52,11 +52,15 @@ export const occurrenceInterval = (value: string, precision: Precision): Interva
   switch (precision) {
     case 'instant': {
       const ms = parseInstant(value);
-      return ms === undefined ? 'must be an ISO 8601 date-time with a time zone for precision "instant"' : { startMs: ms, endMs: ms + 1 };
+      return ms === undefined
+        ? 'must be an ISO 8601 date-time with a time zone for precision "instant"'
+        : { startMs: ms, endMs: ms + 1 };
     }
     case 'day': {
       const ms = parseDay(value);
-      return ms === undefined ? 'must be a calendar date YYYY-MM-DD for precision "day"' : { startMs: ms, endMs: ms + DAY_MS };
+      return ms === undefined
+        ? 'must be a calendar date YYYY-MM-DD for precision "day"'
+        : { startMs: ms, endMs: ms + DAY_MS };
     }
     case 'month':
       return parseMonth(value) ?? 'must be a month YYYY-MM for precision "month"';
@@ -94,7 +98,8 @@ export const endOfDateOrDateTime = (value: string): number => {
 };
 
 /** Start of a date or date-time, in ms. */
-export const startOfDateOrDateTime = (value: string): number => parseDay(value) ?? parseInstant(value) ?? Number.NaN;
+export const startOfDateOrDateTime = (value: string): number =>
+  parseDay(value) ?? parseInstant(value) ?? Number.NaN;
 
 /** An instant assigned by a machine clock; always ISO 8601 UTC with milliseconds. */
 export const Instant = new t.Type<string, string, unknown>(

@@ -7,7 +7,12 @@ import { LineError, chunkByNegotiation, parseNdjson } from './ndjson';
 
 export type ImportError =
   | { readonly _tag: 'InvalidLines'; readonly file: string; readonly errors: readonly LineError[] }
-  | { readonly _tag: 'AppendFailed'; readonly file: string; readonly line: number; readonly error: TrackerError };
+  | {
+      readonly _tag: 'AppendFailed';
+      readonly file: string;
+      readonly line: number;
+      readonly error: TrackerError;
+    };
 
 export interface ImportSummary {
   readonly files: number;
@@ -39,7 +44,8 @@ export const importNdjsonFiles = async (
         expectedRevision: ANY_REVISION,
         recordedBy,
       })();
-      if (E.isLeft(result)) return E.left({ _tag: 'AppendFailed', file, line: chunk.lines[0]?.line ?? 0, error: result.left });
+      if (E.isLeft(result))
+        return E.left({ _tag: 'AppendFailed', file, line: chunk.lines[0]?.line ?? 0, error: result.left });
       if (result.right.replayed) replayed += chunk.lines.length;
       else events += chunk.lines.length;
       onProgress(events + replayed);

@@ -25,21 +25,30 @@ export const parseNdjson = (text: string): E.Either<LineError[], ParsedLine[]> =
     try {
       json = JSON.parse(raw);
     } catch (error) {
-      errors.push({ line, violations: [{ field: '(line)', reason: `is not valid JSON: ${(error as Error).message}` }] });
+      errors.push({
+        line,
+        violations: [{ field: '(line)', reason: `is not valid JSON: ${(error as Error).message}` }],
+      });
       return;
     }
     const decoded = decodeNewEvent(json);
     if (E.isLeft(decoded)) return void errors.push({ line, violations: decoded.left });
     const event = decoded.right;
     if (event.negotiationId === undefined)
-      return void errors.push({ line, violations: [{ field: 'negotiationId', reason: 'is required in NDJSON imports' }] });
+      return void errors.push({
+        line,
+        violations: [{ field: 'negotiationId', reason: 'is required in NDJSON imports' }],
+      });
     events.push({ line, event: event as ParsedLine['event'] });
   });
   return errors.length > 0 ? E.left(errors) : E.right(events);
 };
 
 /** Groups parsed events by negotiation, keeping file order, in chunks that one append can take. */
-export const chunkByNegotiation = (lines: readonly ParsedLine[], chunkSize: number): Array<{ negotiationId: string; lines: ParsedLine[] }> => {
+export const chunkByNegotiation = (
+  lines: readonly ParsedLine[],
+  chunkSize: number,
+): Array<{ negotiationId: string; lines: ParsedLine[] }> => {
   const groups = new Map<string, ParsedLine[]>();
   for (const parsed of lines) {
     const group = groups.get(parsed.event.negotiationId) ?? [];

@@ -25,8 +25,14 @@ export interface AsOfResult {
 }
 
 /** Whether a development counts as of a moment, under an inclusion rule. */
-export const includedAsOf = (development: EffectiveDevelopment, untilMs: number, inclusion: Inclusion): boolean =>
-  inclusion === 'possible' ? development.interval.startMs <= untilMs : development.interval.endMs - 1 <= untilMs;
+export const includedAsOf = (
+  development: EffectiveDevelopment,
+  untilMs: number,
+  inclusion: Inclusion,
+): boolean =>
+  inclusion === 'possible'
+    ? development.interval.startMs <= untilMs
+    : development.interval.endMs - 1 <= untilMs;
 
 /** Folds the developments that count as of `asOf` (all of them without `asOf`). */
 export const stateAsOf = (log: EffectiveLog, query: AsOfQuery): AsOfResult => {

@@ -81,23 +81,26 @@ export const effectiveLog = (stream: readonly StoredEvent[], knownAt?: string): 
         current.delete(record.payload.targetEventId);
         retracted.push({
           event: target.event,
-          retraction: { eventId: record.id, kind: 'retraction', reason: record.payload.reason, recordedAt: record.recordedAt },
+          retraction: {
+            eventId: record.id,
+            kind: 'retraction',
+            reason: record.payload.reason,
+            recordedAt: record.recordedAt,
+          },
         });
       }
       continue;
     }
-    if (!isCorrectionType(record.type)) current.set(record.id, { event: record as Development, record, amendments: [] });
+    if (!isCorrectionType(record.type)) current.set(record.id, { event: record, record, amendments: [] });
   }
-  const developments = [...current.values()].map(
-    ({ event, record, amendments }): EffectiveDevelopment => ({
-      event,
-      interval: occurredInterval(event),
-      recordedAt: record.recordedAt,
-      recordedBy: record.recordedBy,
-      revision: record.revision,
-      amendments,
-    }),
-  );
+  const developments = [...current.values()].map(({ event, record, amendments }): EffectiveDevelopment => ({
+    event,
+    interval: occurredInterval(event),
+    recordedAt: record.recordedAt,
+    recordedBy: record.recordedBy,
+    revision: record.revision,
+    amendments,
+  }));
   developments.sort(compareDevelopments);
   return { developments, retracted };
 };

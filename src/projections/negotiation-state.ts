@@ -18,11 +18,21 @@ export interface Evidence {
 }
 
 /** A development as the folds see it: a reported event with its id, after corrections and retractions. */
-export type Development = Extract<NewEvent, { type: Exclude<EventType, 'EventCorrected' | 'EventRetracted'> }> & {
+export type Development = Extract<
+  NewEvent,
+  { type: Exclude<EventType, 'EventCorrected' | 'EventRetracted'> }
+> & {
   readonly id: string;
 };
 
-export const STAGES = ['pre-negotiation', 'negotiating', 'framework-agreed', 'implementing', 'concluded', 'collapsed'] as const;
+export const STAGES = [
+  'pre-negotiation',
+  'negotiating',
+  'framework-agreed',
+  'implementing',
+  'concluded',
+  'collapsed',
+] as const;
 export type Stage = (typeof STAGES)[number];
 export const ACTIVITIES = ['active', 'stalled', 'suspended'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
@@ -101,8 +111,17 @@ export interface Agreement {
 export interface PhaseProgress {
   readonly started?: Evidence;
   readonly completed?: Evidence;
-  readonly provisionsImplemented: ReadonlyArray<{ readonly provisionId?: string; readonly description: string; readonly evidence: Evidence }>;
-  readonly violations: ReadonlyArray<{ readonly description: string; readonly allegedBy: string; readonly accused?: string; readonly evidence: Evidence }>;
+  readonly provisionsImplemented: ReadonlyArray<{
+    readonly provisionId?: string;
+    readonly description: string;
+    readonly evidence: Evidence;
+  }>;
+  readonly violations: ReadonlyArray<{
+    readonly description: string;
+    readonly allegedBy: string;
+    readonly accused?: string;
+    readonly evidence: Evidence;
+  }>;
 }
 
 /** Everything the status, issues and phase views are derived from. Built only by `evolve`. */
@@ -115,17 +134,42 @@ export interface NegotiationState {
   readonly activity: Activity;
   readonly activitySince?: Evidence;
   readonly activityReason?: string;
-  readonly blameClaims: ReadonlyArray<{ readonly by: string; readonly blames: string; readonly claim: string; readonly evidence: Evidence }>;
+  readonly blameClaims: ReadonlyArray<{
+    readonly by: string;
+    readonly blames: string;
+    readonly claim: string;
+    readonly evidence: Evidence;
+  }>;
   readonly venue?: { readonly name: string; readonly since: Evidence };
   readonly delegations: Readonly<Record<string, Delegation>>;
   readonly recalledDelegations: Readonly<Record<string, RecalledDelegation>>;
   readonly proposals: Readonly<Record<string, ProposalState>>;
   readonly latestProposalId?: string;
-  readonly framework?: { readonly proposalId: string; readonly phases: readonly Phase[]; readonly evidence: Evidence };
+  readonly framework?: {
+    readonly proposalId: string;
+    readonly phases: readonly Phase[];
+    readonly evidence: Evidence;
+  };
   readonly characterisations: Readonly<Record<string, CharacterisationRecord>>;
-  readonly scheduledTalks: ReadonlyArray<{ readonly venues: readonly string[]; readonly scheduledFor: string; readonly participants: readonly string[]; readonly description?: string; readonly evidence: Evidence }>;
-  readonly deadlines: ReadonlyArray<{ readonly description: string; readonly deadline: string; readonly setBy?: string; readonly evidence: Evidence }>;
-  readonly leaderContacts: ReadonlyArray<{ readonly participants: readonly string[]; readonly topics: readonly string[]; readonly durationMinutes?: number; readonly evidence: Evidence }>;
+  readonly scheduledTalks: ReadonlyArray<{
+    readonly venues: readonly string[];
+    readonly scheduledFor: string;
+    readonly participants: readonly string[];
+    readonly description?: string;
+    readonly evidence: Evidence;
+  }>;
+  readonly deadlines: ReadonlyArray<{
+    readonly description: string;
+    readonly deadline: string;
+    readonly setBy?: string;
+    readonly evidence: Evidence;
+  }>;
+  readonly leaderContacts: ReadonlyArray<{
+    readonly participants: readonly string[];
+    readonly topics: readonly string[];
+    readonly durationMinutes?: number;
+    readonly evidence: Evidence;
+  }>;
   readonly issues: Readonly<Record<string, IssueState>>;
   readonly agreements: readonly Agreement[];
   readonly phaseProgress: Readonly<Record<string, PhaseProgress>>;
@@ -170,10 +214,18 @@ const STAGE_RANK: Record<Stage, number> = {
 
 /** Moves the stage forward only: a later report of an earlier kind of development does not undo progress. */
 const advanceStage = (state: NegotiationState, stage: Stage, evidence: Evidence): NegotiationState =>
-  state.stage === 'collapsed' || STAGE_RANK[stage] > STAGE_RANK[state.stage] ? { ...state, stage, stageSince: evidence } : state;
+  state.stage === 'collapsed' || STAGE_RANK[stage] > STAGE_RANK[state.stage]
+    ? { ...state, stage, stageSince: evidence }
+    : state;
 
 const proposal = (state: NegotiationState, proposalId: string): ProposalState =>
-  state.proposals[proposalId] ?? { proposalId, status: 'mentioned', conveyedBy: [], endorsements: [], stances: {} };
+  state.proposals[proposalId] ?? {
+    proposalId,
+    status: 'mentioned',
+    conveyedBy: [],
+    endorsements: [],
+    stances: {},
+  };
 
 const withProposal = (state: NegotiationState, next: ProposalState): NegotiationState => ({
   ...state,
@@ -226,7 +278,11 @@ export const evolve = (state: NegotiationState, event: Development): Negotiation
   return next;
 };
 
-const applyDevelopment = (state: NegotiationState, event: Development, evidence: Evidence): NegotiationState => {
+const applyDevelopment = (
+  state: NegotiationState,
+  event: Development,
+  evidence: Evidence,
+): NegotiationState => {
   switch (event.type) {
     case 'NegotiationOpened': {
       const { title, parties, mediators } = event.payload;
@@ -266,7 +322,13 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
     case 'ResponseDelivered': {
       const { proposalId, by, stance, via, details } = event.payload;
       const current = proposal(state, proposalId);
-      const partyStance: PartyStance = { party: by, stance, via: via ?? [], ...(details === undefined ? {} : { details }), evidence };
+      const partyStance: PartyStance = {
+        party: by,
+        stance,
+        via: via ?? [],
+        ...(details === undefined ? {} : { details }),
+        evidence,
+      };
       return advanceStage(
         withProposal(state, { ...current, stances: { ...current.stances, [by]: partyStance } }),
         'negotiating',
@@ -315,7 +377,11 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
         ...(from === undefined ? {} : { venue: from }),
         ...(reason === undefined ? {} : { reason }),
       };
-      return { ...state, delegations: remaining, recalledDelegations: { ...state.recalledDelegations, [party]: recall } };
+      return {
+        ...state,
+        delegations: remaining,
+        recalledDelegations: { ...state.recalledDelegations, [party]: recall },
+      };
     }
     case 'TalksScheduled': {
       const { venues, scheduledFor, participants, description } = event.payload;
@@ -324,7 +390,13 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
           ...state,
           scheduledTalks: [
             ...state.scheduledTalks,
-            { venues, scheduledFor, participants, evidence, ...(description === undefined ? {} : { description }) },
+            {
+              venues,
+              scheduledFor,
+              participants,
+              evidence,
+              ...(description === undefined ? {} : { description }),
+            },
           ],
         },
         'negotiating',
@@ -354,7 +426,12 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
       };
     }
     case 'TalksSuspended':
-      return { ...state, activity: 'suspended', activitySince: evidence, activityReason: event.payload.reason };
+      return {
+        ...state,
+        activity: 'suspended',
+        activitySince: evidence,
+        activityReason: event.payload.reason,
+      };
     case 'TalksCollapsed':
       return {
         ...state,
@@ -375,7 +452,10 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
         evidence,
         ...(text === undefined ? {} : { text }),
       };
-      return { ...state, characterisations: { ...state.characterisations, [[...by].sort().join(' + ')]: record } };
+      return {
+        ...state,
+        characterisations: { ...state.characterisations, [[...by].sort().join(' + ')]: record },
+      };
     }
     case 'LeadersSpoke': {
       const { participants, topics, durationMinutes } = event.payload;
@@ -391,7 +471,10 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
       const { description, deadline, setBy } = event.payload;
       return {
         ...state,
-        deadlines: [...state.deadlines, { description, deadline, evidence, ...(setBy === undefined ? {} : { setBy }) }],
+        deadlines: [
+          ...state.deadlines,
+          { description, deadline, evidence, ...(setBy === undefined ? {} : { setBy }) },
+        ],
       };
     }
     case 'IssueRaised': {
@@ -414,7 +497,11 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
     case 'PositionStated': {
       const { issueId, party, position } = event.payload;
       const current = issue(state, issueId, evidence);
-      return withIssue(state, { ...current, positions: { ...current.positions, [party]: { position, evidence } } }, evidence);
+      return withIssue(
+        state,
+        { ...current, positions: { ...current.positions, [party]: { position, evidence } } },
+        evidence,
+      );
     }
     case 'IssueNarrowed': {
       const current = issue(state, event.payload.issueId, evidence);
@@ -434,7 +521,12 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
       const { resolution } = event.payload;
       return withIssue(
         state,
-        { ...current, state: 'resolved', stateSince: evidence, ...(resolution === undefined ? {} : { resolution }) },
+        {
+          ...current,
+          state: 'resolved',
+          stateSince: evidence,
+          ...(resolution === undefined ? {} : { resolution }),
+        },
         evidence,
       );
     }
@@ -443,7 +535,10 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
       return withIssue(state, { ...current, state: 'reopened', stateSince: evidence }, evidence);
     }
     case 'FrameworkDefined':
-      return { ...state, framework: { proposalId: event.payload.proposalId, phases: event.payload.phases, evidence } };
+      return {
+        ...state,
+        framework: { proposalId: event.payload.proposalId, phases: event.payload.phases, evidence },
+      };
     case 'AgreementReached': {
       const { scope, parties, proposalId, phaseIds } = event.payload;
       const agreement: Agreement = {
@@ -453,18 +548,32 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
         evidence,
         ...(proposalId === undefined ? {} : { proposalId }),
       };
-      return advanceStage({ ...state, agreements: [...state.agreements, agreement] }, 'framework-agreed', evidence);
+      return advanceStage(
+        { ...state, agreements: [...state.agreements, agreement] },
+        'framework-agreed',
+        evidence,
+      );
     }
     case 'PhaseStarted': {
       const { phaseId } = event.payload;
-      return advanceStage(withProgress(state, phaseId, { ...progress(state, phaseId), started: evidence }), 'implementing', evidence);
+      return advanceStage(
+        withProgress(state, phaseId, { ...progress(state, phaseId), started: evidence }),
+        'implementing',
+        evidence,
+      );
     }
     case 'PhaseCompleted': {
       const { phaseId } = event.payload;
       const current = progress(state, phaseId);
-      const completed = withProgress(state, phaseId, { ...current, started: current.started ?? evidence, completed: evidence });
+      const completed = withProgress(state, phaseId, {
+        ...current,
+        started: current.started ?? evidence,
+        completed: evidence,
+      });
       const implementing = advanceStage(completed, 'implementing', evidence);
-      return allPhasesCompleted(implementing) ? advanceStage(implementing, 'concluded', evidence) : implementing;
+      return allPhasesCompleted(implementing)
+        ? advanceStage(implementing, 'concluded', evidence)
+        : implementing;
     }
     case 'ProvisionImplemented': {
       const { phaseId, provisionId, description } = event.payload;
@@ -483,7 +592,10 @@ const applyDevelopment = (state: NegotiationState, event: Development, evidence:
       const current = progress(state, key);
       return withProgress(state, key, {
         ...current,
-        violations: [...current.violations, { description, allegedBy, evidence, ...(accused === undefined ? {} : { accused }) }],
+        violations: [
+          ...current.violations,
+          { description, allegedBy, evidence, ...(accused === undefined ? {} : { accused }) },
+        ],
       });
     }
     default: {

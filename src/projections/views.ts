@@ -56,11 +56,15 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     ...(state.venue === undefined ? {} : { venue: state.venue }),
     delegations: Object.values(state.delegations),
     recalledDelegations: Object.values(state.recalledDelegations),
-    ...(latest === undefined ? {} : { latestProposal: { ...latest, stanceList: Object.values(latest.stances) } }),
+    ...(latest === undefined
+      ? {}
+      : { latestProposal: { ...latest, stanceList: Object.values(latest.stances) } }),
     announcedProposals: Object.values(state.proposals).filter((proposal) => proposal.status === 'announced'),
     characterisations: [...Object.values(state.characterisations)].sort(byOccurrence),
     blameClaims: state.blameClaims,
-    upcomingTalks: state.scheduledTalks.filter((talks) => Date.parse(talks.scheduledFor) >= asOfMs - 86_400_000),
+    upcomingTalks: state.scheduledTalks.filter(
+      (talks) => Date.parse(talks.scheduledFor) >= asOfMs - 86_400_000,
+    ),
     leaderContacts: state.leaderContacts,
     deadlines: state.deadlines,
     openIssueCount: Object.values(state.issues).filter(isOpen).length,
@@ -72,7 +76,10 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
 
 export interface IssuesView {
   readonly issues: ReadonlyArray<
-    IssueState & { readonly positionList: ReadonlyArray<{ party: string; position: string; evidence: Evidence }>; readonly blocks: readonly string[] }
+    IssueState & {
+      readonly positionList: ReadonlyArray<{ party: string; position: string; evidence: Evidence }>;
+      readonly blocks: readonly string[];
+    }
   >;
   readonly counts: Readonly<Record<IssueState['state'], number>>;
   readonly uncertain: readonly Evidence[];
@@ -82,7 +89,8 @@ export interface IssuesView {
 const phasesBlockedBy = (issue: IssueState, phases: readonly Phase[]): string[] => {
   const named = new Set(issue.blocksPhases);
   for (const phase of phases)
-    if (phase.prerequisites.some((p) => p.kind === 'issue-resolved' && p.issueId === issue.issueId)) named.add(phase.phaseId);
+    if (phase.prerequisites.some((p) => p.kind === 'issue-resolved' && p.issueId === issue.issueId))
+      named.add(phase.phaseId);
   return [...named].sort();
 };
 
@@ -156,7 +164,9 @@ const evaluate = (
         prerequisite,
         description: `agreement covering ${phase.phaseId}`,
         met: agreement !== undefined,
-        ...(agreement === undefined ? {} : { since: agreement.evidence, detail: `agreed by ${agreement.parties.join(', ')}` }),
+        ...(agreement === undefined
+          ? {}
+          : { since: agreement.evidence, detail: `agreed by ${agreement.parties.join(', ')}` }),
       };
     }
     case 'phase-started':
@@ -207,8 +217,13 @@ export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
   const phases = [...framework.phases]
     .sort((a, b) => a.order - b.order)
     .map((phase): PhaseReadiness => {
-      const declared = phase.prerequisites.map((p) => ({ ...evaluate(state, phase, framework.proposalId, p), origin: 'phase' as const }));
-      const declaredIssues = new Set(phase.prerequisites.flatMap((p) => (p.kind === 'issue-resolved' ? [p.issueId] : [])));
+      const declared = phase.prerequisites.map((p) => ({
+        ...evaluate(state, phase, framework.proposalId, p),
+        origin: 'phase' as const,
+      }));
+      const declaredIssues = new Set(
+        phase.prerequisites.flatMap((p) => (p.kind === 'issue-resolved' ? [p.issueId] : [])),
+      );
       const fromIssues = openIssues
         .filter((issue) => issue.blocksPhases.includes(phase.phaseId) && !declaredIssues.has(issue.issueId))
         .map((issue) => ({

@@ -77,17 +77,33 @@ export const planAppend = (
           _tag: 'EventIdConflict',
           eventId: stored[0]?.id ?? '',
           index: existing.findIndex((e) => e !== undefined),
-          reason: 'part of this batch is already stored: retry the original batch exactly, or send only new events',
+          reason:
+            'part of this batch is already stored: retry the original batch exactly, or send only new events',
         });
       if (previous.negotiationId !== negotiationId)
-        return E.left({ _tag: 'EventIdConflict', eventId: event.id, index, reason: 'id is already used in another negotiation' });
+        return E.left({
+          _tag: 'EventIdConflict',
+          eventId: event.id,
+          index,
+          reason: 'id is already used in another negotiation',
+        });
       if (reportedContent(previous) !== reportedContent({ ...event, negotiationId }))
-        return E.left({ _tag: 'EventIdConflict', eventId: event.id, index, reason: 'id is already stored with different content' });
+        return E.left({
+          _tag: 'EventIdConflict',
+          eventId: event.id,
+          index,
+          reason: 'id is already stored with different content',
+        });
     }
     const results = stored.map(appendedEvent);
     return E.right({
       kind: 'replay',
-      result: { negotiationId, revision: Math.max(...results.map((r) => r.revision)), events: results, replayed: true },
+      result: {
+        negotiationId,
+        revision: Math.max(...results.map((r) => r.revision)),
+        events: results,
+        replayed: true,
+      },
     });
   }
   if (!revisionMatches(request.expectedRevision, head.revision))
@@ -104,7 +120,7 @@ export const planAppend = (
       previousHash,
     } as Omit<StoredEvent, 'hash' | 'position'>;
     const hash = hashEvent(unhashed);
-    records.push({ ...unhashed, hash } as Omit<StoredEvent, 'position'>);
+    records.push({ ...unhashed, hash });
     previousHash = hash;
   });
   return E.right({ kind: 'write', records });

@@ -38,11 +38,13 @@ export const findChainBreak = (events: readonly StoredEvent[]): ChainBreak | und
   let previousHash = GENESIS_HASH;
   let expectedRevision = 0;
   for (const event of events) {
-    if (event.revision !== expectedRevision) return { eventId: event.id, revision: event.revision, reason: 'revision-gap' };
+    if (event.revision !== expectedRevision)
+      return { eventId: event.id, revision: event.revision, reason: 'revision-gap' };
     if (event.previousHash !== previousHash)
       return { eventId: event.id, revision: event.revision, reason: 'previous-hash-mismatch' };
     const { hash, ...unhashed } = recordedFields(event);
-    if (hashEvent(unhashed) !== hash) return { eventId: event.id, revision: event.revision, reason: 'hash-mismatch' };
+    if (hashEvent(unhashed) !== hash)
+      return { eventId: event.id, revision: event.revision, reason: 'hash-mismatch' };
     previousHash = hash;
     expectedRevision += 1;
   }

@@ -2,7 +2,17 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../domain';
 import { EMPTY_HEAD, appendedEvent, planAppend } from './append-plan';
-import { AppendError, AppendRequest, AppendResult, Clock, EventStore, ReadAllOptions, ReadStreamOptions, StreamSummary, systemClock } from './port';
+import {
+  AppendError,
+  AppendRequest,
+  AppendResult,
+  Clock,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamSummary,
+  systemClock,
+} from './port';
 
 /** The store port in memory: for tests and for as-of engines that need no durability. */
 export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore => {
@@ -44,16 +54,15 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
     },
     listStreams: () =>
       TE.right(
-        [...streams.entries()].map(
-          ([negotiationId, events]): StreamSummary => ({
-            negotiationId,
-            revision: events.length - 1,
-            eventCount: events.length,
-            lastRecordedAt: events[events.length - 1]?.recordedAt ?? '',
-          }),
-        ),
+        [...streams.entries()].map(([negotiationId, events]): StreamSummary => ({
+          negotiationId,
+          revision: events.length - 1,
+          eventCount: events.length,
+          lastRecordedAt: events[events.length - 1]?.recordedAt ?? '',
+        })),
       ),
-    readAll: (options: ReadAllOptions = {}) => TE.right(window(all, (options.fromPosition ?? 1) - 1, options.limit)),
+    readAll: (options: ReadAllOptions = {}) =>
+      TE.right(window(all, (options.fromPosition ?? 1) - 1, options.limit)),
     close: () => Promise.resolve(),
   };
 };

@@ -82,7 +82,10 @@ export interface ReadAllOptions {
 export interface EventStore {
   append(request: AppendRequest): TE.TaskEither<AppendError, AppendResult>;
   /** Events of one negotiation in revision order; an unknown negotiation reads as empty. */
-  readStream(negotiationId: string, options?: ReadStreamOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
+  readStream(
+    negotiationId: string,
+    options?: ReadStreamOptions,
+  ): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;

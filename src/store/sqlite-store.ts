@@ -103,50 +103,71 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   const toEvent = (row: EventRow): StoredEvent => {
     const decoded = decodeStoredEvent(JSON.parse(row.data), row.position);
     if (E.isLeft(decoded))
-      throw new Error(`stored event at position ${row.position} does not decode: ${JSON.stringify(decoded.left)}`);
+      throw new Error(
+        `stored event at position ${row.position} does not decode: ${JSON.stringify(decoded.left)}`,
+      );
     return decoded.right;
   };
 
-  const appendInTransaction = db.transaction((request: AppendRequest): E.Either<AppendError, AppendResult> => {
-    const row = selectHead.get(request.negotiationId);
-    const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
-    const existing = request.events.map((event) => {
-      const found = selectById.get(event.id);
-      return found ? toEvent(found) : undefined;
-    });
-    const plan = planAppend(request, head, existing, clock().toISOString());
-    if (E.isLeft(plan)) return plan;
-    if (plan.right.kind === 'replay') return E.right(plan.right.result);
-    const written = plan.right.records.map((record) => {
-      const info = insertEvent.run({
-        id: record.id,
-        negotiationId: record.negotiationId,
-        revision: record.revision,
-        type: record.type,
-        recordedAt: record.recordedAt,
-        hash: record.hash,
-        data: JSON.stringify(record),
+  const appendInTransaction = db.transaction(
+    (request: AppendRequest): E.Either<AppendError, AppendResult> => {
+      const row = selectHead.get(request.negotiationId);
+      const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
+      const existing = request.events.map((event) => {
+        const found = selectById.get(event.id);
+        return found ? toEvent(found) : undefined;
       });
-      return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
-    });
-    const last = written[written.length - 1];
-    if (last === undefined) return E.right({ negotiationId: request.negotiationId, revision: head.revision, events: [], replayed: false });
-    upsertHead.run({
-      negotiationId: request.negotiationId,
-      revision: last.revision,
-      lastHash: last.hash,
-      count: written.length,
-      recordedAt: last.recordedAt,
-    });
-    return E.right({ negotiationId: request.negotiationId, revision: last.revision, events: written.map(appendedEvent), replayed: false });
-  });
+      const plan = planAppend(request, head, existing, clock().toISOString());
+      if (E.isLeft(plan)) return plan;
+      if (plan.right.kind === 'replay') return E.right(plan.right.result);
+      const written = plan.right.records.map((record) => {
+        const info = insertEvent.run({
+          id: record.id,
+          negotiationId: record.negotiationId,
+          revision: record.revision,
+          type: record.type,
+          recordedAt: record.recordedAt,
+          hash: record.hash,
+          data: JSON.stringify(record),
+        });
+        return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
+      });
+      const last = written[written.length - 1];
+      if (last === undefined)
+        return E.right({
+          negotiationId: request.negotiationId,
+          revision: head.revision,
+          events: [],
+          replayed: false,
+        });
+      upsertHead.run({
+        negotiationId: request.negotiationId,
+        revision: last.revision,
+        lastHash: last.hash,
+        count: written.length,
+        recordedAt: last.recordedAt,
+      });
+      return E.right({
+        negotiationId: request.negotiationId,
+        revision: last.revision,
+        events: written.map(appendedEvent),
+        replayed: false,
+      });
+    },
+  );
 
-  const attempt = <A>(run: () => A): TE.TaskEither<StoreFailure, A> => TE.fromEither(E.tryCatch(run, failure));
+  const attempt = <A>(run: () => A): TE.TaskEither<StoreFailure, A> =>
+    TE.fromEither(E.tryCatch(run, failure));
 
   return {
     append: (request) =>
       TE.fromEither(
-        E.flatten(E.tryCatch(() => appendInTransaction.immediate(request), failure) as E.Either<AppendError, E.Either<AppendError, AppendResult>>),
+        E.flatten(
+          E.tryCatch(() => appendInTransaction.immediate(request), failure) as E.Either<
+            AppendError,
+            E.Either<AppendError, AppendResult>
+          >,
+        ),
       ),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       attempt(() =>
@@ -155,14 +176,12 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
     listStreams: () =>
       attempt(() =>
-        selectStreams.all().map(
-          (row): StreamSummary => ({
-            negotiationId: row.negotiation_id,
-            revision: row.revision,
-            eventCount: row.event_count,
-            lastRecordedAt: row.last_recorded_at,
-          }),
-        ),
+        selectStreams.all().map((row): StreamSummary => ({
+          negotiationId: row.negotiation_id,
+          revision: row.revision,
+          eventCount: row.event_count,
+          lastRecordedAt: row.last_recorded_at,
+        })),
       ),
     readAll: (options: ReadAllOptions = {}) =>
       attempt(() => selectAll.all(options.fromPosition ?? 1, options.limit ?? -1).map(toEvent)),

@@ -9,109 +9,112 @@ import { REFERENCE_FILE, REFERENCE_ID } from '../support/reference-story';
 const PROBLEM = /application\/problem\+json/;
 const base = `/negotiations/${REFERENCE_ID}`;
 
-describe.each(ADAPTERS)('as-of queries over HTTP on the %s store, with the reference story loaded', (adapter) => {
-  let h: Harness;
-  let app: Harness['app'];
-  beforeAll(async () => {
-    h = harness(adapter);
-    const tracker = createTracker({ store: h.store, newEventId: () => 'unused' });
-    const imported = await importNdjsonFiles(tracker, [REFERENCE_FILE], 'importer');
-    expect(E.isRight(imported)).toBe(true);
-    app = createApp({ tracker, clock: h.clock, storeName: adapter });
-  });
-  afterAll(() => h.close());
+describe.each(ADAPTERS)(
+  'as-of queries over HTTP on the %s store, with the reference story loaded',
+  (adapter) => {
+    let h: Harness;
+    let app: Harness['app'];
+    beforeAll(async () => {
+      h = harness(adapter);
+      const tracker = createTracker({ store: h.store, newEventId: () => 'unused' });
+      const imported = await importNdjsonFiles(tracker, [REFERENCE_FILE], 'importer');
+      expect(E.isRight(imported)).toBe(true);
+      app = createApp({ tracker, clock: h.clock, storeName: adapter });
+    });
+    afterAll(() => h.close());
 
-  it('lists negotiations with their title and last development', async () => {
-    const res = await request(app).get('/negotiations').expect(200);
-    expect(res.body.negotiations).toEqual([
-      expect.objectContaining({
-        negotiationId: REFERENCE_ID,
-        title: expect.stringContaining('Gaza'),
-        lastDevelopment: expect.objectContaining({ occurredAt: '2025-01-03' }),
-      }),
-    ]);
-  });
+    it('lists negotiations with their title and last development', async () => {
+      const res = await request(app).get('/negotiations').expect(200);
+      expect(res.body.negotiations).toEqual([
+        expect.objectContaining({
+          negotiationId: REFERENCE_ID,
+          title: expect.stringContaining('Gaza'),
+          lastDevelopment: expect.objectContaining({ occurredAt: '2025-01-03' }),
+        }),
+      ]);
+    });
 
-  it('answers status as of a date, echoing the query and the revision it was built from', async () => {
-    const res = await request(app).get(`${base}/status?asOf=2024-12-27`).expect(200);
-    expect(res.body).toMatchObject({ negotiationId: REFERENCE_ID, asOf: '2024-12-27', revision: 58 });
-    expect(res.headers['etag']).toBe('"58"');
-    expect(res.body.status.activity).toBe('stalled');
-    expect(res.body.status.recalledDelegations.map((d: { party: string }) => d.party)).toEqual(['Israel']);
-  });
+    it('answers status as of a date, echoing the query and the revision it was built from', async () => {
+      const res = await request(app).get(`${base}/status?asOf=2024-12-27`).expect(200);
+      expect(res.body).toMatchObject({ negotiationId: REFERENCE_ID, asOf: '2024-12-27', revision: 58 });
+      expect(res.headers['etag']).toBe('"58"');
+      expect(res.body.status.activity).toBe('stalled');
+      expect(res.body.status.recalledDelegations.map((d: { party: string }) => d.party)).toEqual(['Israel']);
+    });
 
-  it('answers 304 to a conditional GET with the current ETag', async () => {
-    await request(app).get(`${base}/status?asOf=2024-07-05`).set('If-None-Match', '"58"').expect(304);
-  });
+    it('answers 304 to a conditional GET with the current ETag', async () => {
+      await request(app).get(`${base}/status?asOf=2024-07-05`).set('If-None-Match', '"58"').expect(304);
+    });
 
-  it('accepts a date-time for asOf, and include=certain leaves vaguely dated events out', async () => {
-    const possible = await request(app).get(`${base}/status?asOf=2024-06-20T12:00:00Z`).expect(200);
-    const certain = await request(app).get(`${base}/status?asOf=2024-06-20T12:00:00Z&include=certain`).expect(200);
-    expect(possible.body.status.activity).toBe('stalled');
-    expect(certain.body.status.activity).toBe('active');
-  });
+    it('accepts a date-time for asOf, and include=certain leaves vaguely dated events out', async () => {
+      const possible = await request(app).get(`${base}/status?asOf=2024-06-20T12:00:00Z`).expect(200);
+      const certain = await request(app)
+        .get(`${base}/status?asOf=2024-06-20T12:00:00Z&include=certain`)
+        .expect(200);
+      expect(possible.body.status.activity).toBe('stalled');
+      expect(certain.body.status.activity).toBe('active');
+    });
 
-  it('lists open issues by default and all of them with state=all', async () => {
-    const open = await request(app).get(`${base}/issues?asOf=2025-01-04`).expect(200);
-    expect(open.body.issues.length).toBeGreaterThanOrEqual(8);
-    expect(open.body.issues.every((i: { state: string }) => i.state !== 'resolved')).toBe(true);
-    const all = await request(app).get(`${base}/issues?asOf=2025-01-04&state=all`).expect(200);
-    expect(all.body.counts.open + all.body.counts.narrowed).toBe(open.body.issues.length);
-  });
+    it('lists open issues by default and all of them with state=all', async () => {
+      const open = await request(app).get(`${base}/issues?asOf=2025-01-04`).expect(200);
+      expect(open.body.issues.length).toBeGreaterThanOrEqual(8);
+      expect(open.body.issues.every((i: { state: string }) => i.state !== 'resolved')).toBe(true);
+      const all = await request(app).get(`${base}/issues?asOf=2025-01-04&state=all`).expect(200);
+      expect(all.body.counts.open + all.body.counts.narrowed).toBe(open.body.issues.length);
+    });
 
-  it('reports phase readiness with its blocking prerequisites', async () => {
-    const res = await request(app).get(`${base}/phases?asOf=2024-07-05`).expect(200);
-    expect(res.body.proposalId).toBe('may-31-proposal');
-    expect(res.body.phases.map((p: { phaseId: string; state: string }) => `${p.phaseId}:${p.state}`)).toEqual([
-      'phase-1:blocked',
-      'phase-2:blocked',
-      'phase-3:blocked',
-    ]);
-  });
+    it('reports phase readiness with its blocking prerequisites', async () => {
+      const res = await request(app).get(`${base}/phases?asOf=2024-07-05`).expect(200);
+      expect(res.body.proposalId).toBe('may-31-proposal');
+      expect(
+        res.body.phases.map((p: { phaseId: string; state: string }) => `${p.phaseId}:${p.state}`),
+      ).toEqual(['phase-1:blocked', 'phase-2:blocked', 'phase-3:blocked']);
+    });
 
-  it('serves the timeline between two dates in occurrence order, with sources', async () => {
-    const res = await request(app).get(`${base}/timeline?from=2024-12-01&to=2024-12-31`).expect(200);
-    const types = res.body.timeline.map((e: { type: string }) => e.type);
-    expect(types).toContain('DelegationRecalled');
-    expect(res.body.timeline.every((e: { sources: unknown[] }) => e.sources.length > 0)).toBe(true);
-    const starts = res.body.timeline.map((e: { occurredAt: string }) => e.occurredAt.slice(0, 7));
-    expect(starts.every((s: string) => s >= '2024-12')).toBe(true);
-  });
+    it('serves the timeline between two dates in occurrence order, with sources', async () => {
+      const res = await request(app).get(`${base}/timeline?from=2024-12-01&to=2024-12-31`).expect(200);
+      const types = res.body.timeline.map((e: { type: string }) => e.type);
+      expect(types).toContain('DelegationRecalled');
+      expect(res.body.timeline.every((e: { sources: unknown[] }) => e.sources.length > 0)).toBe(true);
+      const starts = res.body.timeline.map((e: { occurredAt: string }) => e.occurredAt.slice(0, 7));
+      expect(starts.every((s: string) => s >= '2024-12')).toBe(true);
+    });
 
-  it('knownAt before the import sees nothing; after it, everything', async () => {
-    const before = await request(app).get(`${base}/status?knownAt=2025-01-04`).expect(200);
-    expect(before.body.status.developmentCount).toBe(0);
-    const after = await request(app).get(`${base}/status?knownAt=2025-01-05T08:00:00Z`).expect(200);
-    expect(after.body.status.developmentCount).toBe(59);
-  });
+    it('knownAt before the import sees nothing; after it, everything', async () => {
+      const before = await request(app).get(`${base}/status?knownAt=2025-01-04`).expect(200);
+      expect(before.body.status.developmentCount).toBe(0);
+      const after = await request(app).get(`${base}/status?knownAt=2025-01-05T08:00:00Z`).expect(200);
+      expect(after.body.status.developmentCount).toBe(59);
+    });
 
-  it.each([
-    ['/status?asOf=yesterday', 'asOf'],
-    ['/status?asOf=2024-02-30', 'asOf'],
-    ['/status?knownAt=2024-07-05T25:00:00Z', 'knownAt'],
-    ['/status?asof=2024-07-05', 'asof'],
-    ['/status?asOf=2024-07-05&asOf=2024-07-06', 'asOf'],
-    ['/status?include=maybe', 'include'],
-    ['/issues?state=closed', 'state'],
-    ['/timeline?from=July', 'from'],
-  ])('refuses %s with a 400 naming %s', async (path, field) => {
-    const res = await request(app).get(`${base}${path}`).expect(400);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-  });
+    it.each([
+      ['/status?asOf=yesterday', 'asOf'],
+      ['/status?asOf=2024-02-30', 'asOf'],
+      ['/status?knownAt=2024-07-05T25:00:00Z', 'knownAt'],
+      ['/status?asof=2024-07-05', 'asof'],
+      ['/status?asOf=2024-07-05&asOf=2024-07-06', 'asOf'],
+      ['/status?include=maybe', 'include'],
+      ['/issues?state=closed', 'state'],
+      ['/timeline?from=July', 'from'],
+    ])('refuses %s with a 400 naming %s', async (path, field) => {
+      const res = await request(app).get(`${base}${path}`).expect(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
 
-  it('answers 404 problem+json for an unknown negotiation and an unknown route, 405 for a wrong method', async () => {
-    const missing = await request(app).get('/negotiations/no-such-talks/status').expect(404);
-    expect(missing.headers['content-type']).toMatch(PROBLEM);
-    expect(missing.body.detail).toContain('no-such-talks');
-    await request(app).get('/negotiations/no-such-talks/events').expect(404);
-    await request(app).get('/nowhere').expect(404);
-    const wrong = await request(app).delete(`${base}/events`).expect(405);
-    expect(wrong.headers['allow']).toBe('GET, POST');
-  });
+    it('answers 404 problem+json for an unknown negotiation and an unknown route, 405 for a wrong method', async () => {
+      const missing = await request(app).get('/negotiations/no-such-talks/status').expect(404);
+      expect(missing.headers['content-type']).toMatch(PROBLEM);
+      expect(missing.body.detail).toContain('no-such-talks');
+      await request(app).get('/negotiations/no-such-talks/events').expect(404);
+      await request(app).get('/nowhere').expect(404);
+      const wrong = await request(app).delete(`${base}/events`).expect(405);
+      expect(wrong.headers['allow']).toBe('GET, POST');
+    });
 
-  it('reports health', async () => {
-    const res = await request(app).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', store: adapter });
-  });
-});
+    it('reports health', async () => {
+      const res = await request(app).get('/health').expect(200);
+      expect(res.body).toMatchObject({ status: 'ok', store: adapter });
+    });
+  },
+);

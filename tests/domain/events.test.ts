@@ -1,5 +1,11 @@
 import * as E from 'fp-ts/Either';
-import { decodeNewEvent, decodeNewEvents, occurrenceInterval, EVENT_TYPES, CAMEO_CODES } from '../../src/domain';
+import {
+  decodeNewEvent,
+  decodeNewEvents,
+  occurrenceInterval,
+  EVENT_TYPES,
+  CAMEO_CODES,
+} from '../../src/domain';
 import { reported, source, unwrapLeft } from '../support/builders';
 
 const valid = {
@@ -14,18 +20,29 @@ const valid = {
 describe('decoding a reported development', () => {
   it('accepts a valid event and keeps its fields', () => {
     const decoded = decodeNewEvent(valid);
-    expect(E.isRight(decoded) && decoded.right.type === 'DelegationSent' && decoded.right.payload.venue).toBe('Doha');
+    expect(E.isRight(decoded) && decoded.right.type === 'DelegationSent' && decoded.right.payload.venue).toBe(
+      'Doha',
+    );
   });
 
   it('names every bad field with its path', () => {
     const violations = unwrapLeft(
-      decodeNewEvent({ ...valid, reportedAt: 'yesterday', sources: [{ ...source(), quote: '' }], payload: { party: 'Israel' } }),
+      decodeNewEvent({
+        ...valid,
+        reportedAt: 'yesterday',
+        sources: [{ ...source(), quote: '' }],
+        payload: { party: 'Israel' },
+      }),
     );
     const fields = violations.map((v) => v.field);
     expect(fields).toEqual(expect.arrayContaining(['reportedAt', 'sources.0.quote']));
     // Payload errors are reported once the envelope is valid.
-    const payloadViolations = unwrapLeft(decodeNewEvent({ ...valid, payload: { party: 'Israel', head: { role: 'x' } } }));
-    expect(payloadViolations.map((v) => v.field)).toEqual(expect.arrayContaining(['payload.venue', 'payload.head.name']));
+    const payloadViolations = unwrapLeft(
+      decodeNewEvent({ ...valid, payload: { party: 'Israel', head: { role: 'x' } } }),
+    );
+    expect(payloadViolations.map((v) => v.field)).toEqual(
+      expect.arrayContaining(['payload.venue', 'payload.head.name']),
+    );
   });
 
   it('refuses unknown event types by listing the known ones', () => {
@@ -40,20 +57,31 @@ describe('decoding a reported development', () => {
   });
 
   it('refuses a recordedAt or recordedBy in the body: the store sets them', () => {
-    const violations = unwrapLeft(decodeNewEvent({ ...valid, recordedAt: '2024-07-05T00:00:00Z', recordedBy: 'me' }));
+    const violations = unwrapLeft(
+      decodeNewEvent({ ...valid, recordedAt: '2024-07-05T00:00:00Z', recordedBy: 'me' }),
+    );
     expect(violations.map((v) => v.field).sort()).toEqual(['recordedAt', 'recordedBy']);
   });
 
   it('requires at least one source with an attribution', () => {
-    expect(unwrapLeft(decodeNewEvent({ ...valid, sources: [] }))).toContainEqual({ field: 'sources', reason: 'must not be empty' });
+    expect(unwrapLeft(decodeNewEvent({ ...valid, sources: [] }))).toContainEqual({
+      field: 'sources',
+      reason: 'must not be empty',
+    });
     const { attribution: _a, ...unattributed } = source();
-    expect(unwrapLeft(decodeNewEvent({ ...valid, sources: [unattributed] })).map((v) => v.field)).toContain('sources.0.attribution');
+    expect(unwrapLeft(decodeNewEvent({ ...valid, sources: [unattributed] })).map((v) => v.field)).toContain(
+      'sources.0.attribution',
+    );
   });
 
   it('checks that occurredAt matches its precision', () => {
-    expect(unwrapLeft(decodeNewEvent({ ...valid, occurredAt: '2024-07', precision: 'day' }))[0]?.field).toBe('occurredAt');
+    expect(unwrapLeft(decodeNewEvent({ ...valid, occurredAt: '2024-07', precision: 'day' }))[0]?.field).toBe(
+      'occurredAt',
+    );
     expect(E.isRight(decodeNewEvent({ ...valid, occurredAt: '2024-07', precision: 'month' }))).toBe(true);
-    expect(unwrapLeft(decodeNewEvent({ ...valid, occurredAt: '2024-02-30', precision: 'day' }))[0]?.field).toBe('occurredAt');
+    expect(
+      unwrapLeft(decodeNewEvent({ ...valid, occurredAt: '2024-02-30', precision: 'day' }))[0]?.field,
+    ).toBe('occurredAt');
   });
 
   it('indexes batch violations by event', () => {
@@ -62,11 +90,20 @@ describe('decoding a reported development', () => {
   });
 
   it('validates prerequisites by their kind', () => {
-    const phase = { phaseId: 'phase-2', name: 'Two', order: 2, provisions: [], prerequisites: [{ kind: 'phase-started' }] };
+    const phase = {
+      phaseId: 'phase-2',
+      name: 'Two',
+      order: 2,
+      provisions: [],
+      prerequisites: [{ kind: 'phase-started' }],
+    };
     const violations = unwrapLeft(
       decodeNewEvent({ ...valid, type: 'FrameworkDefined', payload: { proposalId: 'p', phases: [phase] } }),
     );
-    expect(violations).toContainEqual({ field: 'payload.phases.0.prerequisites.0.phaseId', reason: 'is required' });
+    expect(violations).toContainEqual({
+      field: 'payload.phases.0.prerequisites.0.phaseId',
+      reason: 'is required',
+    });
     const unknownKind = unwrapLeft(
       decodeNewEvent({
         ...valid,

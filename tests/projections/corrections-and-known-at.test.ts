@@ -3,12 +3,23 @@ import { createInMemoryEventStore, EventStore } from '../../src/store';
 import { manualClock, reported, unwrap } from '../support/builders';
 
 const append = async (store: EventStore, events: Parameters<EventStore['append']>[0]['events']) =>
-  unwrap(await store.append({ negotiationId: 'n', events, expectedRevision: { kind: 'any' }, recordedBy: 'analyst' })());
+  unwrap(
+    await store.append({
+      negotiationId: 'n',
+      events,
+      expectedRevision: { kind: 'any' },
+      recordedBy: 'analyst',
+    })(),
+  );
 
 describe('knownAt: what the log said at a past moment', () => {
   const clock = manualClock('2024-07-05T09:00:00.000Z');
   const store = createInMemoryEventStore(clock);
-  const delegation = reported('DelegationSent', { party: 'Israel', venue: 'Cairo' }, { occurredAt: '2024-07-05' });
+  const delegation = reported(
+    'DelegationSent',
+    { party: 'Israel', venue: 'Cairo' },
+    { occurredAt: '2024-07-05' },
+  );
 
   beforeAll(async () => {
     // Given a delegation reported to Cairo on July 5, recorded that morning,
@@ -53,7 +64,11 @@ describe('knownAt: what the log said at a past moment', () => {
     const [entry] = timelineView(effectiveLog(unwrap(await store.readStream('n')())), {});
     expect(entry?.occurredAt).toBe('2024-07-06');
     expect(entry?.amendments).toEqual([
-      expect.objectContaining({ kind: 'correction', fields: ['occurredAt', 'payload'], recordedAt: '2024-07-15T12:00:00.000Z' }),
+      expect.objectContaining({
+        kind: 'correction',
+        fields: ['occurredAt', 'payload'],
+        recordedAt: '2024-07-15T12:00:00.000Z',
+      }),
     ]);
   });
 });
@@ -62,10 +77,19 @@ describe('retractions', () => {
   it('remove their target for knownAt at or after the retraction, and only then', async () => {
     const clock = manualClock('2024-12-25T10:00:00.000Z');
     const store = createInMemoryEventStore(clock);
-    const recall = reported('DelegationRecalled', { party: 'Israel', reason: 'internal deliberations' }, { occurredAt: '2024-12-25' });
-    await append(store, [reported('DelegationSent', { party: 'Israel', venue: 'Doha' }, { occurredAt: '2024-12-01' }), recall]);
+    const recall = reported(
+      'DelegationRecalled',
+      { party: 'Israel', reason: 'internal deliberations' },
+      { occurredAt: '2024-12-25' },
+    );
+    await append(store, [
+      reported('DelegationSent', { party: 'Israel', venue: 'Doha' }, { occurredAt: '2024-12-01' }),
+      recall,
+    ]);
     clock.set('2024-12-30T00:00:00.000Z');
-    await append(store, [reported('EventRetracted', { targetEventId: recall.id, reason: 'the outlet withdrew the report' })]);
+    await append(store, [
+      reported('EventRetracted', { targetEventId: recall.id, reason: 'the outlet withdrew the report' }),
+    ]);
     const stream = unwrap(await store.readStream('n')());
     const before = stateAsOf(effectiveLog(stream, '2024-12-29'), { asOf: '2024-12-27' });
     const after = stateAsOf(effectiveLog(stream), { asOf: '2024-12-27' });
@@ -78,7 +102,11 @@ describe('retractions', () => {
 describe('vague dates', () => {
   it('count once they may have happened, and are listed as uncertain until they surely have', async () => {
     const store = createInMemoryEventStore(manualClock());
-    const stall = reported('TalksStalled', { reason: 'amendments demanded' }, { occurredAt: '2024-06', precision: 'month' });
+    const stall = reported(
+      'TalksStalled',
+      { reason: 'amendments demanded' },
+      { occurredAt: '2024-06', precision: 'month' },
+    );
     await append(store, [stall]);
     const log = effectiveLog(unwrap(await store.readStream('n')()));
     const midJune = stateAsOf(log, { asOf: '2024-06-20' });

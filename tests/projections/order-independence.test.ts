@@ -8,10 +8,14 @@ const PARTIES = ['Israel', 'Hamas'];
 const VENUES = ['Doha', 'Cairo'];
 const ISSUES = ['corridors', 'prisoners'];
 
-const day = fc.integer({ min: 0, max: 90 }).map((offset) => new Date(Date.UTC(2024, 5, 1) + offset * 86_400_000).toISOString().slice(0, 10));
+const day = fc
+  .integer({ min: 0, max: 90 })
+  .map((offset) => new Date(Date.UTC(2024, 5, 1) + offset * 86_400_000).toISOString().slice(0, 10));
 const occurrence = fc.oneof(
   day.map((d) => ({ occurredAt: d, precision: 'day' as const })),
-  fc.constantFrom('2024-06', '2024-07', '2024-08').map((m) => ({ occurredAt: m, precision: 'month' as const })),
+  fc
+    .constantFrom('2024-06', '2024-07', '2024-08')
+    .map((m) => ({ occurredAt: m, precision: 'month' as const })),
   fc.tuple(day, fc.integer({ min: 0, max: 10 })).map(([d, span]) => ({
     occurredAt: `${d}/${new Date(Date.parse(d) + span * 86_400_000).toISOString().slice(0, 10)}`,
     precision: 'range' as const,
@@ -42,13 +46,25 @@ const development = fc
       case 4:
         return reported('ResponseDelivered', { proposalId: 'plan', by: party, stance }, options);
       case 5:
-        return reported('IssueRaised', { issueId, title: issueId, raisedBy: party, blocksPhases: ['one'] }, options);
+        return reported(
+          'IssueRaised',
+          { issueId, title: issueId, raisedBy: party, blocksPhases: ['one'] },
+          options,
+        );
       case 6:
         return reported('IssueResolved', { issueId }, options);
       case 7:
-        return reported('PositionStated', { issueId, party, position: `${party} on ${issueId} ${stance}` }, options);
+        return reported(
+          'PositionStated',
+          { issueId, party, position: `${party} on ${issueId} ${stance}` },
+          options,
+        );
       case 8:
-        return reported('AgreementReached', { scope: 'phases', parties: PARTIES, phaseIds: ['one'] }, options);
+        return reported(
+          'AgreementReached',
+          { scope: 'phases', parties: PARTIES, phaseIds: ['one'] },
+          options,
+        );
       default:
         return reported(
           'ProposalTabled',
@@ -56,7 +72,15 @@ const development = fc
             proposalId: 'plan',
             author: 'United States',
             summary: 'plan',
-            phases: [{ phaseId: 'one', name: 'One', order: 1, provisions: [], prerequisites: [{ kind: 'accepted-by', party }] }],
+            phases: [
+              {
+                phaseId: 'one',
+                name: 'One',
+                order: 1,
+                provisions: [],
+                prerequisites: [{ kind: 'accepted-by', party }],
+              },
+            ],
           },
           options,
         );
@@ -67,7 +91,14 @@ const answersAsOf = async (events: ReadonlyArray<NewEvent & { id: string }>, asO
   const store = createInMemoryEventStore(manualClock());
   // One append per event, in the given order, as late reports would arrive.
   for (const event of events)
-    unwrap(await store.append({ negotiationId: 'n', events: [event], expectedRevision: { kind: 'any' }, recordedBy: 't' })());
+    unwrap(
+      await store.append({
+        negotiationId: 'n',
+        events: [event],
+        expectedRevision: { kind: 'any' },
+        recordedBy: 't',
+      })(),
+    );
   const result = stateAsOf(effectiveLog(unwrap(await store.readStream('n')())), { asOf });
   return {
     status: statusView(result, Date.parse(asOf)),
@@ -84,7 +115,9 @@ describe('as-of answers do not depend on the order in which reports were appende
         fc.func(fc.integer()),
         day,
         async (events, shuffleKey, asOf) => {
-          const shuffled = [...events].sort((a, b) => shuffleKey(a.id) - shuffleKey(b.id) || (a.id < b.id ? -1 : 1));
+          const shuffled = [...events].sort(
+            (a, b) => shuffleKey(a.id) - shuffleKey(b.id) || (a.id < b.id ? -1 : 1),
+          );
           expect(await answersAsOf(shuffled, asOf)).toEqual(await answersAsOf(events, asOf));
         },
       ),

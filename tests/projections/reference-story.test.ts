@@ -15,7 +15,10 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
     viewsAsOf(log, asOf)
       .status.delegations.map((d) => `${d.party}@${d.venue}`)
       .sort();
-  const openIssueIds = (asOf: string) => viewsAsOf(log, asOf).issues.issues.map((i) => i.issueId).sort();
+  const openIssueIds = (asOf: string) =>
+    viewsAsOf(log, asOf)
+      .issues.issues.map((i) => i.issueId)
+      .sort();
   const stanceOf = (asOf: string, party: string) =>
     viewsAsOf(log, asOf).status.latestProposal?.stanceList.find((s) => s.party === party)?.stance;
   const phaseOne = (asOf: string) => viewsAsOf(log, asOf).phases.phases.find((p) => p.phaseId === 'phase-1');
@@ -23,7 +26,9 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
   it('every line of the story file is a valid, sourced event', () => {
     const lines = referenceLines();
     expect(lines.length).toBeGreaterThanOrEqual(50);
-    expect(lines.every((l) => l.event.sources.length > 0 && l.event.sources.every((s) => s.quote.length > 0))).toBe(true);
+    expect(
+      lines.every((l) => l.event.sources.length > 0 && l.event.sources.every((s) => s.quote.length > 0)),
+    ).toBe(true);
     expect(new Set(lines.map((l) => l.event.id)).size).toBe(lines.length);
   });
 
@@ -44,11 +49,19 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
       expect(stanceOf('2024-06-20', 'Hamas')).toBe('amendments-requested');
     });
     it('the disputes over the permanent truce are open and phase 1 is blocked', () => {
-      expect(openIssueIds('2024-06-20')).toEqual(['ceasefire-continuation-guarantee', 'permanent-ceasefire-guarantee', 'phase-one-talks-scope']);
+      expect(openIssueIds('2024-06-20')).toEqual([
+        'ceasefire-continuation-guarantee',
+        'permanent-ceasefire-guarantee',
+        'phase-one-talks-scope',
+      ]);
       const phase = phaseOne('2024-06-20');
       expect(phase?.state).toBe('blocked');
       expect(phase?.blocking.map((b) => b.description)).toEqual(
-        expect.arrayContaining(['agreement covering phase-1', 'Hamas accepts may-31-proposal', 'Israel accepts may-31-proposal']),
+        expect.arrayContaining([
+          'agreement covering phase-1',
+          'Hamas accepts may-31-proposal',
+          'Israel accepts may-31-proposal',
+        ]),
       );
     });
   });
@@ -65,9 +78,15 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
     it('Hamas has accepted the framework, and the U.S. "breakthrough" stands beside the cautious Israeli view', () => {
       const { status } = viewsAsOf(log, '2024-07-05');
       expect(stanceOf('2024-07-05', 'Hamas')).toBe('accepted');
-      const byParty = Object.fromEntries(status.characterisations.map((c) => [c.by.join('+'), c.characterisation]));
+      const byParty = Object.fromEntries(
+        status.characterisations.map((c) => [c.by.join('+'), c.characterisation]),
+      );
       expect(byParty).toMatchObject({ 'United States': 'breakthrough', Israel: 'cautious' });
-      expect(status.leaderContacts.some((c) => c.participants.includes('Benjamin Netanyahu') && c.durationMinutes === 30)).toBe(true);
+      expect(
+        status.leaderContacts.some(
+          (c) => c.participants.includes('Benjamin Netanyahu') && c.durationMinutes === 30,
+        ),
+      ).toBe(true);
     });
     it('the scope dispute has narrowed; phase 1 still waits on an agreement and Israel', () => {
       const issues = viewsAsOf(log, '2024-07-05').issues.issues;
@@ -75,7 +94,9 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
       expect(openIssueIds('2024-07-05')).toContain('implementation-details');
       const phase = phaseOne('2024-07-05');
       expect(phase?.state).toBe('blocked');
-      expect(phase?.prerequisites.find((p) => p.description === 'Hamas accepts may-31-proposal')).toMatchObject({ met: true });
+      expect(
+        phase?.prerequisites.find((p) => p.description === 'Hamas accepts may-31-proposal'),
+      ).toMatchObject({ met: true });
       expect(phase?.blocking.map((b) => b.description)).toEqual(
         expect.arrayContaining(['agreement covering phase-1', 'Israel accepts may-31-proposal']),
       );
@@ -89,8 +110,12 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
       expect(status.activitySince?.precision).toBe('range');
       expect(status.announcedProposals.map((p) => p.proposalId)).toEqual(['august-bridging-proposal']);
       expect(status.latestProposal?.proposalId).toBe('may-31-proposal');
-      expect(status.upcomingTalks.map((t) => [t.venues, t.scheduledFor])).toEqual([[['Doha', 'Cairo'], '2024-08-15']]);
-      expect(status.characterisations.find((c) => c.by.join('+') === 'United States')?.characterisation).toBe('progress');
+      expect(status.upcomingTalks.map((t) => [t.venues, t.scheduledFor])).toEqual([
+        [['Doha', 'Cairo'], '2024-08-15'],
+      ]);
+      expect(status.characterisations.find((c) => c.by.join('+') === 'United States')?.characterisation).toBe(
+        'progress',
+      );
       expect(phaseOne('2024-08-09')?.state).toBe('blocked');
     });
   });
@@ -102,9 +127,15 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
       expect(status.activitySince?.occurredAt).toBe('2024-12-25');
       expect(delegationsOf('2024-12-27')).not.toContain('Israel@Doha');
       expect(status.recalledDelegations).toEqual([
-        expect.objectContaining({ party: 'Israel', venue: 'Doha', recalled: expect.objectContaining({ occurredAt: '2024-12-25' }) }),
+        expect.objectContaining({
+          party: 'Israel',
+          venue: 'Doha',
+          recalled: expect.objectContaining({ occurredAt: '2024-12-25' }),
+        }),
       ]);
-      const byParty = Object.fromEntries(status.characterisations.map((c) => [c.by.join('+'), c.characterisation]));
+      const byParty = Object.fromEntries(
+        status.characterisations.map((c) => [c.by.join('+'), c.characterisation]),
+      );
       expect(byParty).toMatchObject({ Hamas: 'impasse', Israel: 'impasse' });
     });
   });

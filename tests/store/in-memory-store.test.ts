@@ -1,4 +1,6 @@
 import { createInMemoryEventStore } from '../../src/store';
 import { describeEventStoreConformance } from './event-store-conformance';
 
-describeEventStoreConformance('in-memory store', (clock) => Promise.resolve({ store: createInMemoryEventStore(clock) }));
+describeEventStoreConformance('in-memory store', (clock) =>
+  Promise.resolve({ store: createInMemoryEventStore(clock) }),
+);

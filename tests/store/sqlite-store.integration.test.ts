@@ -22,7 +22,14 @@ describe('SQLite store on its file', () => {
     const file = join(dir, 'events.sqlite');
     const first = createSqliteEventStore({ file, clock: manualClock() });
     const event = reported('TalksResumed', { venue: 'Doha' });
-    unwrap(await first.append({ negotiationId: 'n', events: [event], expectedRevision: { kind: 'any' }, recordedBy: 'me' })());
+    unwrap(
+      await first.append({
+        negotiationId: 'n',
+        events: [event],
+        expectedRevision: { kind: 'any' },
+        recordedBy: 'me',
+      })(),
+    );
     await first.close();
     const reopened = createSqliteEventStore({ file });
     expect(unwrap(await reopened.readStream('n')()).map((e) => e.id)).toEqual([event.id]);
@@ -34,7 +41,14 @@ describe('SQLite store on its file', () => {
     const dir = tempDir();
     const file = join(dir, 'events.sqlite');
     const store = createSqliteEventStore({ file, clock: manualClock() });
-    unwrap(await store.append({ negotiationId: 'n', events: [reported('TalksResumed', { venue: 'Doha' })], expectedRevision: { kind: 'any' }, recordedBy: 'me' })());
+    unwrap(
+      await store.append({
+        negotiationId: 'n',
+        events: [reported('TalksResumed', { venue: 'Doha' })],
+        expectedRevision: { kind: 'any' },
+        recordedBy: 'me',
+      })(),
+    );
     const db = new Database(file);
     expect(() => db.prepare("UPDATE events SET data = '{}'").run()).toThrow(/immutable/);
     expect(() => db.prepare('DELETE FROM events').run()).toThrow(/never deleted/);

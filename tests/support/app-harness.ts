@@ -21,7 +21,9 @@ export const ADAPTERS: AdapterName[] = ['in-memory', 'sqlite'];
 export const harness = (adapter: AdapterName): Harness => {
   const clock = manualClock('2025-01-05T08:00:00.000Z');
   const dir = adapter === 'sqlite' ? mkdtempSync(join(tmpdir(), 'tracker-api-')) : undefined;
-  const store = dir ? createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock }) : createInMemoryEventStore(clock);
+  const store = dir
+    ? createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock })
+    : createInMemoryEventStore(clock);
   const tracker = createTracker({ store, newEventId: randomUUID });
   const app = createApp({ tracker, clock, storeName: adapter });
   return {

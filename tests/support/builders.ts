@@ -19,7 +19,11 @@ export interface EventOptions {
 }
 
 /** A valid reported development of a type, decoded through the real codec so tests cannot build invalid ones. */
-export const reported = <K extends EventType>(type: K, payload: PayloadOf<K>, options: EventOptions = {}): NewEventOf<K> & { id: string } => {
+export const reported = <K extends EventType>(
+  type: K,
+  payload: PayloadOf<K>,
+  options: EventOptions = {},
+): NewEventOf<K> & { id: string } => {
   const raw = {
     id: options.id ?? randomUUID(),
     type,

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParsedLine, parseNdjson } from '../../src/import';
-import { EffectiveLog, effectiveLog, issuesView, phasesView, stateAsOf, statusView } from '../../src/projections';
+import {
+  EffectiveLog,
+  effectiveLog,
+  issuesView,
+  phasesView,
+  stateAsOf,
+  statusView,
+} from '../../src/projections';
 import { createInMemoryEventStore } from '../../src/store';
 import { endOfDateOrDateTime } from '../../src/domain';
 import { manualClock, unwrap } from './builders';
