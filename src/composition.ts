@@ -18,9 +18,18 @@ export interface Runtime {
   readonly importedOnStart: number;
 }
 
-/** The composition root: wires the embedded store, the tracker and the HTTP edge from the configuration. */
+/** Opens the store the configuration names: the embedded SQLite file by default. */
+export const openStore = (
+  config: Config,
+  clock: Clock = systemClock,
+): { store: EventStore; name: string } => ({
+  store: createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock }),
+  name: 'sqlite',
+});
+
+/** The composition root: wires the store, the tracker and the HTTP edge from the configuration. */
 export const compose = async (config: Config, clock: Clock = systemClock): Promise<Runtime> => {
-  const store = createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock });
+  const { store, name } = openStore(config, clock);
   const tracker = createTracker({ store, newEventId: randomUUID });
   let importedOnStart = 0;
   const streams = await store.listStreams()();
@@ -35,6 +44,6 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
       throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
     importedOnStart = imported.right.events;
   }
-  const app = createApp({ tracker, clock, storeName: 'sqlite' });
+  const app = createApp({ tracker, clock, storeName: name });
   return { store, tracker, app, importedOnStart };
 };

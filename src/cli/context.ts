@@ -1,0 +1,57 @@
+import * as E from 'fp-ts/Either';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createTracker, Tracker } from '../application/tracker';
+import { openStore } from '../composition';
+import { loadConfig } from '../config';
+import { EventStore } from '../store';
+
+export interface CliContext {
+  readonly store: EventStore;
+  readonly tracker: Tracker;
+  readonly storeName: string;
+}
+
+/** Exit codes: 0 success, 1 a check failed (verify), 2 bad usage or input, 3 store failure. */
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, storeFailure: 3 } as const;
+
+export class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Opens the store the server would use (same environment variables) for the length of one command. */
+export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Promise<A> => {
+  const config = loadConfig(process.env, resolve(__dirname, '..', '..', '..'));
+  if (E.isLeft(config))
+    throw new CliFailure(
+      config.left.map((v) => `configuration: ${v.field} ${v.reason}`).join('\n'),
+      EXIT.badInput,
+    );
+  const { store, name } = openStore(config.right);
+  try {
+    return await run({ store, tracker: createTracker({ store, newEventId: randomUUID }), storeName: name });
+  } finally {
+    await store.close();
+  }
+};
+
+/** Runs a command action and turns failures into a message on stderr and an exit code. */
+export const action =
+  <Args extends unknown[]>(run: (...args: Args) => Promise<void>) =>
+  async (...args: Args): Promise<void> => {
+    try {
+      await run(...args);
+    } catch (error) {
+      if (error instanceof CliFailure) {
+        console.error(error.message);
+        process.exitCode = error.exitCode;
+        return;
+      }
+      throw error;
+    }
+  };
