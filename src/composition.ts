@@ -7,6 +7,9 @@ import { Config } from './config';
 import { importNdjsonFiles, ndjsonFilesIn } from './import';
 import { Clock, EventStore, createSqliteEventStore, systemClock } from './store';
 import express from 'express';
+import { pino } from 'pino';
+import { timelinePage } from './web';
+import { PrincipalRecord, addPrincipal, parseTokenSpec, principalLookup, readTokenFile } from './auth';
 
 export const STORE_FILE_NAME = 'events.sqlite';
 export const REFERENCE_STORY_PRINCIPAL = 'reference-story-import';
@@ -16,7 +19,35 @@ export interface Runtime {
   readonly tracker: Tracker;
   readonly app: express.Express;
   readonly importedOnStart: number;
+  /** A writer token generated on this start because none was configured; shown once. */
+  readonly generatedWriterToken?: string;
 }
+
+export const GENERATED_WRITER = 'local-writer';
+
+/**
+ * Principals from AUTH_TOKENS and the tokens file. With none configured at all, a writer token is generated and
+ * its digest saved in the tokens file, so a first `npm start` can write and later starts keep the same token.
+ */
+export const loadPrincipals = (
+  config: Config,
+): { principals: PrincipalRecord[]; generatedWriterToken?: string } => {
+  const fromEnv = config.authTokens === undefined ? E.right([]) : parseTokenSpec(config.authTokens);
+  const fromFile = readTokenFile(config.authTokensFile);
+  const problems = [...(E.isLeft(fromEnv) ? fromEnv.left : []), ...(E.isLeft(fromFile) ? fromFile.left : [])];
+  if (problems.length > 0)
+    throw new Error(`cannot load tokens: ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`);
+  const principals = [
+    ...(E.isRight(fromEnv) ? fromEnv.right : []),
+    ...(E.isRight(fromFile) ? fromFile.right : []),
+  ];
+  if (principals.length > 0) return { principals };
+  const token = addPrincipal(config.authTokensFile, GENERATED_WRITER, 'writer');
+  if (E.isLeft(token))
+    throw new Error(`cannot create a token: ${token.left.map((p) => p.reason).join('; ')}`);
+  const created = readTokenFile(config.authTokensFile);
+  return { principals: E.isRight(created) ? created.right : [], generatedWriterToken: token.right };
+};
 
 /** Opens the store the configuration names: the embedded SQLite file by default. */
 export const openStore = (
@@ -44,6 +75,24 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
       throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
     importedOnStart = imported.right.events;
   }
-  const app = createApp({ tracker, clock, storeName: name });
-  return { store, tracker, app, importedOnStart };
+  const { principals, generatedWriterToken } = loadPrincipals(config);
+  const app = createApp({
+    tracker,
+    clock,
+    storeName: name,
+    extraRoutes: timelinePage(),
+    access: { principalFor: principalLookup(principals), readsRequireAuth: config.readsRequireAuth },
+    principals,
+    writesPerMinute: config.writesPerMinute,
+    bodyLimit: config.bodyLimit,
+    corsOrigins: config.corsOrigins,
+    logger: pino({ level: config.logLevel }),
+  });
+  return {
+    store,
+    tracker,
+    app,
+    importedOnStart,
+    ...(generatedWriterToken === undefined ? {} : { generatedWriterToken }),
+  };
 };

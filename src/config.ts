@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { resolve } from 'node:path';
-import { FieldViolation, toFieldViolations } from './domain';
+import { join, resolve } from 'node:path';
+import { FieldViolation, oneOf, toFieldViolations } from './domain';
 
 const Port = new t.Type<number, string, unknown>(
   'Port',
@@ -32,12 +32,31 @@ const NonEmpty = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+const PositiveInteger = new t.Type<number, string, unknown>(
+  'PositiveInteger',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d{1,9}$/.test(u) ? Number(u) : Number.NaN;
+    return n >= 1 ? t.success(n) : t.failure(u, c, 'must be a positive integer');
+  },
+  String,
+);
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const Environment = t.partial({
   PORT: Port,
   HOST: NonEmpty,
   DATA_DIR: NonEmpty,
   EVENTS_DIR: NonEmpty,
   IMPORT_REFERENCE_STORY: Flag,
+  AUTH_TOKENS: NonEmpty,
+  AUTH_TOKENS_FILE: NonEmpty,
+  READS_REQUIRE_AUTH: Flag,
+  WRITES_PER_MINUTE: PositiveInteger,
+  BODY_LIMIT: NonEmpty,
+  CORS_ORIGINS: NonEmpty,
+  LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS),
 });
 
 export interface Config {
@@ -48,6 +67,15 @@ export interface Config {
   /** NDJSON files imported into an empty store on first start. */
   readonly eventsDir: string;
   readonly importReferenceStory: boolean;
+  /** `principal:role:sha256,...`; tokens themselves are never configured, only their digests. */
+  readonly authTokens?: string;
+  /** JSON file of principals and token digests (default DATA_DIR/tokens.json). */
+  readonly authTokensFile: string;
+  readonly readsRequireAuth: boolean;
+  readonly writesPerMinute: number;
+  readonly bodyLimit: string;
+  readonly corsOrigins: readonly string[];
+  readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
 /** Reads the configuration from the environment; every bad variable is named. */
@@ -66,6 +94,16 @@ export const loadConfig = (
       dataDir: resolve(vars.DATA_DIR ?? './data'),
       eventsDir: resolve(projectRoot, vars.EVENTS_DIR ?? 'events'),
       importReferenceStory: vars.IMPORT_REFERENCE_STORY ?? true,
+      ...(vars.AUTH_TOKENS === undefined ? {} : { authTokens: vars.AUTH_TOKENS }),
+      authTokensFile: resolve(vars.AUTH_TOKENS_FILE ?? join(vars.DATA_DIR ?? './data', 'tokens.json')),
+      readsRequireAuth: vars.READS_REQUIRE_AUTH ?? false,
+      writesPerMinute: vars.WRITES_PER_MINUTE ?? 6000,
+      bodyLimit: vars.BODY_LIMIT ?? '2mb',
+      corsOrigins: (vars.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+      logLevel: vars.LOG_LEVEL ?? 'info',
     }),
   )(Environment.decode(present));
 };

@@ -21,6 +21,10 @@ const main = async () => {
         `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
       );
     console.log(`Store: ${config.right.dataDir}`);
+    if (runtime.generatedWriterToken !== undefined)
+      console.log(
+        `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
+      );
     console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
     console.log(
       `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,

@@ -1,26 +1,29 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import * as E from 'fp-ts/Either';
+import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
+import { PrincipalRecord } from '../auth';
 import { Clock, systemClock } from '../store';
+import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
+import { auditRoutes } from './audit-routes';
+import { corsPolicy, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
 import { PROBLEM_CONTENT_TYPE, Problem, sendProblem } from './problem';
 
-/** Who is making the request. Writes record this principal as `recordedBy`; a body can never set it. */
-export interface Principal {
-  readonly id: string;
-}
-
-/** Resolves the caller of a request, or refuses it with a problem (401/403). */
-export type Authenticate = (req: Request) => E.Either<Problem, Principal>;
-
-export const anonymousPrincipal: Authenticate = () => E.right({ id: 'anonymous' });
-
 export interface AppOptions {
   readonly tracker: Tracker;
-  readonly authenticate?: Authenticate;
+  /** Who may read and write; OPEN_ACCESS (the default) is for tests and local experiments only. */
+  readonly access?: AccessPolicy;
+  /** Listed (names and roles, never digests) to admins at GET /admin/principals. */
+  readonly principals?: readonly PrincipalRecord[];
   readonly clock?: Clock;
-  /** Largest accepted request body. */
+  /** Largest accepted request body (default 2mb). */
   readonly bodyLimit?: string;
+  /** Write requests a minute per client (default 6000). */
+  readonly writesPerMinute?: number;
+  /** Origins allowed to call the API from a browser (default none). */
+  readonly corsOrigins?: readonly string[];
+  /** Structured request logs; none when absent. */
+  readonly logger?: Logger;
   readonly storeName?: string;
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
@@ -64,11 +67,25 @@ const bodyParserProblem = (error: {
 
 /** The HTTP edge: parses, authenticates, calls the tracker, maps results to JSON and errors to problem+json. */
 export const createApp = (options: AppOptions): express.Express => {
+  const access = options.access ?? OPEN_ACCESS;
+  const clock = options.clock ?? systemClock;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  app.use(requestContext(options.logger));
+  app.use(securityHeaders());
+  app.use(corsPolicy(options.corsOrigins ?? []));
+
+  // Writes are rate-limited and authenticated before their bodies are parsed.
+  app.post(
+    '/negotiations/:negotiationId/events',
+    writeRateLimit(options.writesPerMinute ?? 6000),
+    requireRole(access, 'writer'),
+  );
+  app.use('/negotiations', requireRole(access, 'reader'));
+  app.use('/admin', requireRole(access, 'admin'));
   app.use(
     express.json({
       limit: options.bodyLimit ?? '2mb',
@@ -78,21 +95,15 @@ export const createApp = (options: AppOptions): express.Express => {
   );
 
   app.get('/health', (_req, res) => {
-    res.json({
-      status: 'ok',
-      store: options.storeName ?? 'unknown',
-      time: (options.clock ?? systemClock)().toISOString(),
-    });
+    res.json({ status: 'ok', store: options.storeName ?? 'unknown', time: clock().toISOString() });
+  });
+  app.get('/admin/principals', (_req, res) => {
+    res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
   });
 
   options.extraRoutes?.(app);
-  app.use(
-    negotiationRoutes(
-      options.tracker,
-      options.authenticate ?? anonymousPrincipal,
-      options.clock ?? systemClock,
-    ),
-  );
+  app.use(negotiationRoutes(options.tracker, clock));
+  app.use(auditRoutes(options.tracker));
 
   const notFound: RequestHandler = (req, res) =>
     sendProblem(res, {

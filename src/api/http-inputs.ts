@@ -106,3 +106,20 @@ export const expectedRevisionFrom = (
 };
 
 export const etagOf = (revision: number): string => `"${revision}"`;
+
+export const MAX_HISTORY_PAGE = 200;
+export const HistoryParams = strictObject(
+  'HistoryParams',
+  {},
+  {
+    fromRevision: IntegerString('fromRevision', 0, Number.MAX_SAFE_INTEGER),
+    limit: IntegerString('limit', 1, MAX_HISTORY_PAGE),
+    format: oneOf('format', ['json', 'ndjson'] as const),
+  },
+);
+
+export const DiffParams = strictObject(
+  'DiffParams',
+  { from: DateOrDateTime, to: DateOrDateTime },
+  { knownAt: DateOrDateTime, include: oneOf('include', ['possible', 'certain'] as const) },
+);

@@ -1,4 +1,6 @@
 export * from './app';
+export * from './access';
 export * from './problem';
 export * from './http-inputs';
 export * from './negotiation-routes';
+export * from './audit-routes';

@@ -1,48 +1,24 @@
-import { Request, Response, Router } from 'express';
+import { Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
-import * as t from 'io-ts';
 import { FieldViolation, NewEvent, decodeNewEvent, decodeNewEvents, endOfDateOrDateTime } from '../domain';
 import { LogSnapshot, Tracker } from '../application/tracker';
 import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
 import { Clock } from '../store';
-import type { Authenticate } from './app';
+import { principalOf } from './access';
 import {
   AsOfParams,
   EventsPageParams,
   IssuesParams,
   MAX_PAGE,
-  NegotiationIdParam,
   TimelineParams,
   decodeQuery,
   etagOf,
   expectedRevisionFrom,
 } from './http-inputs';
-import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-support';
 
 export const MAX_EVENTS_PER_APPEND = 1000;
-
-const methodNotAllowed = (allowed: string) => (req: Request, res: Response) =>
-  sendProblem(
-    res,
-    {
-      type: '/problems/method-not-allowed',
-      title: 'Method not allowed',
-      status: 405,
-      detail: `${req.method} is not supported here; use ${allowed}.`,
-    },
-    { Allow: allowed },
-  );
-
-const negotiationIdOf = (req: Request): E.Either<Problem, string> =>
-  pipe(
-    NegotiationIdParam.decode(req.params['negotiationId']),
-    E.mapLeft(() =>
-      validationProblem([
-        { field: 'negotiationId', reason: 'must be 1-128 characters of a-z, 0-9, ".", "_" or "-"' },
-      ]),
-    ),
-  );
 
 /** Reads the body: one event, or `{"events": [...]}` for an atomic batch. */
 const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldViolation[], NewEvent[]> => {
@@ -84,37 +60,10 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
   })(decoded);
 };
 
-export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, clock: Clock): Router => {
+export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
   const router = Router();
 
-  /** Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. */
-  const read =
-    <P>(
-      codec: t.Decoder<unknown, P>,
-      knownAtOf: (params: P) => string | undefined,
-      render: (snapshot: LogSnapshot, params: P) => unknown,
-    ) =>
-    async (req: Request, res: Response): Promise<void> => {
-      const id = negotiationIdOf(req);
-      if (E.isLeft(id)) return sendProblem(res, id.left);
-      const params = decodeQuery(codec, req.query);
-      if (E.isLeft(params))
-        return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-      const result = await tracker.snapshot(id.right, knownAtOf(params.right))();
-      if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
-      const etag = etagOf(result.right.revision);
-      res.set('ETag', etag).set('Cache-Control', 'no-cache');
-      if (req.headers['if-none-match'] === etag) {
-        res.status(304).end();
-        return;
-      }
-      res.json({
-        negotiationId: id.right,
-        revision: result.right.revision,
-        ...params.right,
-        ...(render(result.right, params.right) as object),
-      });
-    };
+  const read = snapshotReader(tracker);
 
   const asOfResult = (
     snapshot: LogSnapshot,
@@ -155,8 +104,6 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
         detail: 'Send events as application/json.',
         errors: [{ field: 'Content-Type', reason: 'must be application/json' }],
       });
-    const principal = authenticate(req);
-    if (E.isLeft(principal)) return sendProblem(res, principal.left);
     const expected = expectedRevisionFrom(req.get('if-match'), req.get('if-none-match'));
     if (E.isLeft(expected))
       return sendProblem(res, validationProblem(expected.left, 'Invalid conditional header.'));
@@ -166,7 +113,7 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
       negotiationId: id.right,
       events: events.right,
       expectedRevision: expected.right,
-      recordedBy: principal.right.id,
+      recordedBy: principalOf(res).id,
     })();
     if (E.isLeft(result)) {
       const problem = problemFromTrackerError(result.left);
@@ -219,7 +166,7 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
       (p) => p.knownAt,
       (snapshot, params) => {
         const asOfMs = params.asOf === undefined ? clock().getTime() : endOfDateOrDateTime(params.asOf);
-        return { status: statusView(asOfResult(snapshot, params), asOfMs) };
+        return E.right({ status: statusView(asOfResult(snapshot, params), asOfMs) });
       },
     ),
   );
@@ -228,7 +175,8 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     read(
       IssuesParams,
       (p) => p.knownAt,
-      (snapshot, params) => issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open'),
+      (snapshot, params) =>
+        E.right(issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open')),
     ),
   );
   router.get(
@@ -236,7 +184,7 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     read(
       AsOfParams,
       (p) => p.knownAt,
-      (snapshot, params) => phasesView(asOfResult(snapshot, params)),
+      (snapshot, params) => E.right(phasesView(asOfResult(snapshot, params))),
     ),
   );
   router.get(
@@ -244,7 +192,7 @@ export const negotiationRoutes = (tracker: Tracker, authenticate: Authenticate, 
     read(
       TimelineParams,
       (p) => p.knownAt,
-      (snapshot, params) => ({ timeline: timelineView(snapshot.log, params) }),
+      (snapshot, params) => E.right({ timeline: timelineView(snapshot.log, params) }),
     ),
   );
   for (const view of ['status', 'issues', 'phases', 'timeline'])

@@ -34,8 +34,11 @@ export const notFoundProblem = (detail: string): Problem => ({
   detail,
 });
 
+/** Sends a problem document, tagged with the request id so a report can be matched to the server's log line. */
 export const sendProblem = (res: Response, problem: Problem, headers: Record<string, string> = {}): void => {
-  res.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  const requestId = (res.locals as { requestId?: unknown }).requestId;
+  const body = typeof requestId === 'string' ? { ...problem, requestId } : problem;
+  res.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 };
 
 const describeExpected = (error: Extract<TrackerError, { _tag: 'RevisionConflict' }>): string => {

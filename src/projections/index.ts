@@ -3,3 +3,4 @@ export * from './effective-log';
 export * from './as-of';
 export * from './views';
 export * from './timeline';
+export * from './digest';

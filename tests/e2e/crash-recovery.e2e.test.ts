@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoredEvent } from '../../src/domain';
 import { findChainBreak } from '../../src/store';
-import { MAIN, killHard, startServer, stopGracefully } from '../support/server-process';
+import { MAIN, killHard, startServer, stopGracefully, testWriter } from '../support/server-process';
 
 const ROUNDS = Number(process.env['CRASH_ROUNDS'] ?? 3);
 const BATCH = 5;
@@ -17,7 +17,15 @@ const batchOf = (round: number, writer: number, n: number) =>
     occurredAt: '2024-07-04',
     precision: 'day',
     reportedAt: '2024-07-04',
-    sources: [{ outlet: 'Wire', title: 'T', publishedAt: '2024-07-04', quote: `r${round} w${writer} b${n} e${i}`, attribution: { kind: 'outlet' } }],
+    sources: [
+      {
+        outlet: 'Wire',
+        title: 'T',
+        publishedAt: '2024-07-04',
+        quote: `r${round} w${writer} b${n} e${i}`,
+        attribution: { kind: 'outlet' },
+      },
+    ],
     payload: { by: ['United States'], kind: 'unilateral', characterisation: 'progress' },
   }));
 
@@ -35,26 +43,35 @@ const readAll = async (url: string): Promise<StoredEvent[]> => {
 };
 
 const describeIfBuilt = existsSync(MAIN) ? describe : describe.skip;
-if (!existsSync(MAIN)) console.warn(`crash-recovery e2e skipped: ${MAIN} missing; run "npm run build" (npm test does)`);
+if (!existsSync(MAIN))
+  console.warn(`crash-recovery e2e skipped: ${MAIN} missing; run "npm run build" (npm test does)`);
 
 describeIfBuilt('SIGKILL during a stream of appends, on the real SQLite file', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracker-crash-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  const writer = testWriter();
+  const serverEnv = {
+    DATA_DIR: dataDir,
+    IMPORT_REFERENCE_STORY: 'false',
+    WRITES_PER_MINUTE: '1000000',
+    ...writer.env,
+  };
+
   it(`loses no acknowledged event and leaves no partial batch (${ROUNDS} rounds)`, async () => {
     const acknowledged = new Set<string>();
     const attempted: string[][] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      const server = await startServer({ DATA_DIR: dataDir, IMPORT_REFERENCE_STORY: 'false' });
+      const server = await startServer(serverEnv);
       let stop = false;
-      const writer = async (w: number) => {
+      const appendLoop = async (w: number) => {
         for (let n = 0; !stop; n += 1) {
           const events = batchOf(round, w, n);
           attempted.push(events.map((e) => e.id));
           try {
             const res = await fetch(`${server.url}/negotiations/crash/events`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json' },
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
               body: JSON.stringify({ events }),
             });
             if (res.status === 201) for (const e of events) acknowledged.add(e.id);
@@ -64,14 +81,14 @@ describeIfBuilt('SIGKILL during a stream of appends, on the real SQLite file', (
           }
         }
       };
-      const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
+      const writers = Array.from({ length: WRITERS }, (_, w) => appendLoop(w));
       await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
       stop = true;
       await killHard(server);
       await Promise.allSettled(writers);
     }
 
-    const server = await startServer({ DATA_DIR: dataDir, IMPORT_REFERENCE_STORY: 'false' });
+    const server = await startServer(serverEnv);
     try {
       const stored = await readAll(server.url);
       const ids = stored.map((e) => e.id);

@@ -1,7 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+/** A writer token and the AUTH_TOKENS value that configures it, for servers started by tests. */
+export const testWriter = () => {
+  const token = `nt_${randomBytes(16).toString('hex')}`;
+  const digest = createHash('sha256').update(token).digest('hex');
+  return { token, env: { AUTH_TOKENS: `test-writer:writer:${digest}` } };
+};
 
 export interface RunningServer {
   readonly url: string;
@@ -13,7 +21,7 @@ export interface RunningServer {
 export const startServer = (env: Record<string, string>): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,0 +1,75 @@
+import { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Principal, Role, roleAllows } from '../auth';
+import { sendProblem } from './problem';
+
+/** Who may do what. The composition root builds one from the configured tokens. */
+export interface AccessPolicy {
+  /** The principal a presented bearer token or API key belongs to. */
+  readonly principalFor: (token: string) => Principal | undefined;
+  /** When false, reads need no token (a token, if sent, must still be valid). */
+  readonly readsRequireAuth: boolean;
+}
+
+/** For tests and local experiments only: every request acts as an anonymous admin. */
+export const OPEN_ACCESS: AccessPolicy & { readonly open: true } = {
+  principalFor: () => undefined,
+  readsRequireAuth: false,
+  open: true,
+};
+
+const ANONYMOUS_ADMIN: Principal = { id: 'anonymous', role: 'admin' };
+const ANONYMOUS_READER: Principal = { id: 'anonymous', role: 'reader' };
+
+const presentedToken = (req: Request): string | undefined => {
+  const header = req.get('authorization');
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] ?? '';
+  }
+  return req.get('x-api-key');
+};
+
+export const principalOf = (res: Response): Principal =>
+  (res.locals as { principal?: Principal }).principal ?? ANONYMOUS_READER;
+
+const unauthorized = (res: Response, detail: string) =>
+  sendProblem(
+    res,
+    {
+      type: '/problems/unauthorized',
+      title: 'Authentication required',
+      status: 401,
+      detail,
+      errors: [{ field: 'Authorization', reason: detail }],
+    },
+    { 'WWW-Authenticate': 'Bearer realm="negotiation-tracker"' },
+  );
+
+/** Lets a request through when its principal holds `role`; 401 without a valid token, 403 with too weak a one. */
+export const requireRole =
+  (policy: AccessPolicy, role: Role): RequestHandler =>
+  (req: Request, res: Response, next: NextFunction) => {
+    if ('open' in policy) {
+      res.locals['principal'] = ANONYMOUS_ADMIN;
+      return next();
+    }
+    const token = presentedToken(req);
+    if (token === undefined) {
+      if (role === 'reader' && !policy.readsRequireAuth) return next();
+      return unauthorized(res, 'send "Authorization: Bearer <token>" (or X-API-Key)');
+    }
+    const principal = token === '' ? undefined : policy.principalFor(token);
+    if (principal === undefined) return unauthorized(res, 'the token is not valid');
+    if (!roleAllows(principal.role, role))
+      return sendProblem(res, {
+        type: '/problems/forbidden',
+        title: 'Not allowed',
+        status: 403,
+        detail: `${principal.id} holds the ${principal.role} role; this needs ${role}.`,
+        errors: [
+          { field: 'Authorization', reason: `role ${principal.role} may not do this (needs ${role})` },
+        ],
+      });
+    res.locals['principal'] = principal;
+    return next();
+  };

@@ -1,0 +1,89 @@
+import { StoredEvent } from '../domain';
+import {
+  AsOfQuery,
+  Change,
+  EffectiveLog,
+  Evidence,
+  diffDigests,
+  digestOf,
+  effectiveLog,
+  evidenceOf,
+  stateAsOf,
+} from '../projections';
+import { GENESIS_HASH, hashVerifies } from '../store';
+
+export interface HistoryEntry {
+  readonly revision: number;
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly precision: string;
+  readonly reportedAt: string;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+  readonly summary?: string;
+  readonly hash: string;
+  readonly previousHash: string;
+  readonly verification: { readonly hashMatchesContent: boolean; readonly chainsToPrevious: boolean };
+  /** What recording this event changed in the answers "as of now" (all occurred developments). */
+  readonly changes: readonly Change[];
+}
+
+/**
+ * The audit history of a page of a stream: each event in recorded order with who recorded it when, whether its
+ * hash verifies, and the change it made. `stream` must hold every event from revision 0 up to the page's end,
+ * since each change is the difference between the log before and after that event.
+ */
+export const historyPage = (
+  stream: readonly StoredEvent[],
+  fromRevision: number,
+  limit: number,
+): HistoryEntry[] => {
+  const entries: HistoryEntry[] = [];
+  let before = digestOf(stateAsOf(effectiveLog(stream.slice(0, fromRevision)), {}));
+  for (let revision = fromRevision; revision < Math.min(stream.length, fromRevision + limit); revision += 1) {
+    const event = stream[revision];
+    if (event === undefined) break;
+    const after = digestOf(stateAsOf(effectiveLog(stream.slice(0, revision + 1)), {}));
+    const previous = revision === 0 ? GENESIS_HASH : stream[revision - 1]?.hash;
+    entries.push({
+      revision: event.revision,
+      position: event.position,
+      eventId: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      precision: event.precision,
+      reportedAt: event.reportedAt,
+      recordedAt: event.recordedAt,
+      recordedBy: event.recordedBy,
+      ...(event.summary === undefined ? {} : { summary: event.summary }),
+      hash: event.hash,
+      previousHash: event.previousHash,
+      verification: {
+        hashMatchesContent: hashVerifies(event),
+        chainsToPrevious: event.previousHash === previous,
+      },
+      changes: diffDigests(before, after),
+    });
+    before = after;
+  }
+  return entries;
+};
+
+export interface DiffView {
+  readonly changes: readonly Change[];
+  /** Developments counted at `to` but not at `from`: the events responsible for the changes. */
+  readonly developments: readonly Evidence[];
+}
+
+/** What changed between two dates on the occurrence axis, for one version of the log. */
+export const diffBetween = (log: EffectiveLog, from: AsOfQuery, to: AsOfQuery): DiffView => {
+  const earlier = stateAsOf(log, from);
+  const later = stateAsOf(log, to);
+  const counted = new Set(earlier.included.map((d) => d.event.id));
+  return {
+    changes: diffDigests(digestOf(earlier), digestOf(later)),
+    developments: later.included.filter((d) => !counted.has(d.event.id)).map((d) => evidenceOf(d.event)),
+  };
+};

@@ -1,0 +1,88 @@
+import { diffBetween, historyPage } from '../../src/application/audit';
+import { StoredEvent } from '../../src/domain';
+import { createInMemoryEventStore } from '../../src/store';
+import { manualClock, unwrap } from '../support/builders';
+import { REFERENCE_ID, referenceLines, referenceLog } from '../support/reference-story';
+
+const recordedStory = async (): Promise<StoredEvent[]> => {
+  const store = createInMemoryEventStore(manualClock('2025-02-01T10:00:00.000Z'));
+  for (const line of referenceLines())
+    unwrap(
+      await store.append({
+        negotiationId: REFERENCE_ID,
+        events: [{ ...line.event, id: line.event.id ?? '' }],
+        expectedRevision: { kind: 'any' },
+        recordedBy: 'auditor-test',
+      })(),
+    );
+  return [...unwrap(await store.readStream(REFERENCE_ID)())];
+};
+
+describe('the audit history of the reference story', () => {
+  let stream: StoredEvent[];
+  beforeAll(async () => {
+    stream = await recordedStory();
+  });
+
+  it('lists every event in recorded order with who recorded it, when, and a verified hash', () => {
+    const history = historyPage(stream, 0, stream.length);
+    expect(history.map((h) => h.revision)).toEqual(stream.map((_, i) => i));
+    expect(
+      history.every((h) => h.recordedBy === 'auditor-test' && h.recordedAt === '2025-02-01T10:00:00.000Z'),
+    ).toBe(true);
+    expect(history.every((h) => h.verification.hashMatchesContent && h.verification.chainsToPrevious)).toBe(
+      true,
+    );
+  });
+
+  it('says what each event changed: the December recall turns the Israeli delegation into a recalled one', () => {
+    const history = historyPage(stream, 0, stream.length);
+    const recall = history.find((h) => h.type === 'DelegationRecalled');
+    expect(recall?.changes).toContainEqual({
+      section: 'status',
+      path: 'status.delegation.Israel',
+      before: expect.stringContaining('in Doha'),
+      after: 'recalled from Doha',
+      evidence: recall?.eventId,
+    });
+    // Every development in the story changes at least one fact, except those only adding context.
+    expect(history.filter((h) => h.changes.length > 0).length).toBeGreaterThan(stream.length / 2);
+  });
+
+  it('pages from any revision with the same changes as a full replay', () => {
+    const full = historyPage(stream, 0, stream.length);
+    const page = historyPage(stream, 40, 5);
+    expect(page).toEqual(full.slice(40, 45));
+  });
+
+  it('flags an event whose content no longer matches its hash, and the chain after an altered hash', () => {
+    const tampered = stream.map((e, i) => (i === 10 ? { ...e, summary: 'quietly edited' } : e));
+    const history = historyPage(tampered, 0, tampered.length);
+    expect(history[10]?.verification).toEqual({ hashMatchesContent: false, chainsToPrevious: true });
+    const rehashed = stream.map((e, i) => (i === 10 ? { ...e, hash: 'f'.repeat(64) } : e));
+    expect(historyPage(rehashed, 0, rehashed.length)[11]?.verification.chainsToPrevious).toBe(false);
+  });
+});
+
+describe('the diff between two dates', () => {
+  it('names what changed from the July breakthrough to the December recall, and the events responsible', async () => {
+    const log = await referenceLog();
+    const diff = diffBetween(log, { asOf: '2024-07-05' }, { asOf: '2024-12-27' });
+    const byPath = Object.fromEntries(diff.changes.map((c) => [c.path, c]));
+    expect(byPath['status.activity']).toMatchObject({ before: 'active', after: 'stalled' });
+    expect(byPath['status.delegation.Israel']).toMatchObject({ after: 'recalled from Doha' });
+    expect(byPath['issues.prisoner-deportation.state']).toMatchObject({ after: 'open' });
+    expect(byPath['issues.prisoner-deportation.state']?.before).toBeUndefined();
+    const responsible = new Set(diff.developments.map((d) => d.eventId));
+    expect(responsible.has(byPath['status.delegation.Israel']?.evidence ?? '')).toBe(true);
+    expect(diff.developments.every((d) => d.occurredAt >= '2024-07-05')).toBe(true);
+  });
+
+  it('is empty between a date and itself', async () => {
+    const log = await referenceLog();
+    expect(diffBetween(log, { asOf: '2024-08-09' }, { asOf: '2024-08-09' })).toEqual({
+      changes: [],
+      developments: [],
+    });
+  });
+});
