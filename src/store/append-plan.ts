@@ -1,7 +1,16 @@
 import * as E from 'fp-ts/Either';
 import { StoredEvent } from '../domain';
 import { canonicalJson, hashEvent, GENESIS_HASH } from './hash-chain';
-import { AppendError, AppendRequest, AppendResult, AppendedEvent, ExpectedRevision } from './port';
+import {
+  AppendError,
+  AppendRequest,
+  AppendResult,
+  AppendedEvent,
+  ExpectedRevision,
+  RecordedAppendError,
+  RecordedAppendRequest,
+  RecordedEvent,
+} from './port';
 
 /** The head of a stream as a store sees it before an append. */
 export interface StreamHead {
@@ -124,4 +133,78 @@ export const planAppend = (
     previousHash = hash;
   });
   return E.right({ kind: 'write', records });
+};
+
+const withoutPosition = (event: RecordedEvent): RecordedEvent => {
+  const { position: _position, ...recorded } = event as RecordedEvent & { position?: number };
+  return recorded;
+};
+
+/**
+ * Decides what writing already-recorded events does (a copy between stores): replay a copy that is already
+ * stored, refuse events that do not continue the stream's chain, or write them exactly as they are.
+ */
+export const planRecordedAppend = (
+  request: RecordedAppendRequest,
+  head: StreamHead,
+  existing: ReadonlyArray<StoredEvent | undefined>,
+): E.Either<RecordedAppendError, AppendPlan> => {
+  const { negotiationId } = request;
+  const events = request.events.map(withoutPosition);
+  const stored = existing.filter((event): event is StoredEvent => event !== undefined);
+  if (stored.length > 0) {
+    for (let index = 0; index < events.length; index += 1) {
+      const previous = existing[index];
+      const event = events[index];
+      if (event === undefined) continue;
+      if (previous === undefined)
+        return E.left({
+          _tag: 'EventIdConflict',
+          eventId: stored[0]?.id ?? '',
+          index: existing.findIndex((e) => e !== undefined),
+          reason: 'part of this batch is already stored: copy from the first missing revision',
+        });
+      if (canonicalJson(withoutPosition(previous)) !== canonicalJson(event))
+        return E.left({
+          _tag: 'EventIdConflict',
+          eventId: event.id,
+          index,
+          reason: 'id is already stored with a different recording',
+        });
+    }
+    const results = stored.map(appendedEvent);
+    return E.right({
+      kind: 'replay',
+      result: {
+        negotiationId,
+        revision: Math.max(...results.map((r) => r.revision)),
+        events: results,
+        replayed: true,
+      },
+    });
+  }
+  const first = events[0];
+  if (first !== undefined && first.revision !== head.revision + 1)
+    return E.left({
+      _tag: 'RevisionConflict',
+      expected: { kind: 'exact', revision: first.revision - 1 },
+      actual: head.revision,
+    });
+  let previousHash = head.lastHash;
+  for (let index = 0; index < events.length; index += 1) {
+    const event = events[index];
+    if (event === undefined) continue;
+    const mismatch = (reason: string) =>
+      E.left({ _tag: 'ChainMismatch' as const, eventId: event.id, index, reason });
+    if (event.negotiationId !== negotiationId)
+      return mismatch(`belongs to negotiation "${event.negotiationId}", not "${negotiationId}"`);
+    if (event.revision !== head.revision + 1 + index)
+      return mismatch(`revision ${event.revision} does not follow revision ${head.revision + index}`);
+    if (event.previousHash !== previousHash)
+      return mismatch("previousHash is not the hash of the stream's previous event");
+    const { hash, ...unhashed } = event;
+    if (hashEvent(unhashed) !== hash) return mismatch('hash does not match the recorded content');
+    previousHash = hash;
+  }
+  return E.right({ kind: 'write', records: events });
 };

@@ -1,10 +1,15 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../domain';
-import { EMPTY_HEAD, appendedEvent, planAppend } from './append-plan';
 import {
-  AppendError,
-  AppendRequest,
+  AppendPlan,
+  EMPTY_HEAD,
+  StreamHead,
+  appendedEvent,
+  planAppend,
+  planRecordedAppend,
+} from './append-plan';
+import {
   AppendResult,
   Clock,
   EventStore,
@@ -20,12 +25,19 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   const streams = new Map<string, StoredEvent[]>();
   const byId = new Map<string, StoredEvent>();
 
-  const append = (request: AppendRequest): E.Either<AppendError, AppendResult> => {
-    const stream = streams.get(request.negotiationId) ?? [];
+  /** Carries out what a plan decided, for both kinds of append. */
+  const write = <L>(
+    negotiationId: string,
+    eventIds: readonly string[],
+    decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+  ): E.Either<L, AppendResult> => {
+    const stream = streams.get(negotiationId) ?? [];
     const last = stream[stream.length - 1];
     const head = last ? { revision: last.revision, lastHash: last.hash } : EMPTY_HEAD;
-    const existing = request.events.map((event) => byId.get(event.id));
-    const plan = planAppend(request, head, existing, clock().toISOString());
+    const plan = decide(
+      head,
+      eventIds.map((id) => byId.get(id)),
+    );
     if (E.isLeft(plan)) return plan;
     if (plan.right.kind === 'replay') return E.right(plan.right.result);
     const written = plan.right.records.map(
@@ -35,9 +47,9 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
       all.push(event);
       byId.set(event.id, event);
     }
-    streams.set(request.negotiationId, [...stream, ...written]);
+    streams.set(negotiationId, [...stream, ...written]);
     return E.right({
-      negotiationId: request.negotiationId,
+      negotiationId,
       revision: written[written.length - 1]?.revision ?? head.revision,
       events: written.map(appendedEvent),
       replayed: false,
@@ -45,7 +57,22 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   };
 
   return {
-    append: (request) => TE.fromEither(append(request)),
+    append: (request) => () =>
+      Promise.resolve(
+        write(
+          request.negotiationId,
+          request.events.map((e) => e.id),
+          (head, existing) => planAppend(request, head, existing, clock().toISOString()),
+        ),
+      ),
+    appendRecorded: (request) => () =>
+      Promise.resolve(
+        write(
+          request.negotiationId,
+          request.events.map((e) => e.id),
+          (head, existing) => planRecordedAppend(request, head, existing),
+        ),
+      ),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       TE.right(window(streams.get(negotiationId) ?? [], options.fromRevision ?? 0, options.limit)),
     streamRevision: (negotiationId) => {

@@ -58,6 +58,25 @@ export interface StoreFailure {
   readonly message: string;
 }
 
+/** An event exactly as some store recorded it (position aside): what a copy between stores carries. */
+export type RecordedEvent = Omit<StoredEvent, 'position'>;
+
+/** Recorded events to write unchanged, continuing the stream's hash chain (copying a log between stores). */
+export interface RecordedAppendRequest {
+  readonly negotiationId: string;
+  /** Consecutive revisions of this negotiation, in order, each chained to the one before. */
+  readonly events: readonly RecordedEvent[];
+}
+
+export type RecordedAppendError =
+  | AppendError
+  | {
+      readonly _tag: 'ChainMismatch';
+      readonly eventId: string;
+      readonly index: number;
+      readonly reason: string;
+    };
+
 export interface StreamSummary {
   readonly negotiationId: string;
   readonly revision: number;
@@ -76,11 +95,17 @@ export interface ReadAllOptions {
 }
 
 /**
- * The store port. Adapters: in-memory (tests), SQLite on one file (the embedded default). Events are immutable:
- * there is no update and no delete. Every append is atomic: all of its events land, or none.
+ * The store port. Adapters: in-memory (tests), SQLite on one file (the embedded default), EventStoreDB (several
+ * machines). Events are immutable: there is no update and no delete. Every append is atomic: all of its events
+ * land, or none.
  */
 export interface EventStore {
   append(request: AppendRequest): TE.TaskEither<AppendError, AppendResult>;
+  /**
+   * Writes events recorded elsewhere as they are (recordedAt, recordedBy and hashes kept), atomically, after
+   * checking that they continue the stream's chain; a repeated copy of stored events returns the original result.
+   */
+  appendRecorded(request: RecordedAppendRequest): TE.TaskEither<RecordedAppendError, AppendResult>;
   /** Events of one negotiation in revision order; an unknown negotiation reads as empty. */
   readStream(
     negotiationId: string,

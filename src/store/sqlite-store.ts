@@ -1,13 +1,19 @@
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoredEvent, decodeStoredEvent } from '../domain';
-import { EMPTY_HEAD, appendedEvent, planAppend } from './append-plan';
 import {
-  AppendError,
-  AppendRequest,
+  AppendPlan,
+  EMPTY_HEAD,
+  StreamHead,
+  appendedEvent,
+  planAppend,
+  planRecordedAppend,
+} from './append-plan';
+import {
   AppendResult,
   Clock,
   EventStore,
@@ -109,15 +115,21 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     return decoded.right;
   };
 
-  const appendInTransaction = db.transaction(
-    (request: AppendRequest): E.Either<AppendError, AppendResult> => {
-      const row = selectHead.get(request.negotiationId);
+  type Decide = (
+    head: StreamHead,
+    existing: ReadonlyArray<StoredEvent | undefined>,
+  ) => E.Either<unknown, AppendPlan>;
+
+  /** Reads the head and the stored ids, lets the plan decide, and writes its records: one transaction. */
+  const writeInTransaction = db.transaction(
+    (negotiationId: string, eventIds: readonly string[], decide: Decide): E.Either<unknown, AppendResult> => {
+      const row = selectHead.get(negotiationId);
       const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
-      const existing = request.events.map((event) => {
-        const found = selectById.get(event.id);
+      const existing = eventIds.map((id) => {
+        const found = selectById.get(id);
         return found ? toEvent(found) : undefined;
       });
-      const plan = planAppend(request, head, existing, clock().toISOString());
+      const plan = decide(head, existing);
       if (E.isLeft(plan)) return plan;
       if (plan.right.kind === 'replay') return E.right(plan.right.result);
       const written = plan.right.records.map((record) => {
@@ -134,21 +146,16 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       });
       const last = written[written.length - 1];
       if (last === undefined)
-        return E.right({
-          negotiationId: request.negotiationId,
-          revision: head.revision,
-          events: [],
-          replayed: false,
-        });
+        return E.right({ negotiationId, revision: head.revision, events: [], replayed: false });
       upsertHead.run({
-        negotiationId: request.negotiationId,
+        negotiationId,
         revision: last.revision,
         lastHash: last.hash,
         count: written.length,
         recordedAt: last.recordedAt,
       });
       return E.right({
-        negotiationId: request.negotiationId,
+        negotiationId,
         revision: last.revision,
         events: written.map(appendedEvent),
         replayed: false,
@@ -159,15 +166,36 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   const attempt = <A>(run: () => A): TE.TaskEither<StoreFailure, A> =>
     TE.fromEither(E.tryCatch(run, failure));
 
+  /** Runs when the task runs; the plan's errors pass through, an exception becomes a StoreFailure. */
+  const write =
+    <L>(
+      negotiationId: string,
+      eventIds: readonly string[],
+      decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+    ): TE.TaskEither<L | StoreFailure, AppendResult> =>
+    () =>
+      Promise.resolve(
+        pipe(
+          E.tryCatch(
+            () => writeInTransaction.immediate(negotiationId, eventIds, decide) as E.Either<L, AppendResult>,
+            failure,
+          ),
+          E.flatMap((outcome): E.Either<L | StoreFailure, AppendResult> => outcome),
+        ),
+      );
+
   return {
     append: (request) =>
-      TE.fromEither(
-        E.flatten(
-          E.tryCatch(() => appendInTransaction.immediate(request), failure) as E.Either<
-            AppendError,
-            E.Either<AppendError, AppendResult>
-          >,
-        ),
+      write(
+        request.negotiationId,
+        request.events.map((e) => e.id),
+        (head, existing) => planAppend(request, head, existing, clock().toISOString()),
+      ),
+    appendRecorded: (request) =>
+      write(
+        request.negotiationId,
+        request.events.map((e) => e.id),
+        (head, existing) => planRecordedAppend(request, head, existing),
       ),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       attempt(() =>

@@ -1,6 +1,15 @@
 import * as E from 'fp-ts/Either';
-import { AppendRequest, EventStore, findChainBreak, GENESIS_HASH } from '../../src/store';
+import { StoredEvent, recordedFields } from '../../src/domain';
+import { effectiveLog } from '../../src/projections';
+import {
+  AppendRequest,
+  EventStore,
+  createInMemoryEventStore,
+  findChainBreak,
+  GENESIS_HASH,
+} from '../../src/store';
 import { manualClock, reported, unwrap, unwrapLeft } from '../support/builders';
+import { REFERENCE_ID, referenceLines, referenceLog, viewsAsOf } from '../support/reference-story';
 
 export type StoreFactory = (
   clock: ReturnType<typeof manualClock>,
@@ -14,6 +23,39 @@ const request = (events: AppendRequest['events'], overrides: Partial<AppendReque
   recordedBy: 'tester',
   ...overrides,
 });
+
+const REFERENCE_DATES = ['2024-06-20', '2024-07-05', '2024-08-09', '2024-12-27', '2025-01-04'];
+const REFERENCE_RECORDED_AT = '2025-02-01T00:00:00.000Z';
+
+const referenceRequest = (): AppendRequest => ({
+  negotiationId: REFERENCE_ID,
+  events: referenceLines().map((line) => ({ ...line.event, id: line.event.id ?? '' })),
+  expectedRevision: { kind: 'no-stream' },
+  recordedBy: 'test',
+});
+
+/** A stream recorded by another store, to copy: three events over two appends, so recordedAt differs. */
+const recordedElsewhere = async (): Promise<readonly StoredEvent[]> => {
+  const clock = manualClock('2024-12-01T10:00:00.000Z');
+  const source = createInMemoryEventStore(clock);
+  unwrap(await source.append(request([stalled('s0'), stalled('s1')], { recordedBy: 'elsewhere' }))());
+  clock.advance(3_600_000);
+  unwrap(await source.append(request([stalled('s2')], { recordedBy: 'someone else' }))());
+  return unwrap(await source.readStream('talks')());
+};
+
+/** Every event of the log, reading it a page at a time the way export and copy do. */
+const readAllInPages = async (store: EventStore, limit: number): Promise<StoredEvent[]> => {
+  const events: StoredEvent[] = [];
+  let fromPosition = 1;
+  for (;;) {
+    const page = unwrap(await store.readAll({ fromPosition, limit })());
+    events.push(...page);
+    const last = page[page.length - 1];
+    if (last === undefined || page.length < limit) return events;
+    fromPosition = last.position + 1;
+  }
+};
 
 /** One specification of the store port, run against every adapter. */
 export const describeEventStoreConformance = (name: string, factory: StoreFactory): void => {
@@ -198,6 +240,177 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
       )();
       expect(E.isLeft(result)).toBe(true);
       expect(unwrap(await store.listStreams()())).toEqual([]);
+    });
+
+    it('lands a batch whole: of concurrent writers expecting the same revision exactly one wins', async () => {
+      unwrap(await store.append(request([stalled('base')]))());
+      const batches = [0, 1, 2, 3].map((writer) => [0, 1, 2].map((n) => stalled(`writer ${writer} #${n}`)));
+      const results = await Promise.all(
+        batches.map((events) =>
+          store.append(request(events, { expectedRevision: { kind: 'exact', revision: 0 } }))(),
+        ),
+      );
+      const winners = results.filter(E.isRight);
+      expect(winners).toHaveLength(1);
+      for (const loser of results.filter(E.isLeft))
+        expect(loser.left).toEqual({
+          _tag: 'RevisionConflict',
+          expected: { kind: 'exact', revision: 0 },
+          actual: 3,
+        });
+      const stream = unwrap(await store.readStream('talks')());
+      expect(stream.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+      const winner = batches.find((b) => b[0]?.id === stream[1]?.id);
+      expect(stream.slice(1).map((e) => e.id)).toEqual(winner?.map((e) => e.id));
+      expect(findChainBreak(stream)).toBeUndefined();
+    });
+
+    it('keeps the events of a batch together in global order, even with concurrent writers', async () => {
+      const negotiations = ['n1', 'n2', 'n3', 'n4'];
+      await Promise.all(
+        negotiations.map(async (negotiationId) =>
+          unwrap(
+            await store.append(
+              request(
+                [stalled(`${negotiationId} a`), stalled(`${negotiationId} b`), stalled(`${negotiationId} c`)],
+                {
+                  negotiationId,
+                },
+              ),
+            )(),
+          ),
+        ),
+      );
+      const all = unwrap(await store.readAll()());
+      expect(all).toHaveLength(12);
+      const runs = all.map((e) => e.negotiationId).filter((id, i, ids) => i === 0 || ids[i - 1] !== id);
+      expect([...runs].sort()).toEqual(negotiations);
+    });
+
+    it('pages the whole log by position, whatever gaps the store leaves between positions', async () => {
+      for (const negotiationId of ['a', 'b', 'c'])
+        unwrap(
+          await store.append(
+            request([stalled(`${negotiationId}1`), stalled(`${negotiationId}2`)], { negotiationId }),
+          )(),
+        );
+      const everything = unwrap(await store.readAll()());
+      const paged = await readAllInPages(store, 2);
+      expect(paged.map((e) => e.id)).toEqual(everything.map((e) => e.id));
+      expect(new Set(paged.map((e) => e.position)).size).toBe(6);
+    });
+
+    it('records the reference story with the same hashes as every other store, and answers as of any date alike', async () => {
+      const expected = createInMemoryEventStore(manualClock(REFERENCE_RECORDED_AT));
+      unwrap(await expected.append(referenceRequest())());
+      clock.set(REFERENCE_RECORDED_AT);
+      const result = unwrap(await store.append(referenceRequest())());
+      expect(result.events).toHaveLength(referenceLines().length);
+
+      const stored = unwrap(await store.readStream(REFERENCE_ID)());
+      const reference = unwrap(await expected.readStream(REFERENCE_ID)());
+      expect(stored.map(recordedFields)).toEqual(reference.map(recordedFields));
+      expect(findChainBreak(stored)).toBeUndefined();
+
+      const log = effectiveLog(stored);
+      const referenceViews = await referenceLog();
+      for (const asOf of REFERENCE_DATES)
+        expect(viewsAsOf(log, asOf)).toEqual(viewsAsOf(referenceViews, asOf));
+    });
+
+    describe('writing recorded events unchanged (a copy between stores)', () => {
+      it('keeps ids, revisions, clocks, principals and hashes, and assigns its own positions', async () => {
+        const source = await recordedElsewhere();
+        const result = unwrap(
+          await store.appendRecorded({ negotiationId: 'talks', events: source.map(recordedFields) })(),
+        );
+        expect(result).toMatchObject({ revision: 2, replayed: false });
+        const copied = unwrap(await store.readStream('talks')());
+        expect(copied.map(recordedFields)).toEqual(source.map(recordedFields));
+        expect(copied.map((e) => e.recordedBy)).toEqual(['elsewhere', 'elsewhere', 'someone else']);
+        expect(findChainBreak(copied)).toBeUndefined();
+        expect(result.events.map((e) => e.position)).toEqual(copied.map((e) => e.position));
+      });
+
+      it('continues the copied chain with ordinary appends', async () => {
+        const source = await recordedElsewhere();
+        unwrap(await store.appendRecorded({ negotiationId: 'talks', events: source.map(recordedFields) })());
+        unwrap(await store.append(request([stalled('after the copy')]))());
+        const stream = unwrap(await store.readStream('talks')());
+        expect(stream[3]?.previousHash).toBe(source[2]?.hash);
+        expect(findChainBreak(stream)).toBeUndefined();
+      });
+
+      it('returns the original result when the same events are copied again, in part or in whole', async () => {
+        const source = (await recordedElsewhere()).map(recordedFields);
+        const first = unwrap(
+          await store.appendRecorded({ negotiationId: 'talks', events: source.slice(0, 2) })(),
+        );
+        unwrap(await store.appendRecorded({ negotiationId: 'talks', events: source.slice(2) })());
+        const again = unwrap(
+          await store.appendRecorded({ negotiationId: 'talks', events: source.slice(0, 2) })(),
+        );
+        expect(again.replayed).toBe(true);
+        expect(again.events).toEqual(first.events);
+        expect(unwrap(await store.readStream('talks')())).toHaveLength(3);
+      });
+
+      it('refuses events that do not continue the chain, and writes none of the batch', async () => {
+        const source = (await recordedElsewhere()).map(recordedFields);
+        const [zero, one, two] = source as [StoredEvent, StoredEvent, StoredEvent];
+        expect(
+          unwrapLeft(
+            await store.appendRecorded({
+              negotiationId: 'talks',
+              events: [zero, { ...one, summary: 'edited in transit' }, two],
+            })(),
+          ),
+        ).toMatchObject({ _tag: 'ChainMismatch', eventId: one.id, index: 1 });
+        expect(
+          unwrapLeft(
+            await store.appendRecorded({ negotiationId: 'talks', events: [zero, { ...two, revision: 1 }] })(),
+          ),
+        ).toMatchObject({ _tag: 'ChainMismatch', index: 1 });
+        expect(
+          unwrapLeft(await store.appendRecorded({ negotiationId: 'other', events: [zero] })()),
+        ).toMatchObject({ _tag: 'ChainMismatch', index: 0 });
+        expect(unwrap(await store.listStreams()())).toEqual([]);
+
+        expect(
+          unwrapLeft(await store.appendRecorded({ negotiationId: 'talks', events: [one, two] })()),
+        ).toEqual({
+          _tag: 'RevisionConflict',
+          expected: { kind: 'exact', revision: 0 },
+          actual: -1,
+        });
+        unwrap(await store.append(request([stalled('a different history')]))());
+        expect(
+          unwrapLeft(await store.appendRecorded({ negotiationId: 'talks', events: [one, two] })()),
+        ).toMatchObject({
+          _tag: 'ChainMismatch',
+          eventId: one.id,
+          reason: expect.stringMatching(/previousHash/),
+        });
+        expect(unwrap(await store.readStream('talks')())).toHaveLength(1);
+      });
+
+      it('refuses a copy that overlaps stored events only in part, or reuses an id with another recording', async () => {
+        const source = (await recordedElsewhere()).map(recordedFields);
+        unwrap(await store.appendRecorded({ negotiationId: 'talks', events: source.slice(0, 2) })());
+        expect(
+          unwrapLeft(await store.appendRecorded({ negotiationId: 'talks', events: source.slice(1) })()),
+        ).toMatchObject({ _tag: 'EventIdConflict' });
+        const [zero] = source as [StoredEvent];
+        expect(
+          unwrapLeft(
+            await store.appendRecorded({
+              negotiationId: 'talks',
+              events: [{ ...zero, recordedBy: 'forger' }],
+            })(),
+          ),
+        ).toMatchObject({ _tag: 'EventIdConflict', eventId: zero.id });
+        expect(unwrap(await store.readStream('talks')())).toHaveLength(2);
+      });
     });
   });
 };
