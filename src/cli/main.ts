@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerLogCommands } from './log-commands';
 import { registerQueryCommands } from './query-commands';
+import { registerTokenCommand } from './token-command';
 
 /**
  * One command line for the tracker, reading the same store as the server (DATA_DIR, or EVENTSTORE_URL once
@@ -20,6 +21,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 registerLogCommands(program);
 registerQueryCommands(program);
+registerTokenCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
