@@ -1,3 +1,4 @@
+import { Chain, append } from './chain';
 import {
   Attribution,
   Characterisation,
@@ -69,7 +70,7 @@ export interface ProposalState {
   readonly conveyedBy: readonly string[];
   readonly tabled?: Evidence;
   readonly announced?: Evidence;
-  readonly endorsements: ReadonlyArray<{ readonly by: readonly string[]; readonly evidence: Evidence }>;
+  readonly endorsements: Chain<{ readonly by: readonly string[]; readonly evidence: Evidence }> | undefined;
   readonly stances: Readonly<Record<string, PartyStance>>;
 }
 
@@ -94,10 +95,10 @@ export interface IssueState {
   readonly state: IssueStateName;
   readonly stateSince: Evidence;
   readonly positions: Readonly<Record<string, { readonly position: string; readonly evidence: Evidence }>>;
-  readonly narrowings: ReadonlyArray<{ readonly description: string; readonly evidence: Evidence }>;
+  readonly narrowings: Chain<{ readonly description: string; readonly evidence: Evidence }> | undefined;
   readonly resolution?: string;
   readonly blocksPhases: readonly string[];
-  readonly movedBy: readonly Evidence[];
+  readonly movedBy: Chain<Evidence> | undefined;
 }
 
 export interface Agreement {
@@ -111,17 +112,21 @@ export interface Agreement {
 export interface PhaseProgress {
   readonly started?: Evidence;
   readonly completed?: Evidence;
-  readonly provisionsImplemented: ReadonlyArray<{
-    readonly provisionId?: string;
-    readonly description: string;
-    readonly evidence: Evidence;
-  }>;
-  readonly violations: ReadonlyArray<{
-    readonly description: string;
-    readonly allegedBy: string;
-    readonly accused?: string;
-    readonly evidence: Evidence;
-  }>;
+  readonly provisionsImplemented:
+    | Chain<{
+        readonly provisionId?: string;
+        readonly description: string;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
+  readonly violations:
+    | Chain<{
+        readonly description: string;
+        readonly allegedBy: string;
+        readonly accused?: string;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
 }
 
 /** Everything the status, issues and phase views are derived from. Built only by `evolve`. */
@@ -134,12 +139,14 @@ export interface NegotiationState {
   readonly activity: Activity;
   readonly activitySince?: Evidence;
   readonly activityReason?: string;
-  readonly blameClaims: ReadonlyArray<{
-    readonly by: string;
-    readonly blames: string;
-    readonly claim: string;
-    readonly evidence: Evidence;
-  }>;
+  readonly blameClaims:
+    | Chain<{
+        readonly by: string;
+        readonly blames: string;
+        readonly claim: string;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
   readonly venue?: { readonly name: string; readonly since: Evidence };
   readonly delegations: Readonly<Record<string, Delegation>>;
   readonly recalledDelegations: Readonly<Record<string, RecalledDelegation>>;
@@ -151,27 +158,33 @@ export interface NegotiationState {
     readonly evidence: Evidence;
   };
   readonly characterisations: Readonly<Record<string, CharacterisationRecord>>;
-  readonly scheduledTalks: ReadonlyArray<{
-    readonly venues: readonly string[];
-    readonly scheduledFor: string;
-    readonly participants: readonly string[];
-    readonly description?: string;
-    readonly evidence: Evidence;
-  }>;
-  readonly deadlines: ReadonlyArray<{
-    readonly description: string;
-    readonly deadline: string;
-    readonly setBy?: string;
-    readonly evidence: Evidence;
-  }>;
-  readonly leaderContacts: ReadonlyArray<{
-    readonly participants: readonly string[];
-    readonly topics: readonly string[];
-    readonly durationMinutes?: number;
-    readonly evidence: Evidence;
-  }>;
+  readonly scheduledTalks:
+    | Chain<{
+        readonly venues: readonly string[];
+        readonly scheduledFor: string;
+        readonly participants: readonly string[];
+        readonly description?: string;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
+  readonly deadlines:
+    | Chain<{
+        readonly description: string;
+        readonly deadline: string;
+        readonly setBy?: string;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
+  readonly leaderContacts:
+    | Chain<{
+        readonly participants: readonly string[];
+        readonly topics: readonly string[];
+        readonly durationMinutes?: number;
+        readonly evidence: Evidence;
+      }>
+    | undefined;
   readonly issues: Readonly<Record<string, IssueState>>;
-  readonly agreements: readonly Agreement[];
+  readonly agreements: Chain<Agreement> | undefined;
   readonly phaseProgress: Readonly<Record<string, PhaseProgress>>;
   readonly lastDevelopment?: Evidence & { readonly summary?: string };
   readonly developmentCount: number;
@@ -182,16 +195,16 @@ export const initialState: NegotiationState = {
   mediators: [],
   stage: 'pre-negotiation',
   activity: 'active',
-  blameClaims: [],
+  blameClaims: undefined,
   delegations: {},
   recalledDelegations: {},
   proposals: {},
   characterisations: {},
-  scheduledTalks: [],
-  deadlines: [],
-  leaderContacts: [],
+  scheduledTalks: undefined,
+  deadlines: undefined,
+  leaderContacts: undefined,
   issues: {},
-  agreements: [],
+  agreements: undefined,
   phaseProgress: {},
   developmentCount: 0,
 };
@@ -223,7 +236,7 @@ const proposal = (state: NegotiationState, proposalId: string): ProposalState =>
     proposalId,
     status: 'mentioned',
     conveyedBy: [],
-    endorsements: [],
+    endorsements: undefined,
     stances: {},
   };
 
@@ -238,18 +251,18 @@ const issue = (state: NegotiationState, issueId: string, evidence: Evidence): Is
     state: 'open',
     stateSince: evidence,
     positions: {},
-    narrowings: [],
+    narrowings: undefined,
     blocksPhases: [],
-    movedBy: [],
+    movedBy: undefined,
   };
 
 const withIssue = (state: NegotiationState, next: IssueState, evidence: Evidence): NegotiationState => ({
   ...state,
-  issues: { ...state.issues, [next.issueId]: { ...next, movedBy: [...next.movedBy, evidence] } },
+  issues: { ...state.issues, [next.issueId]: { ...next, movedBy: append(next.movedBy, evidence) } },
 });
 
 const progress = (state: NegotiationState, phaseId: string): PhaseProgress =>
-  state.phaseProgress[phaseId] ?? { provisionsImplemented: [], violations: [] };
+  state.phaseProgress[phaseId] ?? { provisionsImplemented: undefined, violations: undefined };
 
 const withProgress = (state: NegotiationState, phaseId: string, next: PhaseProgress): NegotiationState => ({
   ...state,
@@ -316,7 +329,7 @@ const applyDevelopment = (
       const current = proposal(state, event.payload.proposalId);
       return withProposal(state, {
         ...current,
-        endorsements: [...current.endorsements, { by: event.payload.endorsedBy, evidence }],
+        endorsements: append(current.endorsements, { by: event.payload.endorsedBy, evidence }),
       });
     }
     case 'ResponseDelivered': {
@@ -388,16 +401,13 @@ const applyDevelopment = (
       return advanceStage(
         {
           ...state,
-          scheduledTalks: [
-            ...state.scheduledTalks,
-            {
-              venues,
-              scheduledFor,
-              participants,
-              evidence,
-              ...(description === undefined ? {} : { description }),
-            },
-          ],
+          scheduledTalks: append(state.scheduledTalks, {
+            venues,
+            scheduledFor,
+            participants,
+            evidence,
+            ...(description === undefined ? {} : { description }),
+          }),
         },
         'negotiating',
         evidence,
@@ -422,7 +432,7 @@ const applyDevelopment = (
         activity: 'stalled',
         activitySince: evidence,
         activityReason: event.payload.reason,
-        blameClaims: [...state.blameClaims, ...blame],
+        blameClaims: blame.reduce((chain, claim) => append(chain, claim), state.blameClaims),
       };
     }
     case 'TalksSuspended':
@@ -461,20 +471,24 @@ const applyDevelopment = (
       const { participants, topics, durationMinutes } = event.payload;
       return {
         ...state,
-        leaderContacts: [
-          ...state.leaderContacts,
-          { participants, topics, evidence, ...(durationMinutes === undefined ? {} : { durationMinutes }) },
-        ],
+        leaderContacts: append(state.leaderContacts, {
+          participants,
+          topics,
+          evidence,
+          ...(durationMinutes === undefined ? {} : { durationMinutes }),
+        }),
       };
     }
     case 'DeadlineSet': {
       const { description, deadline, setBy } = event.payload;
       return {
         ...state,
-        deadlines: [
-          ...state.deadlines,
-          { description, deadline, evidence, ...(setBy === undefined ? {} : { setBy }) },
-        ],
+        deadlines: append(state.deadlines, {
+          description,
+          deadline,
+          evidence,
+          ...(setBy === undefined ? {} : { setBy }),
+        }),
       };
     }
     case 'IssueRaised': {
@@ -511,7 +525,7 @@ const applyDevelopment = (
           ...current,
           state: current.state === 'resolved' ? 'resolved' : 'narrowed',
           stateSince: current.state === 'resolved' ? current.stateSince : evidence,
-          narrowings: [...current.narrowings, { description: event.payload.description, evidence }],
+          narrowings: append(current.narrowings, { description: event.payload.description, evidence }),
         },
         evidence,
       );
@@ -549,7 +563,7 @@ const applyDevelopment = (
         ...(proposalId === undefined ? {} : { proposalId }),
       };
       return advanceStage(
-        { ...state, agreements: [...state.agreements, agreement] },
+        { ...state, agreements: append(state.agreements, agreement) },
         'framework-agreed',
         evidence,
       );
@@ -580,10 +594,11 @@ const applyDevelopment = (
       const current = progress(state, phaseId);
       return withProgress(state, phaseId, {
         ...current,
-        provisionsImplemented: [
-          ...current.provisionsImplemented,
-          { description, evidence, ...(provisionId === undefined ? {} : { provisionId }) },
-        ],
+        provisionsImplemented: append(current.provisionsImplemented, {
+          description,
+          evidence,
+          ...(provisionId === undefined ? {} : { provisionId }),
+        }),
       });
     }
     case 'ViolationReported': {
@@ -592,10 +607,12 @@ const applyDevelopment = (
       const current = progress(state, key);
       return withProgress(state, key, {
         ...current,
-        violations: [
-          ...current.violations,
-          { description, allegedBy, evidence, ...(accused === undefined ? {} : { accused }) },
-        ],
+        violations: append(current.violations, {
+          description,
+          allegedBy,
+          evidence,
+          ...(accused === undefined ? {} : { accused }),
+        }),
       });
     }
     default: {

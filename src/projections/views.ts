@@ -1,5 +1,6 @@
-import { Phase, Prerequisite } from '../domain';
+import { Phase, Prerequisite, endOfDateOrDateTime } from '../domain';
 import { AsOfResult } from './as-of';
+import { Chain, latest as latestOf, sizeOf, toArray } from './chain';
 import { EffectiveDevelopment } from './effective-log';
 import {
   CharacterisationRecord,
@@ -10,7 +11,26 @@ import {
   ProposalState,
 } from './negotiation-state';
 
-/** Read models derived from the folded state. Pure functions of an as-of result, shaped for the API. */
+/**
+ * Read models derived from the folded state. Pure functions of an as-of result, shaped for the API. Histories
+ * kept in the state (contacts, blame, moves) are shown as their most recent items with a total, so an answer's
+ * size does not grow with the length of the negotiation.
+ */
+
+export const RECENT_ITEMS = 20;
+
+type ItemOf<C> = NonNullable<C> extends Chain<infer T> ? T : never;
+const recent = <C extends Chain<unknown> | undefined>(chain: C): Array<ItemOf<C>> =>
+  latestOf(chain, RECENT_ITEMS) as Array<ItemOf<C>>;
+
+export type ProposalView = Omit<ProposalState, 'endorsements'> & {
+  readonly endorsements: ReadonlyArray<ItemOf<ProposalState['endorsements']>>;
+};
+
+const proposalView = (proposal: ProposalState): ProposalView => ({
+  ...proposal,
+  endorsements: toArray(proposal.endorsements),
+});
 
 export interface StatusView {
   readonly title?: string;
@@ -24,13 +44,17 @@ export interface StatusView {
   readonly venue?: NegotiationState['venue'];
   readonly delegations: ReadonlyArray<NegotiationState['delegations'][string]>;
   readonly recalledDelegations: ReadonlyArray<NegotiationState['recalledDelegations'][string]>;
-  readonly latestProposal?: ProposalState & { readonly stanceList: readonly PartyStance[] };
-  readonly announcedProposals: readonly ProposalState[];
+  readonly latestProposal?: ProposalView & { readonly stanceList: readonly PartyStance[] };
+  readonly announcedProposals: readonly ProposalView[];
   readonly characterisations: readonly CharacterisationRecord[];
-  readonly blameClaims: NegotiationState['blameClaims'];
-  readonly upcomingTalks: NegotiationState['scheduledTalks'];
-  readonly leaderContacts: NegotiationState['leaderContacts'];
-  readonly deadlines: NegotiationState['deadlines'];
+  /** The most recent blame claims, leader contacts and deadlines, with their totals. */
+  readonly blameClaims: ReadonlyArray<ItemOf<NegotiationState['blameClaims']>>;
+  readonly blameClaimCount: number;
+  /** Talks scheduled for the asked date or later (among the most recently scheduled). */
+  readonly upcomingTalks: ReadonlyArray<ItemOf<NegotiationState['scheduledTalks']>>;
+  readonly leaderContacts: ReadonlyArray<ItemOf<NegotiationState['leaderContacts']>>;
+  readonly leaderContactCount: number;
+  readonly deadlines: ReadonlyArray<ItemOf<NegotiationState['deadlines']>>;
   readonly openIssueCount: number;
   readonly lastDevelopment?: NegotiationState['lastDevelopment'];
   readonly developmentCount: number;
@@ -58,15 +82,19 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     recalledDelegations: Object.values(state.recalledDelegations),
     ...(latest === undefined
       ? {}
-      : { latestProposal: { ...latest, stanceList: Object.values(latest.stances) } }),
-    announcedProposals: Object.values(state.proposals).filter((proposal) => proposal.status === 'announced'),
+      : { latestProposal: { ...proposalView(latest), stanceList: Object.values(latest.stances) } }),
+    announcedProposals: Object.values(state.proposals)
+      .filter((proposal) => proposal.status === 'announced')
+      .map(proposalView),
     characterisations: [...Object.values(state.characterisations)].sort(byOccurrence),
-    blameClaims: state.blameClaims,
-    upcomingTalks: state.scheduledTalks.filter(
-      (talks) => Date.parse(talks.scheduledFor) >= asOfMs - 86_400_000,
+    blameClaims: recent(state.blameClaims),
+    blameClaimCount: sizeOf(state.blameClaims),
+    upcomingTalks: recent(state.scheduledTalks).filter(
+      (talks) => endOfDateOrDateTime(talks.scheduledFor) >= asOfMs - 86_400_000,
     ),
-    leaderContacts: state.leaderContacts,
-    deadlines: state.deadlines,
+    leaderContacts: recent(state.leaderContacts),
+    leaderContactCount: sizeOf(state.leaderContacts),
+    deadlines: recent(state.deadlines),
     openIssueCount: Object.values(state.issues).filter(isOpen).length,
     ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
     developmentCount: state.developmentCount,
@@ -74,13 +102,17 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
   };
 };
 
+export type IssueView = Omit<IssueState, 'movedBy' | 'narrowings'> & {
+  readonly positionList: ReadonlyArray<{ party: string; position: string; evidence: Evidence }>;
+  readonly blocks: readonly string[];
+  readonly narrowings: ReadonlyArray<ItemOf<IssueState['narrowings']>>;
+  /** The most recent events that moved the issue, and how many did in all. */
+  readonly movedBy: readonly Evidence[];
+  readonly movedByCount: number;
+};
+
 export interface IssuesView {
-  readonly issues: ReadonlyArray<
-    IssueState & {
-      readonly positionList: ReadonlyArray<{ party: string; position: string; evidence: Evidence }>;
-      readonly blocks: readonly string[];
-    }
-  >;
+  readonly issues: ReadonlyArray<IssueView>;
   readonly counts: Readonly<Record<IssueState['state'], number>>;
   readonly uncertain: readonly Evidence[];
 }
@@ -103,10 +135,13 @@ export const issuesView = ({ state, uncertain }: AsOfResult, onlyOpen = false): 
   return {
     issues: all
       .filter((issue) => !onlyOpen || isOpen(issue))
-      .map((issue) => ({
+      .map((issue): IssueView => ({
         ...issue,
         positionList: Object.entries(issue.positions).map(([party, value]) => ({ party, ...value })),
         blocks: isOpen(issue) ? phasesBlockedBy(issue, phases) : [],
+        narrowings: recent(issue.narrowings),
+        movedBy: recent(issue.movedBy),
+        movedByCount: sizeOf(issue.movedBy),
       })),
     counts,
     uncertain,
@@ -155,7 +190,7 @@ const evaluate = (
 ): Omit<PrerequisiteStatus, 'origin'> => {
   switch (prerequisite.kind) {
     case 'agreement': {
-      const agreement = state.agreements.find(
+      const agreement = toArray(state.agreements).find(
         (a) =>
           (a.scope === 'framework' && (a.proposalId === undefined || a.proposalId === frameworkProposalId)) ||
           (a.scope === 'phases' && a.phaseIds.includes(phase.phaseId)),
@@ -251,8 +286,8 @@ export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
         blocking,
         ...(progress?.started ? { started: progress.started } : {}),
         ...(progress?.completed ? { completed: progress.completed } : {}),
-        provisionsImplemented: progress?.provisionsImplemented.length ?? 0,
-        violations: progress?.violations.length ?? 0,
+        provisionsImplemented: sizeOf(progress?.provisionsImplemented),
+        violations: sizeOf(progress?.violations),
       };
     });
   return { proposalId: framework.proposalId, definedBy: framework.evidence, phases, uncertain };
