@@ -1,0 +1,3 @@
+export * from './server';
+export * from './transaction-log';
+export * from './subscription-control';
