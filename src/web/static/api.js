@@ -1,0 +1,52 @@
+// The page reads only this server's JSON API; every view is asked for at a date and, optionally, at a
+// past recording time (knownAt).
+
+const query = (params) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+};
+
+const getJson = async (path, signal) => {
+  const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    throw new Error(problem.detail ?? `${path} answered ${response.status}`);
+  }
+  return response.json();
+};
+
+const negotiationPath = (negotiationId) => `/negotiations/${encodeURIComponent(negotiationId)}`;
+
+export const fetchNegotiations = (signal) =>
+  getJson('/negotiations', signal).then((body) => body.negotiations);
+
+export const fetchTimeline = (negotiationId, knownAt, signal) =>
+  getJson(`${negotiationPath(negotiationId)}/timeline${query({ knownAt })}`, signal).then(
+    (body) => body.timeline,
+  );
+
+/** Status, open issues and phase readiness as of a day, fetched together so the panels never disagree. */
+export const fetchViews = async (negotiationId, { asOf, knownAt, include }, signal) => {
+  const suffix = query({ asOf, knownAt, include });
+  const base = negotiationPath(negotiationId);
+  const [status, issues, phases] = await Promise.all([
+    getJson(`${base}/status${suffix}`, signal),
+    getJson(`${base}/issues${suffix}`, signal),
+    getJson(`${base}/phases${suffix}`, signal),
+  ]);
+  return { status: status.status, issues, phases };
+};
+
+/** The stored events (recording provenance: recordedBy, revision, hash), following the pages to the end. */
+export const fetchStoredEvents = async (negotiationId, signal) => {
+  const events = [];
+  let next = `${negotiationPath(negotiationId)}/events?limit=1000`;
+  while (next !== undefined) {
+    const page = await getJson(next, signal);
+    events.push(...page.events);
+    next = page.next;
+  }
+  return events;
+};

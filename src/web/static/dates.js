@@ -1,0 +1,112 @@
+// Dates as the reports give them. News is vague ("in June", "earlier this week"): an occurrence is an
+// interval, shown at its own precision, never as a guessed day. Everything is UTC, like the API.
+
+export const DAY_MS = 86_400_000;
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const shortMonth = (monthIndex) => MONTH_NAMES[monthIndex].slice(0, 3);
+
+const dayMs = (text) =>
+  Date.UTC(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, Number(text.slice(8, 10)));
+
+/** The half-open interval [startMs, endMs) an occurrence denotes, as the server computes it. */
+export const occurrenceInterval = (occurredAt, precision) => {
+  switch (precision) {
+    case 'instant': {
+      const ms = Date.parse(occurredAt);
+      return { startMs: ms, endMs: ms + 1 };
+    }
+    case 'day':
+      return { startMs: dayMs(occurredAt), endMs: dayMs(occurredAt) + DAY_MS };
+    case 'month': {
+      const [year, month] = occurredAt.split('-').map(Number);
+      return { startMs: Date.UTC(year, month - 1, 1), endMs: Date.UTC(year, month, 1) };
+    }
+    case 'range': {
+      const [from, to] = occurredAt.split('/');
+      return { startMs: dayMs(from), endMs: dayMs(to) + DAY_MS };
+    }
+    default:
+      throw new Error(`unknown precision ${precision}`);
+  }
+};
+
+/** Days since 1970-01-01 (UTC): the slider's unit. */
+export const dayNumberOf = (ms) => Math.floor(ms / DAY_MS);
+export const isoDayOf = (dayNumber) => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+export const dayNumberOfIso = (isoDay) => dayNumberOf(dayMs(isoDay));
+
+/** "4 Jul 2024" */
+export const formatDay = (ms) => {
+  const date = new Date(ms);
+  return `${date.getUTCDate()} ${shortMonth(date.getUTCMonth())} ${date.getUTCFullYear()}`;
+};
+
+/** "4 July 2024", for screen readers and headings. */
+export const formatDayLong = (ms) => {
+  const date = new Date(ms);
+  return `${date.getUTCDate()} ${MONTH_NAMES[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+};
+
+/** "July 2024" */
+export const formatMonth = (ms) => {
+  const date = new Date(ms);
+  return `${MONTH_NAMES[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+};
+
+/** "2024-07" */
+export const monthKeyOf = (ms) => new Date(ms).toISOString().slice(0, 7);
+
+/** "1–3 Jul 2024", "6 Jul – 8 Aug 2024", "1 Nov 2023 – 31 May 2024" */
+const formatRange = (startMs, lastDayMs) => {
+  const start = new Date(startMs);
+  const last = new Date(lastDayMs);
+  if (start.getUTCFullYear() !== last.getUTCFullYear())
+    return `${formatDay(startMs)} – ${formatDay(lastDayMs)}`;
+  if (start.getUTCMonth() !== last.getUTCMonth())
+    return `${start.getUTCDate()} ${shortMonth(start.getUTCMonth())} – ${formatDay(lastDayMs)}`;
+  return `${start.getUTCDate()}–${formatDay(lastDayMs)}`;
+};
+
+/** An occurrence at its own precision: "4 Jul 2024", "June 2024", "1–3 Jul 2024", "4 Jul 2024, 10:30 UTC". */
+export const formatOccurrence = (occurredAt, precision) => {
+  const { startMs, endMs } = occurrenceInterval(occurredAt, precision);
+  switch (precision) {
+    case 'instant':
+      return `${formatDay(startMs)}, ${new Date(startMs).toISOString().slice(11, 16)} UTC`;
+    case 'day':
+      return formatDay(startMs);
+    case 'month':
+      return formatMonth(startMs);
+    case 'range':
+      return formatRange(startMs, endMs - DAY_MS);
+    default:
+      return occurredAt;
+  }
+};
+
+/** A month or a range: the report does not say on which day it happened. */
+export const isVague = (precision) => precision === 'month' || precision === 'range';
+
+/** A date or a date-time as published, keeping the publisher's zone rather than converting it. */
+export const formatPublished = (text) => {
+  if (text.length === 10) return formatDay(dayMs(text));
+  const zone = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1] ?? '';
+  return `${formatDay(dayMs(text))}, ${text.slice(11, 16)} ${zone === 'Z' ? 'UTC' : zone}`;
+};
+
+/** A recording time (always UTC ISO from the store), to the second. */
+export const formatRecorded = (iso) => `${formatDay(Date.parse(iso))}, ${iso.slice(11, 19)} UTC`;

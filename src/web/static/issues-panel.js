@@ -1,0 +1,70 @@
+// The issues still open on the selected date: who raised them, each party's latest position, what they block.
+import { markup } from './markup.js';
+import { Since } from './panel.js';
+import { EventLink } from './references.js';
+import { listOf } from './words.js';
+
+const Position = ({ entry, onSelectEvent }) => markup`
+  <li>
+    <strong>${entry.party}</strong>
+    ${`: ${entry.position}`}
+    <${EventLink} reference=${entry.evidence} onSelectEvent=${onSelectEvent} />
+  </li>
+`;
+
+const Issue = ({ issue, onSelectEvent }) => {
+  const title = issue.title ?? issue.issueId;
+  const latestNarrowing = issue.narrowings[issue.narrowings.length - 1];
+  return markup`
+    <li class="issue">
+      <h3>${title}</h3>
+      <p class="issue-state">
+        <span class=${`state state-${issue.state}`}>${issue.state}</span>
+        <${Since} reference=${issue.stateSince} onSelectEvent=${onSelectEvent} />
+        ${issue.raisedBy ? `; raised by ${issue.raisedBy}` : ''}
+        ${issue.blocks.length > 0 ? `; blocks ${listOf(issue.blocks)}` : ''}
+      </p>
+      ${issue.description ? markup`<p class="details-text">${issue.description}</p>` : null}
+      ${
+        issue.positionList.length > 0
+          ? markup`
+          <ul class="positions" aria-label=${`Positions on ${title}`}>
+            ${issue.positionList.map(
+              (entry) =>
+                markup`<${Position} key=${entry.party} entry=${entry} onSelectEvent=${onSelectEvent} />`,
+            )}
+          </ul>
+        `
+          : null
+      }
+      ${
+        latestNarrowing
+          ? markup`
+          <p class="narrowing">
+            ${`Narrowed: ${latestNarrowing.description}`}
+            <${EventLink} reference=${latestNarrowing.evidence} onSelectEvent=${onSelectEvent} />
+          </p>
+        `
+          : null
+      }
+    </li>
+  `;
+};
+
+const countsText = ({ open, narrowed, reopened, resolved }) =>
+  `${open} open, ${narrowed} narrowed, ${reopened} reopened, ${resolved} resolved`;
+
+export const IssuesSummary = ({ issues, onSelectEvent }) => markup`
+  <p class="counts">${countsText(issues.counts)}</p>
+  ${
+    issues.issues.length === 0
+      ? markup`<p class="empty">No open issue.</p>`
+      : markup`
+      <ul class="issues">
+        ${issues.issues.map(
+          (issue) => markup`<${Issue} key=${issue.issueId} issue=${issue} onSelectEvent=${onSelectEvent} />`,
+        )}
+      </ul>
+    `
+  }
+`;

@@ -1,0 +1,61 @@
+// How ready each phase of the deal was on the selected date: prerequisites met (since when, by which
+// event) and those still blocking it.
+import { markup } from './markup.js';
+import { Since } from './panel.js';
+
+const Prerequisite = ({ prerequisite, onSelectEvent }) => markup`
+  <li class=${prerequisite.met ? 'met' : 'blocking'}>
+    ${prerequisite.description}
+    ${prerequisite.detail ? markup`${' '}<span class="detail">${`(${prerequisite.detail})`}</span>` : null}
+    ${prerequisite.met ? markup`<${Since} reference=${prerequisite.since} onSelectEvent=${onSelectEvent} />` : null}
+  </li>
+`;
+
+const PrerequisiteList = ({ label, prerequisites, onSelectEvent }) =>
+  prerequisites.length === 0
+    ? null
+    : markup`
+      <h4>${label}</h4>
+      <ul class="prerequisites" aria-label=${label}>
+        ${prerequisites.map(
+          (prerequisite) => markup`
+            <${Prerequisite} key=${prerequisite.description} prerequisite=${prerequisite} onSelectEvent=${onSelectEvent} />
+          `,
+        )}
+      </ul>
+    `;
+
+const readinessText = (phase, metCount) =>
+  `${phase.duration ? `; lasts ${phase.duration}` : ''}; ${metCount} of ${phase.prerequisites.length} prerequisites met`;
+
+const Phase = ({ phase, onSelectEvent }) => {
+  const met = phase.prerequisites.filter((prerequisite) => prerequisite.met);
+  return markup`
+    <li class="phase">
+      <h3>${phase.name}</h3>
+      <p>
+        <span class=${`state state-${phase.state}`}>${phase.state}</span>
+        ${readinessText(phase, met.length)}
+        ${phase.started ? markup`${';'}<${Since} word="started" reference=${phase.started} onSelectEvent=${onSelectEvent} />` : null}
+        ${phase.completed ? markup`${';'}<${Since} word="completed" reference=${phase.completed} onSelectEvent=${onSelectEvent} />` : null}
+      </p>
+      <${PrerequisiteList} label="Prerequisites met" prerequisites=${met} onSelectEvent=${onSelectEvent} />
+      <${PrerequisiteList} label="Blocking" prerequisites=${phase.blocking} onSelectEvent=${onSelectEvent} />
+    </li>
+  `;
+};
+
+export const PhasesSummary = ({ phases, onSelectEvent }) =>
+  phases.phases.length === 0
+    ? markup`<p class="empty">No phased framework had been proposed yet.</p>`
+    : markup`
+      <p>
+        ${'Framework of '}<strong>${phases.proposalId}</strong>
+        <${Since} word="defined" reference=${phases.definedBy} onSelectEvent=${onSelectEvent} />
+      </p>
+      <ul class="phases">
+        ${phases.phases.map(
+          (phase) => markup`<${Phase} key=${phase.phaseId} phase=${phase} onSelectEvent=${onSelectEvent} />`,
+        )}
+      </ul>
+    `;
