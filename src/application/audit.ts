@@ -6,7 +6,6 @@ import {
   Evidence,
   diffDigests,
   digestOf,
-  effectiveLog,
   evidenceOf,
   stateAsOf,
 } from '../projections';
@@ -41,11 +40,16 @@ export const historyPage = (
   limit: number,
 ): HistoryEntry[] => {
   const entries: HistoryEntry[] = [];
-  let before = digestOf(stateAsOf(effectiveLog(stream.slice(0, fromRevision)), {}));
-  for (let revision = fromRevision; revision < Math.min(stream.length, fromRevision + limit); revision += 1) {
+  // The log grows one recorded event at a time, so each change is a diff of two consecutive answers.
+  const log = new EffectiveLog();
+  for (const event of stream.slice(0, fromRevision)) log.record(event);
+  let before = digestOf(stateAsOf(log, {}));
+  const end = Math.min(stream.length, fromRevision + limit);
+  for (let revision = fromRevision; revision < end; revision += 1) {
     const event = stream[revision];
     if (event === undefined) break;
-    const after = digestOf(stateAsOf(effectiveLog(stream.slice(0, revision + 1)), {}));
+    log.record(event);
+    const after = digestOf(stateAsOf(log, {}));
     const previous = revision === 0 ? GENESIS_HASH : stream[revision - 1]?.hash;
     entries.push({
       revision: event.revision,
@@ -81,9 +85,12 @@ export interface DiffView {
 export const diffBetween = (log: EffectiveLog, from: AsOfQuery, to: AsOfQuery): DiffView => {
   const earlier = stateAsOf(log, from);
   const later = stateAsOf(log, to);
-  const counted = new Set(earlier.included.map((d) => d.event.id));
+  const counted = new Set(earlier.included().map((d) => d.event.id));
   return {
     changes: diffDigests(digestOf(earlier), digestOf(later)),
-    developments: later.included.filter((d) => !counted.has(d.event.id)).map((d) => evidenceOf(d.event)),
+    developments: later
+      .included()
+      .filter((d) => !counted.has(d.event.id))
+      .map((d) => evidenceOf(d.event)),
   };
 };

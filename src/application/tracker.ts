@@ -22,6 +22,8 @@ export interface TrackerDependencies {
   readonly store: EventStore;
   /** Generates ids for events that arrive without one. */
   readonly newEventId: () => string;
+  /** Recorded events kept folded in memory across negotiations (default DEFAULT_CACHE_BUDGET). */
+  readonly cacheBudget?: number;
 }
 
 export interface AppendCommand {
@@ -40,42 +42,86 @@ export interface LogSnapshot {
 
 const MAX_RULE_RETRIES = 5;
 
+/** How many recorded events the tracker keeps folded in memory, over all negotiations, before evicting. */
+export const DEFAULT_CACHE_BUDGET = 300_000;
+
 /**
- * The use cases: append reported developments, and read a negotiation's log as of a recording time. Keeps the
- * current effective log of each stream in memory, keyed by revision, so repeated queries do not re-read the store.
+ * The use cases: append reported developments, and read a negotiation's log as of a recording time. The current
+ * log of recently queried negotiations stays in memory (least recently used first out, within a budget of
+ * events) and follows its stream: a query reads only the events recorded since the last one.
  */
-export const createTracker = ({ store, newEventId }: TrackerDependencies) => {
-  const latest = new Map<string, { revision: number; stream: readonly StoredEvent[]; log: EffectiveLog }>();
+export const createTracker = ({
+  store,
+  newEventId,
+  cacheBudget = DEFAULT_CACHE_BUDGET,
+}: TrackerDependencies) => {
+  // Map order is recency order: a hit is deleted and set again.
+  const cache = new Map<string, EffectiveLog>();
+  const refreshing = new Map<string, Promise<E.Either<StoreFailure, EffectiveLog | undefined>>>();
 
   const readStream = (
     negotiationId: string,
   ): TE.TaskEither<StoreFailure, { revision: number; stream: readonly StoredEvent[] }> =>
     pipe(
-      store.streamRevision(negotiationId),
-      TE.flatMap((revision) => {
-        const cached = latest.get(negotiationId);
-        if (cached !== undefined && cached.revision === revision) return TE.right(cached);
-        return pipe(
-          store.readStream(negotiationId),
-          TE.map((stream) => ({ revision: stream[stream.length - 1]?.revision ?? -1, stream })),
-        );
-      }),
+      store.readStream(negotiationId),
+      TE.map((stream) => ({ revision: stream[stream.length - 1]?.revision ?? -1, stream })),
     );
 
-  const snapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot> =>
-    pipe(
-      readStream(negotiationId),
-      TE.flatMap(({ revision, stream }) => {
-        if (revision < 0)
-          return TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
-        if (knownAt !== undefined)
-          return TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) });
-        const cached = latest.get(negotiationId);
-        const log = cached !== undefined && cached.revision === revision ? cached.log : effectiveLog(stream);
-        latest.set(negotiationId, { revision, stream, log });
-        return TE.right({ negotiationId, revision, log });
-      }),
+  const evictBeyondBudget = (keep: string) => {
+    let total = [...cache.values()].reduce((sum, log) => sum + log.revision + 1, 0);
+    for (const [negotiationId, log] of cache) {
+      if (total <= cacheBudget) break;
+      if (negotiationId === keep) continue;
+      cache.delete(negotiationId);
+      total -= log.revision + 1;
+    }
+  };
+
+  /** The current log of a negotiation, brought up to the stream's revision; undefined when it has no events. */
+  const currentLog =
+    (negotiationId: string): TE.TaskEither<StoreFailure, EffectiveLog | undefined> =>
+    () => {
+      // One refresh per negotiation at a time: concurrent queries share it instead of reading the same events twice.
+      const running = refreshing.get(negotiationId);
+      if (running !== undefined) return running;
+      const refresh = (async (): Promise<E.Either<StoreFailure, EffectiveLog | undefined>> => {
+        const revision = await store.streamRevision(negotiationId)();
+        if (E.isLeft(revision)) return revision;
+        if (revision.right < 0) return E.right(undefined);
+        const cached = cache.get(negotiationId);
+        const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
+        if (log.revision < revision.right) {
+          const news = await store.readStream(negotiationId, { fromRevision: log.revision + 1 })();
+          if (E.isLeft(news)) return news;
+          for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
+        }
+        cache.delete(negotiationId);
+        cache.set(negotiationId, log);
+        evictBeyondBudget(negotiationId);
+        return E.right(log);
+      })();
+      refreshing.set(negotiationId, refresh);
+      return refresh.finally(() => refreshing.delete(negotiationId));
+    };
+
+  const snapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot> => {
+    const notFound = TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
+    if (knownAt !== undefined)
+      return pipe(
+        readStream(negotiationId),
+        TE.mapLeft((failure): TrackerError => failure),
+        TE.flatMap(({ revision, stream }) =>
+          revision < 0 ? notFound : TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) }),
+        ),
+      );
+    return pipe(
+      currentLog(negotiationId),
+      TE.mapLeft((failure): TrackerError => failure),
+      TE.flatMap((log) =>
+        log === undefined ? notFound : TE.right({ negotiationId, revision: log.revision, log }),
+      ),
     );
+  };
 
   /**
    * Corrections and retractions are checked against the stream; the append then expects the revision that was

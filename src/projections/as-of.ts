@@ -18,8 +18,8 @@ export interface AsOfQuery {
 
 export interface AsOfResult {
   readonly state: NegotiationState;
-  /** The developments the state is folded from, in occurrence order. */
-  readonly included: readonly EffectiveDevelopment[];
+  /** The developments the state is folded from, in occurrence order (computed on demand). */
+  readonly included: () => readonly EffectiveDevelopment[];
   /** Included developments whose dates are too vague to be sure they had happened by `asOf`. */
   readonly uncertain: readonly Evidence[];
 }
@@ -34,22 +34,25 @@ export const includedAsOf = (
     ? development.interval.startMs <= untilMs
     : development.interval.endMs - 1 <= untilMs;
 
-/** Folds the developments that count as of `asOf` (all of them without `asOf`). */
+/**
+ * The state as of `asOf` (everything without it). Under `possible` the counted developments are a prefix of the
+ * occurrence order, answered from the log's checkpoints in time independent of the log's length; under `certain`
+ * a wide early development can be left out while later ones count, so that answer is a full fold.
+ */
 export const stateAsOf = (log: EffectiveLog, query: AsOfQuery): AsOfResult => {
   const untilMs = query.asOf === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.asOf);
-  const inclusion = query.include ?? 'possible';
-  let state = initialState;
-  const included: EffectiveDevelopment[] = [];
-  const uncertain: Evidence[] = [];
-  for (const development of log.developments) {
-    // Developments are sorted by interval start, so with `possible` the first miss ends the scan.
-    if (!includedAsOf(development, untilMs, inclusion)) {
-      if (inclusion === 'possible') break;
-      continue;
-    }
-    state = evolve(state, development.event);
-    included.push(development);
-    if (development.interval.endMs - 1 > untilMs) uncertain.push(evidenceOf(development.event));
+  if ((query.include ?? 'possible') === 'possible') {
+    const count = log.countStartedBy(untilMs);
+    return {
+      state: log.stateAfter(count),
+      included: () => log.developments.slice(0, count),
+      uncertain: log.uncertainAt(count, untilMs).map((d) => evidenceOf(d.event)),
+    };
   }
-  return { state, included, uncertain };
+  const included = log.developments.filter((d) => includedAsOf(d, untilMs, 'certain'));
+  return {
+    state: included.reduce((state, d) => evolve(state, d.event), initialState),
+    included: () => included,
+    uncertain: [],
+  };
 };

@@ -7,7 +7,7 @@ import {
   occurredInterval,
   parseInstant,
 } from '../domain';
-import { Development } from './negotiation-state';
+import { Development, NegotiationState, evolve, initialState } from './negotiation-state';
 
 /** A correction or retraction that changed what the log says about a development. */
 export interface Amendment {
@@ -33,14 +33,12 @@ export interface RetractedDevelopment {
   readonly retraction: Amendment;
 }
 
-export interface EffectiveLog {
-  /** Developments in occurrence order (earliest possible start first; ties broken by content, never by arrival). */
-  readonly developments: readonly EffectiveDevelopment[];
-  readonly retracted: readonly RetractedDevelopment[];
-}
+const DAY_MS = 86_400_000;
 
-const applyCorrection = (event: Development, corrections: CorrectedFields): Development =>
-  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload }) as Development;
+/** Developments folded between two checkpoints: a query folds at most this many events. */
+export const CHECKPOINT_INTERVAL = 32;
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Orders developments by when they occurred. Every key comes from the event's own content, so the order (and
@@ -52,34 +50,48 @@ export const compareDevelopments = (a: EffectiveDevelopment, b: EffectiveDevelop
   compareText(a.event.reportedAt, b.event.reportedAt) ||
   compareText(a.event.id, b.event.id);
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const applyCorrection = (event: Development, corrections: CorrectedFields): Development =>
+  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload }) as Development;
 
 /**
- * What the log said at `knownAt` (every event recorded by then, in recorded order), with corrections applied to
- * their targets and retracted developments set aside. Without `knownAt`, the log as it stands now.
+ * What the log says: the developments recorded so far with corrections applied and retractions set aside, kept
+ * in occurrence order, with checkpoints of the fold every CHECKPOINT_INTERVAL developments. Events are recorded
+ * one at a time in recorded order, so the log follows a live stream; a late report that lands in the past drops
+ * the checkpoints after it, which are rebuilt on the next query. The checkpoints are a cache: the answers are
+ * always those of a plain fold (a property test holds the two equal).
  */
-export const effectiveLog = (stream: readonly StoredEvent[], knownAt?: string): EffectiveLog => {
-  const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
-  const current = new Map<string, { event: Development; record: StoredEvent; amendments: Amendment[] }>();
-  const retracted: RetractedDevelopment[] = [];
-  for (const record of stream) {
-    // `continue`, not `break`: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
-    if ((parseInstant(record.recordedAt) ?? 0) > knownUntil) continue;
+export class EffectiveLog {
+  private readonly sorted: EffectiveDevelopment[] = [];
+  private readonly byId = new Map<string, EffectiveDevelopment>();
+  /** Developments spanning more than a day, the only ones that can be uncertain at a bare date. */
+  private readonly wide = new Set<EffectiveDevelopment>();
+  private readonly retractedList: RetractedDevelopment[] = [];
+  /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
+  private readonly checkpoints: NegotiationState[] = [];
+  private lastRevision = -1;
+
+  /** Revision of the last event recorded into this log (-1 before any). */
+  get revision(): number {
+    return this.lastRevision;
+  }
+
+  get developments(): readonly EffectiveDevelopment[] {
+    return this.sorted;
+  }
+
+  get retracted(): readonly RetractedDevelopment[] {
+    return this.retractedList;
+  }
+
+  /** Applies the next recorded event of the stream. Events must come in revision order. */
+  record(record: StoredEvent): void {
+    this.lastRevision = record.revision;
     if (record.type === 'EventCorrected' || record.type === 'EventRetracted') {
-      const target = current.get(record.payload.targetEventId);
-      if (target === undefined) continue;
-      if (record.type === 'EventCorrected') {
-        target.event = applyCorrection(target.event, record.payload.corrections);
-        target.amendments.push({
-          eventId: record.id,
-          kind: 'correction',
-          reason: record.payload.reason,
-          recordedAt: record.recordedAt,
-          fields: Object.keys(record.payload.corrections),
-        });
-      } else {
-        current.delete(record.payload.targetEventId);
-        retracted.push({
+      const target = this.byId.get(record.payload.targetEventId);
+      if (target === undefined) return;
+      this.remove(target);
+      if (record.type === 'EventRetracted') {
+        this.retractedList.push({
           event: target.event,
           retraction: {
             eventId: record.id,
@@ -88,19 +100,129 @@ export const effectiveLog = (stream: readonly StoredEvent[], knownAt?: string): 
             recordedAt: record.recordedAt,
           },
         });
+        return;
       }
-      continue;
+      const event = applyCorrection(target.event, record.payload.corrections);
+      this.insert({
+        ...target,
+        event,
+        interval: occurredInterval(event),
+        amendments: [
+          ...target.amendments,
+          {
+            eventId: record.id,
+            kind: 'correction',
+            reason: record.payload.reason,
+            recordedAt: record.recordedAt,
+            fields: Object.keys(record.payload.corrections),
+          },
+        ],
+      });
+      return;
     }
-    if (!isCorrectionType(record.type)) current.set(record.id, { event: record, record, amendments: [] });
+    if (isCorrectionType(record.type)) return;
+    const event = record as Development;
+    this.insert({
+      event,
+      interval: occurredInterval(event),
+      recordedAt: record.recordedAt,
+      recordedBy: record.recordedBy,
+      revision: record.revision,
+      amendments: [],
+    });
   }
-  const developments = [...current.values()].map(({ event, record, amendments }): EffectiveDevelopment => ({
-    event,
-    interval: occurredInterval(event),
-    recordedAt: record.recordedAt,
-    recordedBy: record.recordedBy,
-    revision: record.revision,
-    amendments,
-  }));
-  developments.sort(compareDevelopments);
-  return { developments, retracted };
+
+  /** How many developments (in order) had started by `untilMs`. */
+  countStartedBy(untilMs: number): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.sorted[middle]?.interval.startMs ?? 0) <= untilMs) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The state after folding the first `count` developments, from the nearest checkpoint. */
+  stateAfter(count: number): NegotiationState {
+    const full = Math.floor(count / CHECKPOINT_INTERVAL);
+    while (this.checkpoints.length < full) {
+      const built = this.checkpoints.length;
+      const from = this.checkpoints[built - 1] ?? initialState;
+      this.checkpoints.push(this.fold(from, built * CHECKPOINT_INTERVAL, (built + 1) * CHECKPOINT_INTERVAL));
+    }
+    return this.fold(this.checkpoints[full - 1] ?? initialState, full * CHECKPOINT_INTERVAL, count);
+  }
+
+  /** Counted developments that may not yet have happened by `untilMs` (their interval ends after it). */
+  uncertainAt(count: number, untilMs: number): EffectiveDevelopment[] {
+    const uncertain: EffectiveDevelopment[] = [];
+    const isUncertain = (d: EffectiveDevelopment) =>
+      d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs;
+    for (const development of this.wide) if (isUncertain(development)) uncertain.push(development);
+    // Developments of a day or less can only be uncertain if they start within a day before `untilMs`.
+    for (let index = count - 1; index >= 0; index -= 1) {
+      const development = this.sorted[index];
+      if (development === undefined || development.interval.startMs <= untilMs - DAY_MS) break;
+      if (!this.wide.has(development) && isUncertain(development)) uncertain.push(development);
+    }
+    return uncertain.sort(compareDevelopments);
+  }
+
+  private fold(from: NegotiationState, start: number, end: number): NegotiationState {
+    let state = from;
+    for (let index = start; index < end; index += 1) {
+      const development = this.sorted[index];
+      if (development !== undefined) state = evolve(state, development.event);
+    }
+    return state;
+  }
+
+  private positionOf(development: EffectiveDevelopment): number {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const current = this.sorted[middle];
+      if (current !== undefined && compareDevelopments(current, development) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private invalidateFrom(index: number): void {
+    this.checkpoints.length = Math.min(this.checkpoints.length, Math.floor(index / CHECKPOINT_INTERVAL));
+  }
+
+  private insert(development: EffectiveDevelopment): void {
+    const index = this.positionOf(development);
+    this.sorted.splice(index, 0, development);
+    this.byId.set(development.event.id, development);
+    if (development.interval.endMs - development.interval.startMs > DAY_MS) this.wide.add(development);
+    this.invalidateFrom(index);
+  }
+
+  private remove(development: EffectiveDevelopment): void {
+    const index = this.positionOf(development);
+    if (this.sorted[index] !== development)
+      throw new Error(`invariant: ${development.event.id} is not where its key says`);
+    this.sorted.splice(index, 1);
+    this.byId.delete(development.event.id);
+    this.wide.delete(development);
+    this.invalidateFrom(index);
+  }
+}
+
+/**
+ * What the log said at `knownAt` (every event recorded by then, in recorded order), with corrections applied to
+ * their targets and retracted developments set aside. Without `knownAt`, the log as it stands now.
+ */
+export const effectiveLog = (stream: readonly StoredEvent[], knownAt?: string): EffectiveLog => {
+  const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
+  const log = new EffectiveLog();
+  for (const record of stream)
+    // Filter rather than stop: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
+    if ((parseInstant(record.recordedAt) ?? 0) <= knownUntil) log.record(record);
+  return log;
 };
