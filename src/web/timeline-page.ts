@@ -37,6 +37,7 @@ const contentSecurityPolicy = (html: string): string => {
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
+    "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
 };

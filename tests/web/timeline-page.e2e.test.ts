@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
-import { MAIN, RunningServer, startServer, stopGracefully } from '../support/server-process';
+import { MAIN, RunningServer, startServer, stopGracefully, testWriter } from '../support/server-process';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '..', '..', 'artifacts');
@@ -18,8 +18,28 @@ jest.setTimeout(60_000);
 if (missing.length > 0)
   console.warn(
     `timeline page e2e SKIPPED: missing ${missing.join(' and ')}. ` +
-      'Install them, then run: npx jest tests/web (CI installs chromium in .ci/run).',
+      'Install what is missing, then run: npx jest tests/web (CI installs chromium in .ci/run).',
   );
+
+/** The reference story's sources carry no URL; this later report does, so the page must link it. */
+const LINKED_REPORT_URL = 'https://example.org/doha-talks-pause';
+const linkedReport = {
+  type: 'TalksStalled',
+  occurredAt: '2025-01-10',
+  precision: 'day',
+  reportedAt: '2025-01-11',
+  sources: [
+    {
+      outlet: 'Example Wire',
+      title: 'Doha talks pause',
+      url: LINKED_REPORT_URL,
+      publishedAt: '2025-01-11',
+      quote: 'the talks paused on Friday',
+      attribution: { kind: 'anonymous', descriptor: 'diplomat briefed on the talks' },
+    },
+  ],
+  payload: { reason: 'Delegations returned for consultations' },
+};
 
 const dayNumberOf = (isoDay: string) => Date.parse(`${isoDay}T00:00:00Z`) / DAY_MS;
 
@@ -83,7 +103,14 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer({ DATA_DIR: dataDir, READS_REQUIRE_AUTH: 'false' });
+    const writer = testWriter();
+    server = await startServer({ DATA_DIR: dataDir, READS_REQUIRE_AUTH: 'false', ...writer.env });
+    const appended = await fetch(`${server.url}/negotiations/gaza-ceasefire-2024/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
+      body: JSON.stringify(linkedReport),
+    });
+    expect(appended.status).toBe(201);
     // A persistent context is how Playwright takes a fresh --user-data-dir.
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -117,13 +144,13 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  it('opens at / with the timeline grouped by month, vague dates kept vague and sources quoted', async () => {
+  it('opens at / with the timeline by month, vague dates kept vague, sources quoted and linked where a URL exists', async () => {
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.locator('.development').first().waitFor();
 
     const timeline = page.getByRole('region', { name: 'Timeline' });
-    expect(await timeline.locator('.development').count()).toBe(59);
+    expect(await timeline.locator('.development').count()).toBe(60);
     const months = await timeline.locator('.month-heading').allInnerTexts();
     expect(months).toEqual(expect.arrayContaining(['June 2024', 'July 2024', 'December 2024']));
     const text = await timeline.innerText();
@@ -133,6 +160,10 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     const recall = timeline.locator('.development[data-type="DelegationRecalled"]');
     expect(await recall.locator('blockquote').count()).toBeGreaterThan(0);
     expect(await recall.locator('cite').count()).toBeGreaterThan(0);
+    expect(await recall.locator('.citation a').count()).toBe(0);
+    const linked = timeline.locator('.citation a', { hasText: 'Doha talks pause' });
+    expect(await linked.getAttribute('href')).toBe(LINKED_REPORT_URL);
+    expect(await timeline.locator('.citation a').count()).toBe(1);
   });
 
   it('labels every control and makes the panels live regions with headings', async () => {
@@ -213,7 +244,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     expect(page.url()).toContain('knownAt=2024-01-01T00%3A00%3A00Z');
     await page.getByRole('button', { name: 'Show everything recorded' }).click();
     await status.getByText(/Israel recalled from Doha/).waitFor();
-    expect(await page.locator('.development').count()).toBe(59);
+    expect(await page.locator('.development').count()).toBe(60);
   });
 
   it('reads in one column at 400 px, without sideways scrolling', async () => {
