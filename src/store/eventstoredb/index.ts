@@ -1,0 +1,3 @@
+export * from './eventstoredb-store';
+export * from './event-mapping';
+export * from './log-replica';
