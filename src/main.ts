@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { resolve } from 'node:path';
+import { createHttpServer, serverLimitsFrom } from './api';
 import { compose } from './composition';
 import { loadConfig } from './config';
 
@@ -7,13 +8,18 @@ const projectRoot = resolve(__dirname, '..', '..');
 
 const main = async () => {
   const config = loadConfig(process.env, projectRoot);
-  if (E.isLeft(config)) {
-    for (const violation of config.left)
+  const limits = serverLimitsFrom(process.env);
+  if (E.isLeft(config) || E.isLeft(limits)) {
+    for (const violation of [
+      ...(E.isLeft(config) ? config.left : []),
+      ...(E.isLeft(limits) ? limits.left : []),
+    ])
       console.error(`configuration: ${violation.field} ${violation.reason}`);
     process.exit(2);
   }
   const runtime = await compose(config.right);
-  const server = runtime.app.listen(config.right.port, config.right.host, () => {
+  const server = createHttpServer(runtime.app, limits.right);
+  server.listen(config.right.port, config.right.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
     if (runtime.importedOnStart > 0)

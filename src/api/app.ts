@@ -7,6 +7,7 @@ import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
 import { auditRoutes } from './audit-routes';
 import { corsPolicy, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
+import { methodNotAllowed } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, sendProblem } from './problem';
 
 export interface AppOptions {
@@ -60,6 +61,15 @@ const bodyParserProblem = (error: {
         detail: error.message ?? 'Unsupported body encoding.',
         errors: [{ field: 'Content-Type', reason: 'charset or encoding is not supported' }],
       };
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return {
+        type: '/problems/incomplete-body',
+        title: 'Incomplete body',
+        status: 400,
+        detail: 'The request body ended before its declared length.',
+        errors: [{ field: '(body)', reason: 'is shorter than Content-Length' }],
+      };
     default:
       return undefined;
   }
@@ -100,6 +110,8 @@ export const createApp = (options: AppOptions): express.Express => {
   app.get('/admin/principals', (_req, res) => {
     res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
   });
+  app.all('/health', methodNotAllowed('GET'));
+  app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
   app.use(negotiationRoutes(options.tracker, clock));
@@ -111,6 +123,7 @@ export const createApp = (options: AppOptions): express.Express => {
       title: 'Not found',
       status: 404,
       detail: `No resource at ${req.method} ${req.path}.`,
+      errors: [{ field: '(path)', reason: 'names no resource of this API' }],
     });
   app.use(notFound);
 
@@ -119,13 +132,19 @@ export const createApp = (options: AppOptions): express.Express => {
     const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error) : undefined;
     if (parsed) return sendProblem(res, parsed);
     const status = (error as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500)
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Express and the body parser raise these: a path segment that is not valid percent-encoding, a body
+      // that does not inflate. They name the part of the request they could not read.
+      const message = (error as { message?: string }).message ?? 'The request could not be processed.';
+      const field = /decode param/i.test(message) ? '(path)' : '(request)';
       return sendProblem(res, {
         type: '/problems/bad-request',
         title: 'Bad request',
         status,
-        detail: (error as { message?: string }).message ?? 'The request could not be processed.',
+        detail: message,
+        errors: [{ field, reason: 'could not be read' }],
       });
+    }
     console.error(`unhandled error on ${req.method} ${req.path}`, error);
     return sendProblem(res, {
       type: '/problems/internal-error',

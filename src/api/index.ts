@@ -4,3 +4,4 @@ export * from './problem';
 export * from './http-inputs';
 export * from './negotiation-routes';
 export * from './audit-routes';
+export * from './http-server';

@@ -27,11 +27,12 @@ export const validationProblem = (
   errors,
 });
 
-export const notFoundProblem = (detail: string): Problem => ({
+export const notFoundProblem = (detail: string, field = 'negotiationId'): Problem => ({
   type: problemType('not-found'),
   title: 'Not found',
   status: 404,
   detail,
+  errors: [{ field, reason: 'names nothing that has been recorded' }],
 });
 
 /** Sends a problem document, tagged with the request id so a report can be matched to the server's log line. */

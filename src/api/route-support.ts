@@ -16,6 +16,7 @@ export const methodNotAllowed = (allowed: string) => (req: Request, res: Respons
       title: 'Method not allowed',
       status: 405,
       detail: `${req.method} is not supported here; use ${allowed}.`,
+      errors: [{ field: '(method)', reason: `${req.method} is not allowed here (only ${allowed})` }],
     },
     { Allow: allowed },
   );

@@ -1,0 +1,142 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { RequestListener, Server, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { FieldViolation, toFieldViolations } from '../domain';
+import { PROBLEM_CONTENT_TYPE, Problem } from './problem';
+
+/**
+ * How long a client may take, so a slow or stalled one (trickling headers or a body) is cut off with a 408
+ * instead of holding a connection and its buffers for ever, while every other client keeps being served.
+ */
+export interface ServerLimits {
+  /** Time to receive the complete request headers. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive the complete request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after a response. */
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no traffic in either direction for this long is closed. */
+  readonly socketTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  socketTimeoutMs: 60_000,
+};
+
+const Milliseconds = new t.Type<number, string, unknown>(
+  'Milliseconds',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d{1,9}$/.test(u) ? Number(u) : Number.NaN;
+    return n >= 1 ? t.success(n) : t.failure(u, c, 'must be a positive whole number of milliseconds');
+  },
+  String,
+);
+
+const LimitsEnvironment = t.partial({
+  HEADERS_TIMEOUT_MS: Milliseconds,
+  REQUEST_TIMEOUT_MS: Milliseconds,
+  KEEP_ALIVE_TIMEOUT_MS: Milliseconds,
+  SOCKET_TIMEOUT_MS: Milliseconds,
+});
+
+/** The limits from the environment (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, ...), every bad variable named. */
+export const serverLimitsFrom = (env: NodeJS.ProcessEnv): E.Either<FieldViolation[], ServerLimits> => {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in LimitsEnvironment.props && value !== ''),
+  );
+  const decoded = LimitsEnvironment.decode(present);
+  if (E.isLeft(decoded)) return E.left(toFieldViolations(decoded.left));
+  const limits: ServerLimits = {
+    headersTimeoutMs: decoded.right.HEADERS_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: decoded.right.REQUEST_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs,
+    keepAliveTimeoutMs: decoded.right.KEEP_ALIVE_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+    socketTimeoutMs: decoded.right.SOCKET_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.socketTimeoutMs,
+  };
+  // Node refuses a headers timeout longer than the request timeout.
+  return limits.headersTimeoutMs > limits.requestTimeoutMs
+    ? E.left([{ field: 'HEADERS_TIMEOUT_MS', reason: 'must not exceed REQUEST_TIMEOUT_MS' }])
+    : E.right(limits);
+};
+
+/** What a connection-level failure (before express sees a request) is answered with. */
+const clientErrorProblem = (error: NodeJS.ErrnoException, limits: ServerLimits): Problem => {
+  switch (error.code ?? '') {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        type: '/problems/request-timeout',
+        title: 'Request timeout',
+        status: 408,
+        detail: `The request was not received in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms).`,
+        errors: [{ field: '(request)', reason: 'was not received in time' }],
+      };
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        type: '/problems/headers-too-large',
+        title: 'Request headers too large',
+        status: 431,
+        detail: 'The request headers exceed the size limit.',
+        errors: [{ field: '(headers)', reason: 'exceed the size limit' }],
+      };
+    default:
+      return {
+        type: '/problems/malformed-request',
+        title: 'Malformed HTTP request',
+        status: 400,
+        detail: 'The request is not valid HTTP/1.1.',
+        errors: [{ field: '(request)', reason: `is not valid HTTP (${error.code ?? 'parse error'})` }],
+      };
+  }
+};
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * Answers a request the HTTP parser refused, or one that timed out, with a problem document, then closes the
+ * connection. Like Node's own handler, it writes only when no response has started on the socket.
+ */
+const answerClientError =
+  (limits: ServerLimits) =>
+  (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && inFlight?.headersSent !== true) {
+      const problem = clientErrorProblem(error, limits);
+      const body = JSON.stringify(problem);
+      socket.write(
+        `HTTP/1.1 ${problem.status} ${REASONS[problem.status] ?? 'Error'}\r\n` +
+          `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+          'Connection: close\r\n\r\n' +
+          body,
+      );
+    }
+    socket.destroy();
+  };
+
+/** The HTTP server for the app, with the limits applied and parser-level errors answered as problem+json. */
+export const createHttpServer = (
+  app: RequestListener,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Server => {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Timeouts are only noticed when Node checks the open connections; the default check runs every 30 s.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    app,
+  );
+  server.setTimeout(limits.socketTimeoutMs);
+  server.on('clientError', answerClientError(limits));
+  return server;
+};
