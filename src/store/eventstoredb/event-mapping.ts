@@ -7,7 +7,8 @@ import { RecordedEvent } from '../port';
  * How a recorded event lives in EventStoreDB. The stream is `<prefix><negotiationId>`; the EventStoreDB event id,
  * event type and stream revision are the event's id, type and revision. The data is what was reported (the
  * clocks occurredAt and reportedAt, the sources, the payload); the metadata is what the store recorded
- * (recordedAt, recordedBy and the hash chain). Together they are exactly the fields the hash covers.
+ * (recordedAt, recordedBy and the hash chain) and where the event's append ends. The hash covers all of it but
+ * that last mark and the position.
  */
 
 /** A place in $all: EventStoreDB orders by commit, then prepare position (both uint64). */
@@ -41,7 +42,23 @@ export interface EsdbRecord {
 
 export const streamNameOf = (prefix: string, negotiationId: string): string => `${prefix}${negotiationId}`;
 
-export const toEventData = (record: RecordedEvent): EventData => {
+/**
+ * Metadata key naming the revision that ends the append an event was written in. EventStoreDB writes an append
+ * contiguously in $all but does not mark where it ends; with this, a view shows an append whole or not at all.
+ */
+export const BATCH_END_KEY = 'batchLastRevision';
+
+/** The revision ending the event's append; an event written without the key counts as an append of its own. */
+export const batchEndOf = (record: EsdbRecord): bigint => {
+  const metadata = record.metadata;
+  const end =
+    typeof metadata === 'object' && metadata !== null
+      ? (metadata as Record<string, unknown>)[BATCH_END_KEY]
+      : undefined;
+  return typeof end === 'number' && Number.isSafeInteger(end) ? BigInt(end) : record.revision;
+};
+
+export const toEventData = (record: RecordedEvent, batchLastRevision: number): EventData => {
   const {
     id,
     type,
@@ -57,7 +74,7 @@ export const toEventData = (record: RecordedEvent): EventData => {
     id,
     type,
     data: reported,
-    metadata: { recordedAt, recordedBy, previousHash, hash },
+    metadata: { recordedAt, recordedBy, previousHash, hash, [BATCH_END_KEY]: batchLastRevision },
   });
 };
 

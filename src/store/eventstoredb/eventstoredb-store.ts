@@ -50,8 +50,11 @@ export interface ReplicaStatus {
 
 export type EventStoreDbStore = EventStore & { readonly status: () => ReplicaStatus };
 
-/** Bounds the retries when this instance's view lags behind the stream it appends to. */
-const MAX_WRITE_ATTEMPTS = 5;
+/**
+ * Bounds the retries when other instances keep appending to the same negotiation in between (with the time
+ * bound, catchUpTimeoutMs): a busy writer elsewhere can win many rounds in a row, so the bound is generous.
+ */
+const MAX_WRITE_ATTEMPTS = 100;
 
 const failure = (message: string): StoreFailure => ({ _tag: 'StoreFailure', message });
 
@@ -105,6 +108,18 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   let resubscriptions = 0;
   let lastError: string | undefined;
   let wakeFromPause: (() => void) | undefined;
+  const writesInFlight = new Map<string, Promise<unknown>>();
+
+  /** One write per negotiation at a time from this instance: its own writers queue instead of racing. */
+  const oneAtATime = <A>(negotiationId: string, run: () => Promise<A>): Promise<A> => {
+    const previous = writesInFlight.get(negotiationId) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    writesInFlight.set(negotiationId, next);
+    void next.finally(() => {
+      if (writesInFlight.get(negotiationId) === next) writesInFlight.delete(negotiationId);
+    });
+    return next;
+  };
 
   /**
    * One subscription from the checkpoint (exclusive) until it drops. The client announces caught-up and
@@ -115,6 +130,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     new Promise<void>((resolve) => {
       let delivered = 0;
       const markers: Array<{ due: number; run: () => void }> = [];
+      replica.startDelivery();
       const subscription = client.subscribeToAll({
         fromPosition: replica.checkpoint ?? START,
         filter: streamNameFilter({
@@ -220,73 +236,83 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
       eventIds: readonly string[],
       decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
     ): TE.TaskEither<L | StoreFailure, AppendResult> =>
-    async () => {
-      const ready = await whenCaughtUp();
-      if (E.isLeft(ready)) return ready;
-      const streamName = streamNameOf(prefix, negotiationId);
-      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-        const usable = readable(negotiationId);
-        if (E.isLeft(usable)) return usable;
-        const head = replica.head(negotiationId);
-        const plan = decide(
-          head,
-          eventIds.map((id) => replica.eventById(id)),
-        );
-        if (E.isLeft(plan)) return plan;
-        if (plan.right.kind === 'replay') return E.right(plan.right.result);
-        const { records } = plan.right;
-        if (records.length === 0)
-          return E.right({ negotiationId, revision: head.revision, events: [], replayed: false });
-        let lastRevision: number;
-        try {
-          const result = await client.appendToStream(streamName, records.map(toEventData), {
-            expectedRevision: head.revision < 0 ? NO_STREAM : BigInt(head.revision),
-          });
-          lastRevision = Number(result.nextExpectedRevision);
-        } catch (error) {
-          if (!(error instanceof WrongExpectedVersionError)) return E.left(failureOf(error));
-          // The stream has moved on beyond this view: wait for the view to reach it, then decide again.
-          const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : -1;
-          const reached = await replica.waitUntil(
-            () => replica.head(negotiationId).revision >= actual,
-            timeoutMs,
-          );
-          if (!reached)
-            return E.left(
-              failure(
-                `"${negotiationId}" is at revision ${actual} but this instance has not received it yet; retry`,
-              ),
-            );
-          continue;
-        }
-        const arrived = await replica.waitUntil(
-          () =>
-            replica.head(negotiationId).revision >= lastRevision ||
-            replica.unreadable(negotiationId) !== undefined,
+    () =>
+      oneAtATime(negotiationId, () => attemptWrite(negotiationId, eventIds, decide));
+
+  const attemptWrite = async <L>(
+    negotiationId: string,
+    eventIds: readonly string[],
+    decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+  ): Promise<E.Either<L | StoreFailure, AppendResult>> => {
+    const ready = await whenCaughtUp();
+    if (E.isLeft(ready)) return ready;
+    const streamName = streamNameOf(prefix, negotiationId);
+    const giveUpAt = Date.now() + timeoutMs;
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS && Date.now() < giveUpAt; attempt += 1) {
+      const usable = readable(negotiationId);
+      if (E.isLeft(usable)) return usable;
+      const head = replica.head(negotiationId);
+      const plan = decide(
+        head,
+        eventIds.map((id) => replica.eventById(id)),
+      );
+      if (E.isLeft(plan)) return plan;
+      if (plan.right.kind === 'replay') return E.right(plan.right.result);
+      const { records } = plan.right;
+      if (records.length === 0)
+        return E.right({ negotiationId, revision: head.revision, events: [], replayed: false });
+      let lastRevision: number;
+      try {
+        const lastOfBatch = head.revision + records.length;
+        const events = records.map((record) => toEventData(record, lastOfBatch));
+        const result = await client.appendToStream(streamName, events, {
+          expectedRevision: head.revision < 0 ? NO_STREAM : BigInt(head.revision),
+        });
+        lastRevision = Number(result.nextExpectedRevision);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) return E.left(failureOf(error));
+        // The stream has moved on beyond this view: wait for the view to reach it, then decide again.
+        const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : -1;
+        const reached = await replica.waitUntil(
+          () => replica.head(negotiationId).revision >= actual,
           timeoutMs,
         );
-        if (!arrived)
+        if (!reached)
           return E.left(
             failure(
-              `stored in EventStoreDB up to revision ${lastRevision}, but not yet visible to this instance; a retry with the same event ids returns the original result`,
+              `"${negotiationId}" is at revision ${actual} but this instance has not received it yet; retry`,
             ),
           );
-        const stored = replica
-          .stream(negotiationId)
-          .slice(head.revision + 1, head.revision + 1 + records.length);
-        if (
-          stored.length === records.length &&
-          stored.every((event, index) => event.hash === records[index]?.hash)
-        )
-          return E.right({
-            negotiationId,
-            revision: stored[stored.length - 1]?.revision ?? head.revision,
-            events: stored.map(appendedEvent),
-            replayed: false,
-          });
+        continue;
       }
-      return E.left(failure(`"${negotiationId}" kept moving while appending; retry`));
-    };
+      const arrived = await replica.waitUntil(
+        () =>
+          replica.head(negotiationId).revision >= lastRevision ||
+          replica.unreadable(negotiationId) !== undefined,
+        timeoutMs,
+      );
+      if (!arrived)
+        return E.left(
+          failure(
+            `stored in EventStoreDB up to revision ${lastRevision}, but not yet visible to this instance; a retry with the same event ids returns the original result`,
+          ),
+        );
+      const stored = replica
+        .stream(negotiationId)
+        .slice(head.revision + 1, head.revision + 1 + records.length);
+      if (
+        stored.length === records.length &&
+        stored.every((event, index) => event.hash === records[index]?.hash)
+      )
+        return E.right({
+          negotiationId,
+          revision: stored[stored.length - 1]?.revision ?? head.revision,
+          events: stored.map(appendedEvent),
+          replayed: false,
+        });
+    }
+    return E.left(failure(`"${negotiationId}" kept moving while appending; retry`));
+  };
 
   return {
     append: (request) =>

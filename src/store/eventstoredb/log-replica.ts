@@ -1,16 +1,19 @@
 import { StoredEvent } from '../../domain';
 import { EMPTY_HEAD, StreamHead } from '../append-plan';
 import { StreamSummary } from '../port';
-import { AllPosition, EsdbRecord, compareAllPositions, fromEsdbRecord } from './event-mapping';
+import { AllPosition, EsdbRecord, batchEndOf, compareAllPositions, fromEsdbRecord } from './event-mapping';
 
-export type Applied = 'applied' | 'duplicate' | 'not-ours' | 'unreadable';
+export type Applied = 'applied' | 'pending' | 'duplicate' | 'not-ours' | 'unreadable';
 
 /**
- * This instance's copy of the negotiation streams, fed in $all order by a catch-up subscription. The checkpoint is
- * the last $all position taken into account (ours or not); a delivery at or before it is a duplicate and is
- * skipped, so a resubscription that overlaps never counts an event twice.
+ * This instance's copy of the negotiation streams, fed in $all order by a catch-up subscription. An append shows
+ * whole or not at all: its events wait until the one that ends it arrives. The checkpoint is the last $all
+ * position fully taken into account (ours or not, never inside an unfinished append); a delivery at or before it
+ * is a duplicate and is skipped, so a resubscription that overlaps never counts an event twice.
  */
 export interface LogReplica {
+  /** A subscription starts (again) from the checkpoint: an unfinished append will be delivered anew. */
+  startDelivery(): void;
   apply(record: EsdbRecord): Applied;
   /** Everything up to this position has been considered (a filtered subscription's checkpoint). */
   advanceTo(position: AllPosition): void;
@@ -32,6 +35,12 @@ export interface LogReplica {
   abandonWaits(): void;
 }
 
+interface UnfinishedAppend {
+  readonly negotiationId: string;
+  readonly events: StoredEvent[];
+  readonly lastRevision: bigint;
+}
+
 export const createLogReplica = (streamPrefix: string): LogReplica => {
   const all: StoredEvent[] = [];
   const streams = new Map<string, StoredEvent[]>();
@@ -39,6 +48,7 @@ export const createLogReplica = (streamPrefix: string): LogReplica => {
   const broken = new Map<string, string>();
   const waiters = new Set<{ condition: () => boolean; settle: (met: boolean) => void }>();
   let checkpoint: AllPosition | undefined;
+  let unfinished: UnfinishedAppend | undefined;
   let duplicatesSkipped = 0;
 
   const notify = () => {
@@ -49,43 +59,79 @@ export const createLogReplica = (streamPrefix: string): LogReplica => {
     if (checkpoint === undefined || compareAllPositions(position, checkpoint) > 0) checkpoint = position;
   };
 
+  const markBroken = (negotiationId: string, reason: string): Applied => {
+    broken.set(negotiationId, reason);
+    if (unfinished?.negotiationId === negotiationId) unfinished = undefined;
+    notify();
+    return 'unreadable';
+  };
+
+  /** Appends are contiguous in $all: anything else arriving before an append's end means it will not end. */
+  const abandonUnfinished = () => {
+    if (unfinished !== undefined)
+      markBroken(
+        unfinished.negotiationId,
+        `an append ending at revision ${unfinished.lastRevision} arrived incomplete`,
+      );
+  };
+
   const apply = (record: EsdbRecord): Applied => {
     if (checkpoint !== undefined && compareAllPositions(record.position, checkpoint) <= 0) {
       duplicatesSkipped += 1;
       return 'duplicate';
     }
-    advanceTo(record.position);
     const decoded = fromEsdbRecord(streamPrefix, record);
-    if (decoded.kind === 'not-ours') return 'not-ours';
+    if (decoded.kind === 'not-ours') {
+      abandonUnfinished();
+      advanceTo(record.position);
+      return 'not-ours';
+    }
     const negotiationId = decoded.kind === 'event' ? decoded.event.negotiationId : decoded.negotiationId;
-    if (broken.has(negotiationId)) return 'unreadable';
-    if (decoded.kind === 'undecodable') {
-      broken.set(
-        negotiationId,
-        `the event at $all position ${record.position.commit} does not decode: ${decoded.reason}`,
-      );
-      notify();
-      return 'unreadable';
+    if (unfinished !== undefined && unfinished.negotiationId !== negotiationId) abandonUnfinished();
+    if (broken.has(negotiationId) || decoded.kind === 'undecodable') {
+      advanceTo(record.position);
+      return decoded.kind === 'undecodable' && !broken.has(negotiationId)
+        ? markBroken(
+            negotiationId,
+            `the event at $all position ${record.position.commit} does not decode: ${decoded.reason}`,
+          )
+        : 'unreadable';
     }
     const stream = streams.get(negotiationId) ?? [];
+    const waiting = unfinished?.events ?? [];
     const { event } = decoded;
-    if (event.revision !== stream.length) {
-      broken.set(negotiationId, `revision ${event.revision} arrived where ${stream.length} was expected`);
-      notify();
-      return 'unreadable';
+    if (event.revision !== stream.length + waiting.length) {
+      advanceTo(record.position);
+      return markBroken(
+        negotiationId,
+        `revision ${event.revision} arrived where ${stream.length} was expected`,
+      );
     }
-    stream.push(event);
+    const lastRevision = unfinished?.lastRevision ?? batchEndOf(record);
+    if (BigInt(event.revision) < lastRevision) {
+      unfinished = { negotiationId, events: [...waiting, event], lastRevision };
+      return 'pending';
+    }
+    unfinished = undefined;
+    const landed = [...waiting, event];
+    stream.push(...landed);
     streams.set(negotiationId, stream);
-    all.push(event);
+    all.push(...landed);
     // An id reused across streams (possible only in the consistency window, see the adapter) keeps its first use.
-    if (!byId.has(event.id)) byId.set(event.id, event);
+    for (const e of landed) if (!byId.has(e.id)) byId.set(e.id, e);
+    advanceTo(record.position);
     notify();
     return 'applied';
   };
 
   return {
+    startDelivery: () => {
+      unfinished = undefined;
+    },
     apply,
     advanceTo: (position) => {
+      // A checkpoint inside an unfinished append would skip its first events on a resubscription.
+      if (unfinished !== undefined) return;
       advanceTo(position);
       notify();
     },

@@ -61,6 +61,8 @@ export interface TransactionLog {
   all(): readonly LoggedEvent[];
   /** Called synchronously after each append with the new events; returns the unsubscribe function. */
   onAppended(listener: (events: readonly LoggedEvent[]) => void): () => void;
+  /** How appends were decided so far, so tests can tell a race happened. */
+  readonly decisions: Readonly<Record<'written' | 'idempotent' | 'wrongExpectedVersion', number>>;
 }
 
 export const createTransactionLog = (now: () => Date = () => new Date()): TransactionLog => {
@@ -69,6 +71,7 @@ export const createTransactionLog = (now: () => Date = () => new Date()): Transa
   const byId = new Map<string, LoggedEvent>();
   const listeners = new Set<(events: readonly LoggedEvent[]) => void>();
   let nextPosition = FIRST_POSITION;
+  const decisions = { written: 0, idempotent: 0, wrongExpectedVersion: 0 };
 
   const lastRevision = (streamName: string): number => (streams.get(streamName)?.length ?? 0) - 1;
 
@@ -120,7 +123,12 @@ export const createTransactionLog = (now: () => Date = () => new Date()): Transa
   return {
     append: (streamName, expected, events) => {
       const decided = check(streamName, expected, events);
-      if (decided !== undefined) return decided;
+      if (decided !== undefined) {
+        if (decided.kind === 'success') decisions.idempotent += 1;
+        else decisions.wrongExpectedVersion += 1;
+        return decided;
+      }
+      decisions.written += 1;
       const stream = streams.get(streamName) ?? [];
       const created = BigInt(now().getTime()) * TICKS_PER_MILLISECOND;
       const written = events.map((event, index): LoggedEvent => {
@@ -141,6 +149,7 @@ export const createTransactionLog = (now: () => Date = () => new Date()): Transa
         position: written[written.length - 1]?.position,
       };
     },
+    decisions,
     stream: (streamName) => streams.get(streamName),
     all: () => all,
     onAppended: (listener) => {
