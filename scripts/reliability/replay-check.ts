@@ -85,7 +85,7 @@ export const projectionMismatches = async (
           { asOf: '2026-01-01', include: 'certain' as const, knownAt: middle },
         ]),
   ];
-  const logs = new Map<string | undefined, EffectiveLog>();
+  const logs = new Map<string | undefined, EffectiveLog<StoredEvent>>();
   const logAt = (knownAt: string | undefined) => {
     const cached = logs.get(knownAt) ?? effectiveLog(stream, knownAt);
     logs.set(knownAt, cached);

@@ -5,10 +5,10 @@ import { PrincipalRecord } from '../auth';
 import { Clock, systemClock } from '../store';
 import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
 import { auditRoutes } from './audit-routes';
-import { corsPolicy, requestContext, securityHeaders, writeRateLimit } from './hardening';
+import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
 import { methodNotAllowed } from './route-support';
-import { PROBLEM_CONTENT_TYPE, Problem, sendProblem } from './problem';
+import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
 
 export interface AppOptions {
   readonly tracker: Tracker;
@@ -32,9 +32,18 @@ export interface AppOptions {
 
 const bodyParserProblem = (error: {
   type?: string;
+  code?: string;
   status?: number;
   message?: string;
 }): Problem | undefined => {
+  if (typeof error.code === 'string' && error.code.startsWith('Z_'))
+    return {
+      type: '/problems/undecodable-body',
+      title: 'Undecodable body',
+      status: 400,
+      detail: `The body does not decompress: ${error.message ?? error.code}.`,
+      errors: [{ field: 'Content-Encoding', reason: 'does not match the body' }],
+    };
   switch (error.type ?? '') {
     case 'entity.parse.failed':
       return {
@@ -45,21 +54,22 @@ const bodyParserProblem = (error: {
         errors: [{ field: '(body)', reason: 'is not valid JSON' }],
       };
     case 'entity.too.large':
-      return {
-        type: '/problems/body-too-large',
-        title: 'Body too large',
-        status: 413,
-        detail: 'The request body exceeds the size limit; split the batch.',
-        errors: [{ field: '(body)', reason: 'exceeds the size limit' }],
-      };
+      return bodyTooLargeProblem;
     case 'encoding.unsupported':
-    case 'charset.unsupported':
       return {
         type: '/problems/unsupported-encoding',
         title: 'Unsupported encoding',
         status: 415,
         detail: error.message ?? 'Unsupported body encoding.',
-        errors: [{ field: 'Content-Type', reason: 'charset or encoding is not supported' }],
+        errors: [{ field: 'Content-Encoding', reason: 'must be identity, gzip, deflate or br' }],
+      };
+    case 'charset.unsupported':
+      return {
+        type: '/problems/unsupported-encoding',
+        title: 'Unsupported charset',
+        status: 415,
+        detail: error.message ?? 'Unsupported body charset.',
+        errors: [{ field: 'Content-Type', reason: 'charset is not supported' }],
       };
     case 'request.aborted':
     case 'request.size.invalid':
@@ -96,6 +106,7 @@ export const createApp = (options: AppOptions): express.Express => {
   );
   app.use('/negotiations', requireRole(access, 'reader'));
   app.use('/admin', requireRole(access, 'admin'));
+  app.use(declaredBodyLimit(options.bodyLimit ?? '2mb'));
   app.use(
     express.json({
       limit: options.bodyLimit ?? '2mb',

@@ -13,7 +13,7 @@ const DEFAULT_HISTORY_PAGE = 50;
 /** The audit views: the recorded history with per-event changes and hash checks, and the diff between dates. */
 export const auditRoutes = (tracker: Tracker): Router => {
   const router = Router();
-  const read = snapshotReader(tracker);
+  const read = snapshotReader(tracker.snapshot);
 
   router.get('/negotiations/:negotiationId/history', async (req, res) => {
     const id = negotiationIdOf(req);

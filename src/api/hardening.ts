@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { sendProblem } from './problem';
+import { bodyTooLargeProblem, sendProblem } from './problem';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -84,3 +84,27 @@ export const writeRateLimit = (perMinute: number): RequestHandler =>
         errors: [{ field: '(request)', reason: `write rate limit of ${perMinute} a minute reached` }],
       }),
   });
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** The bytes of a size limit such as "2mb" (1024-based, as the body parser reads it), or undefined. */
+export const limitInBytes = (limit: string): number | undefined => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit);
+  const unit = BYTE_UNITS[(match?.[2] ?? 'b').toLowerCase()];
+  return match?.[1] === undefined || unit === undefined ? undefined : Math.floor(Number(match[1]) * unit);
+};
+
+/**
+ * Refuses a body whose declared Content-Length is over the limit before reading any of it, and closes the
+ * connection, so the client learns at once and the rest is never received. (The body parser would read the
+ * whole body to discard it before answering.) Bodies of undeclared length are limited by the body parser.
+ */
+export const declaredBodyLimit = (limit: string): RequestHandler => {
+  const max = limitInBytes(limit);
+  return (req, res, next) => {
+    const declared = Number(req.headers['content-length']);
+    if (max === undefined || !(declared > max)) return next();
+    res.set('Connection', 'close');
+    return sendProblem(res, bodyTooLargeProblem);
+  };
+};

@@ -63,7 +63,8 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
 export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
   const router = Router();
 
-  const read = snapshotReader(tracker);
+  const read = snapshotReader(tracker.snapshot);
+  const readFull = snapshotReader(tracker.fullSnapshot);
 
   const asOfResult = (
     snapshot: LogSnapshot,
@@ -189,7 +190,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
   );
   router.get(
     '/negotiations/:negotiationId/timeline',
-    read(
+    readFull(
       TimelineParams,
       (p) => p.knownAt,
       (snapshot, params) => E.right({ timeline: timelineView(snapshot.log, params) }),

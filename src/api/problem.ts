@@ -27,6 +27,14 @@ export const validationProblem = (
   errors,
 });
 
+export const bodyTooLargeProblem: Problem = {
+  type: problemType('body-too-large'),
+  title: 'Body too large',
+  status: 413,
+  detail: 'The request body exceeds the size limit; split the batch.',
+  errors: [{ field: '(body)', reason: 'exceeds the size limit' }],
+};
+
 export const notFoundProblem = (detail: string, field = 'negotiationId'): Problem => ({
   type: problemType('not-found'),
   title: 'Not found',

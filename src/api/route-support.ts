@@ -2,7 +2,9 @@ import { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
-import { LogSnapshot, Tracker } from '../application/tracker';
+import * as TE from 'fp-ts/TaskEither';
+import { LogSnapshot, TrackerError } from '../application/tracker';
+import { LeanEvent } from '../domain';
 import { NegotiationIdParam, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
 
@@ -33,11 +35,13 @@ export const negotiationIdOf = (req: Request): E.Either<Problem, string> =>
 
 /** Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. */
 export const snapshotReader =
-  (tracker: Tracker) =>
+  <R extends LeanEvent>(
+    load: (negotiationId: string, knownAt?: string) => TE.TaskEither<TrackerError, LogSnapshot<R>>,
+  ) =>
   <P>(
     codec: t.Decoder<unknown, P>,
     knownAtOf: (params: P) => string | undefined,
-    render: (snapshot: LogSnapshot, params: P) => E.Either<Problem, object>,
+    render: (snapshot: LogSnapshot<R>, params: P) => E.Either<Problem, object>,
   ) =>
   async (req: Request, res: Response): Promise<void> => {
     const id = negotiationIdOf(req);
@@ -45,7 +49,7 @@ export const snapshotReader =
     const params = decodeQuery(codec, req.query);
     if (E.isLeft(params))
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-    const result = await tracker.snapshot(id.right, knownAtOf(params.right))();
+    const result = await load(id.right, knownAtOf(params.right))();
     if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
     const rendered = render(result.right, params.right);
     if (E.isLeft(rendered)) return sendProblem(res, rendered.left);

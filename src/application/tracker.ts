@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
-import { FieldViolation, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
+import { FieldViolation, LeanEvent, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
 import { EffectiveLog, effectiveLog } from '../projections';
 import {
   AppendError,
@@ -33,11 +33,11 @@ export interface AppendCommand {
   readonly recordedBy: string;
 }
 
-export interface LogSnapshot {
+export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
   readonly negotiationId: string;
   /** The stream revision the answer is built from (the ETag of every view of it). */
   readonly revision: number;
-  readonly log: EffectiveLog;
+  readonly log: EffectiveLog<R>;
 }
 
 const MAX_RULE_RETRIES = 5;
@@ -104,16 +104,22 @@ export const createTracker = ({
       return refresh.finally(() => refreshing.delete(negotiationId));
     };
 
+  /** The log with every event in full (the sources' words included), read from the store on each call. */
+  const fullSnapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
+    pipe(
+      readStream(negotiationId),
+      TE.mapLeft((failure): TrackerError => failure),
+      TE.flatMap(({ revision, stream }) =>
+        revision < 0
+          ? TE.left<TrackerError, LogSnapshot<StoredEvent>>({ _tag: 'NegotiationNotFound', negotiationId })
+          : TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) }),
+      ),
+    );
+
+  /** The log the as-of views fold: cached and lean for the current log, rebuilt for a past `knownAt`. */
   const snapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot> => {
     const notFound = TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
-    if (knownAt !== undefined)
-      return pipe(
-        readStream(negotiationId),
-        TE.mapLeft((failure): TrackerError => failure),
-        TE.flatMap(({ revision, stream }) =>
-          revision < 0 ? notFound : TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) }),
-        ),
-      );
+    if (knownAt !== undefined) return fullSnapshot(negotiationId, knownAt);
     return pipe(
       currentLog(negotiationId),
       TE.mapLeft((failure): TrackerError => failure),
@@ -166,6 +172,7 @@ export const createTracker = ({
   return {
     append: (command: AppendCommand) => appendChecked(command, 0),
     snapshot,
+    fullSnapshot,
     listNegotiations: (): TE.TaskEither<StoreFailure, readonly StreamSummary[]> => store.listStreams(),
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       pipe(

@@ -43,7 +43,7 @@ export const registerQueryCommands = (program: Command): void => {
               EXIT.badInput,
             );
           await withStore(async ({ tracker }) => {
-            const snapshot = await tracker.snapshot(options.negotiation, params.right.knownAt)();
+            const snapshot = await tracker.fullSnapshot(options.negotiation, params.right.knownAt)();
             if (E.isLeft(snapshot))
               throw new CliFailure(`no negotiation "${options.negotiation}"`, EXIT.badInput);
             const result = stateAsOf(snapshot.right.log, params.right);

@@ -124,3 +124,19 @@ export const recordedFields = (event: StoredEvent): Omit<StoredEvent, 'position'
   const { position: _position, ...rest } = event;
   return rest;
 };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A recorded event as folds need it: everything but the words of its sources (quotes, titles, URLs), of which
+ * only who said it is kept. Stores can serve it far cheaper than the full event; answers built from it are the
+ * same, since no projection reads the words.
+ */
+export type LeanEvent = DistributiveOmit<StoredEvent, 'sources' | 'hash' | 'previousHash' | 'position' | 'negotiationId'> & {
+  readonly sources: ReadonlyArray<{ readonly attribution: StoredEvent['sources'][number]['attribution'] }>;
+};
+
+export const toLeanEvent = (event: StoredEvent): LeanEvent => {
+  const { sources, hash: _hash, previousHash: _previousHash, position: _position, negotiationId: _negotiationId, ...rest } = event;
+  return { ...rest, sources: sources.map(({ attribution }) => ({ attribution })) } as LeanEvent;
+};

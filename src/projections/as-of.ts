@@ -1,4 +1,4 @@
-import { endOfDateOrDateTime } from '../domain';
+import { LeanEvent, endOfDateOrDateTime } from '../domain';
 import { EffectiveDevelopment, EffectiveLog } from './effective-log';
 import { Evidence, NegotiationState, evidenceOf, evolve, initialState } from './negotiation-state';
 
@@ -19,7 +19,7 @@ export interface AsOfQuery {
 export interface AsOfResult {
   readonly state: NegotiationState;
   /** The developments the state is folded from, in occurrence order (computed on demand). */
-  readonly included: () => readonly EffectiveDevelopment[];
+  readonly included: () => ReadonlyArray<EffectiveDevelopment<LeanEvent>>;
   /** Included developments whose dates are too vague to be sure they had happened by `asOf`. */
   readonly uncertain: readonly Evidence[];
 }
@@ -39,7 +39,7 @@ export const includedAsOf = (
  * occurrence order, answered from the log's checkpoints in time independent of the log's length; under `certain`
  * a wide early development can be left out while later ones count, so that answer is a full fold.
  */
-export const stateAsOf = (log: EffectiveLog, query: AsOfQuery): AsOfResult => {
+export const stateAsOf = <R extends LeanEvent>(log: EffectiveLog<R>, query: AsOfQuery): AsOfResult => {
   const untilMs = query.asOf === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.asOf);
   if ((query.include ?? 'possible') === 'possible') {
     const count = log.countStartedBy(untilMs);

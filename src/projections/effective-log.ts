@@ -1,13 +1,14 @@
 import {
   CorrectedFields,
   Interval,
+  LeanEvent,
   StoredEvent,
   endOfDateOrDateTime,
   isCorrectionType,
   occurredInterval,
   parseInstant,
 } from '../domain';
-import { Development, NegotiationState, evolve, initialState } from './negotiation-state';
+import { DevelopmentType, NegotiationState, evolve, initialState } from './negotiation-state';
 
 /** A correction or retraction that changed what the log says about a development. */
 export interface Amendment {
@@ -18,9 +19,12 @@ export interface Amendment {
   readonly fields?: readonly string[];
 }
 
+/** The developments among recorded events of kind R (full stored events, or lean ones). */
+export type DevelopmentOf<R extends LeanEvent> = Extract<R, { type: DevelopmentType }>;
+
 /** A development as the log currently tells it: corrections applied, with where it sits in time. */
-export interface EffectiveDevelopment {
-  readonly event: Development;
+export interface EffectiveDevelopment<R extends LeanEvent = LeanEvent> {
+  readonly event: DevelopmentOf<R>;
   readonly interval: Interval;
   readonly recordedAt: string;
   readonly recordedBy: string;
@@ -28,8 +32,8 @@ export interface EffectiveDevelopment {
   readonly amendments: readonly Amendment[];
 }
 
-export interface RetractedDevelopment {
-  readonly event: Development;
+export interface RetractedDevelopment<R extends LeanEvent = LeanEvent> {
+  readonly event: DevelopmentOf<R>;
   readonly retraction: Amendment;
 }
 
@@ -44,14 +48,14 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  * Orders developments by when they occurred. Every key comes from the event's own content, so the order (and
  * every fold over it) does not depend on the order in which reports were appended.
  */
-export const compareDevelopments = (a: EffectiveDevelopment, b: EffectiveDevelopment): number =>
+export const compareDevelopments = (a: EffectiveDevelopment<LeanEvent>, b: EffectiveDevelopment<LeanEvent>): number =>
   a.interval.startMs - b.interval.startMs ||
   a.interval.endMs - b.interval.endMs ||
   compareText(a.event.reportedAt, b.event.reportedAt) ||
   compareText(a.event.id, b.event.id);
 
-const applyCorrection = (event: Development, corrections: CorrectedFields): Development =>
-  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload }) as Development;
+const applyCorrection = <R extends LeanEvent>(event: DevelopmentOf<R>, corrections: CorrectedFields): DevelopmentOf<R> =>
+  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload }) as DevelopmentOf<R>;
 
 /**
  * What the log says: the developments recorded so far with corrections applied and retractions set aside, kept
@@ -60,12 +64,12 @@ const applyCorrection = (event: Development, corrections: CorrectedFields): Deve
  * the checkpoints after it, which are rebuilt on the next query. The checkpoints are a cache: the answers are
  * always those of a plain fold (a property test holds the two equal).
  */
-export class EffectiveLog {
-  private readonly sorted: EffectiveDevelopment[] = [];
-  private readonly byId = new Map<string, EffectiveDevelopment>();
+export class EffectiveLog<R extends LeanEvent = LeanEvent> {
+  private readonly sorted: Array<EffectiveDevelopment<R>> = [];
+  private readonly byId = new Map<string, EffectiveDevelopment<R>>();
   /** Developments spanning more than a day, the only ones that can be uncertain at a bare date. */
-  private readonly wide = new Set<EffectiveDevelopment>();
-  private readonly retractedList: RetractedDevelopment[] = [];
+  private readonly wide = new Set<EffectiveDevelopment<R>>();
+  private readonly retractedList: Array<RetractedDevelopment<R>> = [];
   /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
   private readonly checkpoints: NegotiationState[] = [];
   private lastRevision = -1;
@@ -75,16 +79,16 @@ export class EffectiveLog {
     return this.lastRevision;
   }
 
-  get developments(): readonly EffectiveDevelopment[] {
+  get developments(): ReadonlyArray<EffectiveDevelopment<R>> {
     return this.sorted;
   }
 
-  get retracted(): readonly RetractedDevelopment[] {
+  get retracted(): ReadonlyArray<RetractedDevelopment<R>> {
     return this.retractedList;
   }
 
   /** Applies the next recorded event of the stream. Events must come in revision order. */
-  record(record: StoredEvent): void {
+  record(record: R): void {
     this.lastRevision = record.revision;
     if (record.type === 'EventCorrected' || record.type === 'EventRetracted') {
       const target = this.byId.get(record.payload.targetEventId);
@@ -102,7 +106,7 @@ export class EffectiveLog {
         });
         return;
       }
-      const event = applyCorrection(target.event, record.payload.corrections);
+      const event = applyCorrection<R>(target.event, record.payload.corrections);
       this.insert({
         ...target,
         event,
@@ -121,7 +125,7 @@ export class EffectiveLog {
       return;
     }
     if (isCorrectionType(record.type)) return;
-    const event = record as Development;
+    const event = record as DevelopmentOf<R>;
     this.insert({
       event,
       interval: occurredInterval(event),
@@ -156,9 +160,9 @@ export class EffectiveLog {
   }
 
   /** Counted developments that may not yet have happened by `untilMs` (their interval ends after it). */
-  uncertainAt(count: number, untilMs: number): EffectiveDevelopment[] {
-    const uncertain: EffectiveDevelopment[] = [];
-    const isUncertain = (d: EffectiveDevelopment) =>
+  uncertainAt(count: number, untilMs: number): Array<EffectiveDevelopment<R>> {
+    const uncertain: Array<EffectiveDevelopment<R>> = [];
+    const isUncertain = (d: EffectiveDevelopment<R>) =>
       d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs;
     for (const development of this.wide) if (isUncertain(development)) uncertain.push(development);
     // Developments of a day or less can only be uncertain if they start within a day before `untilMs`.
@@ -179,7 +183,7 @@ export class EffectiveLog {
     return state;
   }
 
-  private positionOf(development: EffectiveDevelopment): number {
+  private positionOf(development: EffectiveDevelopment<R>): number {
     let low = 0;
     let high = this.sorted.length;
     while (low < high) {
@@ -195,7 +199,7 @@ export class EffectiveLog {
     this.checkpoints.length = Math.min(this.checkpoints.length, Math.floor(index / CHECKPOINT_INTERVAL));
   }
 
-  private insert(development: EffectiveDevelopment): void {
+  private insert(development: EffectiveDevelopment<R>): void {
     const index = this.positionOf(development);
     this.sorted.splice(index, 0, development);
     this.byId.set(development.event.id, development);
@@ -203,7 +207,7 @@ export class EffectiveLog {
     this.invalidateFrom(index);
   }
 
-  private remove(development: EffectiveDevelopment): void {
+  private remove(development: EffectiveDevelopment<R>): void {
     const index = this.positionOf(development);
     if (this.sorted[index] !== development)
       throw new Error(`invariant: ${development.event.id} is not where its key says`);
@@ -218,9 +222,9 @@ export class EffectiveLog {
  * What the log said at `knownAt` (every event recorded by then, in recorded order), with corrections applied to
  * their targets and retracted developments set aside. Without `knownAt`, the log as it stands now.
  */
-export const effectiveLog = (stream: readonly StoredEvent[], knownAt?: string): EffectiveLog => {
+export const effectiveLog = <R extends LeanEvent = StoredEvent>(stream: readonly R[], knownAt?: string): EffectiveLog<R> => {
   const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
-  const log = new EffectiveLog();
+  const log = new EffectiveLog<R>();
   for (const record of stream)
     // Filter rather than stop: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
     if ((parseInstant(record.recordedAt) ?? 0) <= knownUntil) log.record(record);

@@ -3,6 +3,7 @@ import {
   Attribution,
   Characterisation,
   EventType,
+  LeanEvent,
   NewEvent,
   Person,
   Phase,
@@ -19,12 +20,19 @@ export interface Evidence {
 }
 
 /** A development as the folds see it: a reported event with its id, after corrections and retractions. */
-export type Development = Extract<
-  NewEvent,
-  { type: Exclude<EventType, 'EventCorrected' | 'EventRetracted'> }
-> & {
+/** The types that describe the world (as opposed to corrections and retractions of earlier reports). */
+export type DevelopmentType = Exclude<EventType, 'EventCorrected' | 'EventRetracted'>;
+
+/**
+ * A development as the folds see it: a recorded event of a development type, after corrections and retractions.
+ * Of its sources only the attributions are needed, so lean events (without the sources' words) fold the same.
+ */
+export type Development = DistributiveOmit<Extract<NewEvent, { type: DevelopmentType }>, 'sources'> & {
   readonly id: string;
+  readonly sources: LeanEvent['sources'];
 };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export const STAGES = [
   'pre-negotiation',

@@ -1,4 +1,4 @@
-import { CAMEO_CODES, endOfDateOrDateTime, startOfDateOrDateTime } from '../domain';
+import { CAMEO_CODES, StoredEvent, endOfDateOrDateTime, startOfDateOrDateTime } from '../domain';
 import { EffectiveDevelopment, EffectiveLog } from './effective-log';
 import { TimelineEntry } from './views';
 
@@ -8,7 +8,7 @@ export interface TimelineQuery {
   readonly to?: string;
 }
 
-export const timelineEntry = ({ event, recordedAt, amendments }: EffectiveDevelopment): TimelineEntry => {
+export const timelineEntry = ({ event, recordedAt, amendments }: EffectiveDevelopment<StoredEvent>): TimelineEntry => {
   const cameoCode = CAMEO_CODES[event.type];
   return {
     eventId: event.id,
@@ -27,7 +27,8 @@ export const timelineEntry = ({ event, recordedAt, amendments }: EffectiveDevelo
 };
 
 /** The developments in occurrence order, with their sources, between two dates. */
-export const timelineView = (log: EffectiveLog, query: TimelineQuery): TimelineEntry[] => {
+/** Needs the full events (with their sources' words), not the lean ones the status views fold. */
+export const timelineView = (log: EffectiveLog<StoredEvent>, query: TimelineQuery): TimelineEntry[] => {
   const fromMs = query.from === undefined ? Number.NEGATIVE_INFINITY : startOfDateOrDateTime(query.from);
   const toMs = query.to === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.to);
   return log.developments

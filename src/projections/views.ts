@@ -1,4 +1,4 @@
-import { Phase, Prerequisite, endOfDateOrDateTime } from '../domain';
+import { Phase, Prerequisite, StoredEvent, endOfDateOrDateTime } from '../domain';
 import { AsOfResult } from './as-of';
 import { Chain, latest as latestOf, sizeOf, toArray } from './chain';
 import { EffectiveDevelopment } from './effective-log';
@@ -303,7 +303,7 @@ export interface TimelineEntry {
   readonly confidence?: string;
   readonly summary?: string;
   readonly cameoCode?: string;
-  readonly sources: EffectiveDevelopment['event']['sources'];
-  readonly payload: EffectiveDevelopment['event']['payload'];
+  readonly sources: StoredEvent['sources'];
+  readonly payload: EffectiveDevelopment<StoredEvent>['event']['payload'];
   readonly amendments: EffectiveDevelopment['amendments'];
 }
