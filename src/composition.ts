@@ -6,6 +6,7 @@ import { createApp } from './api';
 import { Config } from './config';
 import { importNdjsonFiles, ndjsonFilesIn } from './import';
 import { Clock, EventStore, createSqliteEventStore, systemClock } from './store';
+import { createEventStoreDbStore } from './store/eventstoredb';
 import express from 'express';
 import { pino } from 'pino';
 import { timelinePage } from './web';
@@ -49,14 +50,17 @@ export const loadPrincipals = (
   return { principals: E.isRight(created) ? created.right : [], generatedWriterToken: token.right };
 };
 
-/** Opens the store the configuration names: the embedded SQLite file by default. */
-export const openStore = (
-  config: Config,
-  clock: Clock = systemClock,
-): { store: EventStore; name: string } => ({
-  store: createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock }),
-  name: 'sqlite',
-});
+/** Opens the store the configuration names: EventStoreDB when EVENTSTORE_URL is set, else the embedded SQLite file. */
+export const openStore = (config: Config, clock: Clock = systemClock): { store: EventStore; name: string } =>
+  config.eventStoreUrl === undefined
+    ? {
+        store: createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock }),
+        name: 'sqlite',
+      }
+    : {
+        store: createEventStoreDbStore({ connectionString: config.eventStoreUrl, clock }),
+        name: 'eventstoredb',
+      };
 
 /** The composition root: wires the store, the tracker and the HTTP edge from the configuration. */
 export const compose = async (config: Config, clock: Clock = systemClock): Promise<Runtime> => {

@@ -42,6 +42,20 @@ const PositiveInteger = new t.Type<number, string, unknown>(
   String,
 );
 
+const EventStoreUrl = new t.Type<string, string, unknown>(
+  'EventStoreUrl',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' && /^esdb(\+discover)?:\/\/\S+$/.test(u)
+      ? t.success(u)
+      : t.failure(
+          u,
+          c,
+          'must be an EventStoreDB connection string, esdb://host:2113?tls=false or esdb+discover://...',
+        ),
+  t.identity,
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const Environment = t.partial({
@@ -57,6 +71,7 @@ const Environment = t.partial({
   BODY_LIMIT: NonEmpty,
   CORS_ORIGINS: NonEmpty,
   LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS),
+  EVENTSTORE_URL: EventStoreUrl,
 });
 
 export interface Config {
@@ -76,6 +91,8 @@ export interface Config {
   readonly bodyLimit: string;
   readonly corsOrigins: readonly string[];
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** EventStoreDB instead of the embedded store when set (several API instances can share it). */
+  readonly eventStoreUrl?: string;
 }
 
 /** Reads the configuration from the environment; every bad variable is named. */
@@ -104,6 +121,7 @@ export const loadConfig = (
         .map((o) => o.trim())
         .filter((o) => o !== ''),
       logLevel: vars.LOG_LEVEL ?? 'info',
+      ...(vars.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: vars.EVENTSTORE_URL }),
     }),
   )(Environment.decode(present));
 };

@@ -26,7 +26,7 @@ const main = async () => {
       console.log(
         `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
       );
-    console.log(`Store: ${config.right.dataDir}`);
+    console.log(`Store: ${config.right.eventStoreUrl ?? config.right.dataDir}`);
     if (runtime.generatedWriterToken !== undefined)
       console.log(
         `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
