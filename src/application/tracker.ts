@@ -91,7 +91,8 @@ export const createTracker = ({
         const cached = cache.get(negotiationId);
         const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
         if (log.revision < revision.right) {
-          const news = await store.readStream(negotiationId, { fromRevision: log.revision + 1 })();
+          const from = { fromRevision: log.revision + 1 };
+        const news = await (store.readLeanStream ? store.readLeanStream(negotiationId, from) : store.readStream(negotiationId, from))();
           if (E.isLeft(news)) return news;
           for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
         }

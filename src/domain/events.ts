@@ -136,7 +136,7 @@ export type LeanEvent = DistributiveOmit<StoredEvent, 'sources' | 'hash' | 'prev
   readonly sources: ReadonlyArray<{ readonly attribution: StoredEvent['sources'][number]['attribution'] }>;
 };
 
-export const toLeanEvent = (event: StoredEvent): LeanEvent => {
+export const toLeanEvent = (event: Omit<StoredEvent, 'position'> & { readonly position?: number }): LeanEvent => {
   const { sources, hash: _hash, previousHash: _previousHash, position: _position, negotiationId: _negotiationId, ...rest } = event;
   return { ...rest, sources: sources.map(({ attribution }) => ({ attribution })) } as LeanEvent;
 };

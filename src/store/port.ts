@@ -1,5 +1,5 @@
 import * as TE from 'fp-ts/TaskEither';
-import { NewEvent, StoredEvent } from '../domain';
+import { LeanEvent, NewEvent, StoredEvent } from '../domain';
 
 /** What the writer expects the stream's last revision to be (revisions count from 0, like EventStoreDB). */
 export type ExpectedRevision =
@@ -111,6 +111,11 @@ export interface EventStore {
     negotiationId: string,
     options?: ReadStreamOptions,
   ): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
+  /**
+   * Optional, for stores that can serve it cheaper than readStream: the events of one negotiation in revision
+   * order, without their sources' words (what folds need). Readers fall back to readStream without it.
+   */
+  readLeanStream?(negotiationId: string, options?: ReadStreamOptions): TE.TaskEither<StoreFailure, readonly LeanEvent[]>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;

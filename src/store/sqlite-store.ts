@@ -4,7 +4,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StoredEvent, decodeStoredEvent } from '../domain';
+import { LeanEvent, StoredEvent, decodeStoredEvent, toLeanEvent } from '../domain';
 import {
   AppendPlan,
   EMPTY_HEAD,
@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS events (
   recorded_at    TEXT NOT NULL,
   hash           TEXT NOT NULL,
   data           TEXT NOT NULL,
+  -- The event without its sources' words (toLeanEvent of data), derived at append so folds can skip the quotes.
+  lean           TEXT,
   UNIQUE (negotiation_id, revision)
 );
 CREATE TABLE IF NOT EXISTS streams (
@@ -57,6 +59,11 @@ BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
 
 interface EventRow {
   readonly position: number;
+  readonly data: string;
+}
+
+interface LeanRow {
+  readonly lean: string | null;
   readonly data: string;
 }
 
@@ -85,12 +92,16 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Files created before the lean column existed get it; their older rows derive it from data when read.
+  const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'lean'))
+    db.exec('ALTER TABLE events ADD COLUMN lean TEXT');
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
   const selectById = db.prepare<[string], EventRow>('SELECT position, data FROM events WHERE event_id = ?');
   const insertEvent = db.prepare(
-    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data)
-     VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data)`,
+    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean)
+     VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data, @lean)`,
   );
   const upsertHead = db.prepare(
     `INSERT INTO streams (negotiation_id, revision, last_hash, event_count, last_recorded_at)
@@ -100,6 +111,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   );
   const selectStream = db.prepare<[string, number, number], EventRow>(
     'SELECT position, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+  );
+  const selectLeanStream = db.prepare<[string, number, number], LeanRow>(
+    'SELECT lean, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
   );
   const selectAll = db.prepare<[number, number], EventRow>(
     'SELECT position, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
@@ -141,6 +155,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
           recordedAt: record.recordedAt,
           hash: record.hash,
           data: JSON.stringify(record),
+          lean: JSON.stringify(toLeanEvent(record)),
         });
         return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
       });
@@ -200,6 +215,13 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       attempt(() =>
         selectStream.all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1).map(toEvent),
+      ),
+    // The lean column is derived by this adapter at append time; the full data stays the decoded source of truth.
+    readLeanStream: (negotiationId, options: ReadStreamOptions = {}) =>
+      attempt(() =>
+        selectLeanStream
+          .all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1)
+          .map((row) => (row.lean === null ? toLeanEvent(JSON.parse(row.data) as StoredEvent) : (JSON.parse(row.lean) as LeanEvent))),
       ),
     streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
     listStreams: () =>
