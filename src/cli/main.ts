@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerCopyCommand } from './copy-command';
 import { registerLogCommands } from './log-commands';
 import { registerQueryCommands } from './query-commands';
 import { registerTokenCommand } from './token-command';
 
 /**
- * One command line for the tracker, reading the same store as the server (DATA_DIR, or EVENTSTORE_URL once
- * configured). Run it as `npm run cli -- <command>` or `node dist/src/cli/main.js <command>`.
+ * One command line for the tracker, reading the same store as the server (DATA_DIR, or EVENTSTORE_URL when
+ * set). Run it as `npm run cli -- <command>` or `node dist/src/cli/main.js <command>`.
  */
 const program = new Command()
   .name('negotiation-tracker')
@@ -22,6 +23,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 registerLogCommands(program);
 registerQueryCommands(program);
 registerTokenCommand(program);
+registerCopyCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

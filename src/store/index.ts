@@ -3,3 +3,4 @@ export * from './hash-chain';
 export * from './append-plan';
 export * from './in-memory-store';
 export * from './sqlite-store';
+export * from './copy-log';

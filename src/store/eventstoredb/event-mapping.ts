@@ -93,17 +93,18 @@ export const fromEsdbRecord = (prefix: string, record: EsdbRecord): Decoded => {
   const { data, metadata } = record;
   if (!isObject(data) || !isObject(metadata))
     return { kind: 'undecodable', negotiationId, reason: 'data and metadata must be JSON objects' };
+  // The envelope's usual key order, so exports read alike whichever store they come from.
   const decoded = decodeStoredEvent(
     {
+      id: record.id,
+      negotiationId,
+      type: record.type,
       ...data,
+      revision: Number(record.revision),
       recordedAt: metadata.recordedAt,
       recordedBy: metadata.recordedBy,
       previousHash: metadata.previousHash,
       hash: metadata.hash,
-      id: record.id,
-      type: record.type,
-      negotiationId,
-      revision: Number(record.revision),
     },
     portPosition(record.position),
   );
