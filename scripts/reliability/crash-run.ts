@@ -101,6 +101,8 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
     negotiationIds.map((negotiationId) => [negotiationId, { negotiationId, targets: [] }]),
   );
   const records: BatchRecord[] = [];
+  /** The hostile client goes through its kinds of request in turn, across rounds. */
+  let hostileSent = 0;
   const rejected: Record<string, number> = {};
   const problems: string[] = [];
   const figures = {
@@ -323,7 +325,7 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
         });
     };
     const hostileLoop = async () => {
-      for (let n = 0; !stopped; n += 1)
+      for (let n = hostileSent; !stopped; n += 1, hostileSent += 1)
         await alive(async () => {
           const negotiationId = loadRandom.pick(negotiationIds);
           const own = knowledge.get(negotiationId) ?? { negotiationId, targets: [] };

@@ -32,18 +32,9 @@ export interface AppOptions {
 
 const bodyParserProblem = (error: {
   type?: string;
-  code?: string;
   status?: number;
   message?: string;
 }): Problem | undefined => {
-  if (typeof error.code === 'string' && error.code.startsWith('Z_'))
-    return {
-      type: '/problems/undecodable-body',
-      title: 'Undecodable body',
-      status: 400,
-      detail: `The body does not decompress: ${error.message ?? error.code}.`,
-      errors: [{ field: 'Content-Encoding', reason: 'does not match the body' }],
-    };
   switch (error.type ?? '') {
     case 'entity.parse.failed':
       return {
@@ -147,6 +138,15 @@ export const createApp = (options: AppOptions): express.Express => {
       // Express and the body parser raise these: a path segment that is not valid percent-encoding, a body
       // that does not inflate. They name the part of the request they could not read.
       const message = (error as { message?: string }).message ?? 'The request could not be processed.';
+      const encoding = req.get('content-encoding')?.trim().toLowerCase() ?? 'identity';
+      if (encoding !== 'identity' && !/decode param/i.test(message))
+        return sendProblem(res, {
+          type: '/problems/undecodable-body',
+          title: 'Undecodable body',
+          status: 400,
+          detail: `The body does not decompress as ${encoding}: ${message}.`,
+          errors: [{ field: 'Content-Encoding', reason: 'does not match the body' }],
+        });
       const field = /decode param/i.test(message) ? '(path)' : '(request)';
       return sendProblem(res, {
         type: '/problems/bad-request',

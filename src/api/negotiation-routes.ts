@@ -117,7 +117,10 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
       recordedBy: principalOf(res).id,
     })();
     if (E.isLeft(result)) {
-      const problem = problemFromTrackerError(result.left);
+      const problem = problemFromTrackerError(
+        result.left,
+        req.get('if-none-match') === undefined ? 'If-Match' : 'If-None-Match',
+      );
       const headers: Record<string, string> =
         result.left._tag === 'RevisionConflict' && result.left.actual >= 0
           ? { ETag: etagOf(result.left.actual) }

@@ -68,7 +68,11 @@ const describeExpected = (error: Extract<TrackerError, { _tag: 'RevisionConflict
 };
 
 /** The one place where a use-case error becomes an HTTP status. */
-export const problemFromTrackerError = (error: TrackerError): Problem => {
+export const problemFromTrackerError = (
+  error: TrackerError,
+  /** The conditional header a revision conflict is blamed on: the one the request sent. */
+  conditionHeader: 'If-Match' | 'If-None-Match' = 'If-Match',
+): Problem => {
   switch (error._tag) {
     case 'NegotiationNotFound':
       return notFoundProblem(`No negotiation "${error.negotiationId}" has been recorded.`);
@@ -86,7 +90,7 @@ export const problemFromTrackerError = (error: TrackerError): Problem => {
         title: 'The negotiation has moved on',
         status: 412,
         detail: `Expected ${describeExpected(error)}, but the negotiation is at revision ${error.actual}. Nothing was appended; re-read and retry with the current ETag.`,
-        errors: [{ field: 'If-Match', reason: `current revision is ${error.actual}` }],
+        errors: [{ field: conditionHeader, reason: `current revision is ${error.actual}` }],
         currentRevision: error.actual,
       };
     case 'EventIdConflict':
