@@ -239,7 +239,7 @@ describe.each(ADAPTERS)('hostile input on the %s store', (adapter) => {
     digest = now;
   };
 
-  const post = (path: string, body: string | object, headers: Record<string, string> = {}) =>
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     request(live.server)
       .post(path)
       .set({ ...WRITER, 'Content-Type': 'application/json', ...headers })
