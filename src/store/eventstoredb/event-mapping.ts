@@ -93,7 +93,6 @@ export const fromEsdbRecord = (prefix: string, record: EsdbRecord): Decoded => {
   const { data, metadata } = record;
   if (!isObject(data) || !isObject(metadata))
     return { kind: 'undecodable', negotiationId, reason: 'data and metadata must be JSON objects' };
-  // The envelope's usual key order, so exports read alike whichever store they come from.
   const decoded = decodeStoredEvent(
     {
       id: record.id,
