@@ -173,7 +173,11 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
         if (error !== undefined) lastError = describe(error);
         current = undefined;
         subscription.removeAllListeners('data');
-        void subscription.unsubscribe().finally(() => subscription.destroy());
+        // A subscription that never got a connection rejects its unsubscribe too: there is nothing left to cancel.
+        void subscription
+          .unsubscribe()
+          .catch(() => undefined)
+          .finally(() => subscription.destroy());
         resolve();
       };
       subscription.once('error', finish);
@@ -355,7 +359,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
       replica.abandonWaits();
       const subscription = current;
       if (subscription !== undefined) {
-        await subscription.unsubscribe();
+        await subscription.unsubscribe().catch(() => undefined);
         subscription.destroy();
       }
       await client.dispose();

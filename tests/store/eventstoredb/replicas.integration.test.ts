@@ -140,6 +140,23 @@ describe('EventStoreDB store instances over one database', () => {
     expect(attempts).toBeGreaterThanOrEqual(1);
   });
 
+  it('answers with a store failure while the server is unreachable, and catches up once it is back', async () => {
+    await double.stop();
+    const store = createEventStoreDbStore({
+      connectionString: double.url,
+      catchUpTimeoutMs: 300,
+      reconnectDelayMs: 20,
+    });
+    stores.push(store);
+    expect(unwrapLeft(await store.readStream('talks')())).toMatchObject({
+      _tag: 'StoreFailure',
+      message: expect.stringMatching(/not caught up/),
+    });
+    await double.restart();
+    await eventually(BOUND_MS, async () => E.isRight(await store.append(request([stalled('back')]))()));
+    expect(await revisionOf(store)).toBe(0);
+  });
+
   it('ignores streams outside its prefix and refuses to serve a stream whose events do not decode', async () => {
     const raw = EventStoreDBClient.connectionString(double.url);
     await raw.appendToStream('elsewhere-1', jsonEvent({ type: 'Unrelated', data: { any: 'thing' } }));
