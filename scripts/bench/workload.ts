@@ -26,7 +26,22 @@ const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2020, 0, 1);
 
 const words = (random: () => number, count: number) =>
-  Array.from({ length: count }, () => ['talks', 'mediators', 'proposal', 'delegation', 'ceasefire', 'officials', 'hostages', 'phase', 'guarantees', 'withdrawal'][Math.floor(random() * 10)]).join(' ');
+  Array.from(
+    { length: count },
+    () =>
+      [
+        'talks',
+        'mediators',
+        'proposal',
+        'delegation',
+        'ceasefire',
+        'officials',
+        'hostages',
+        'phase',
+        'guarantees',
+        'withdrawal',
+      ][Math.floor(random() * 10)],
+  ).join(' ');
 
 const uuid = (random: () => number) => {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
@@ -59,7 +74,10 @@ export function* negotiationEvents(options: WorkloadOptions): Generator<EventToA
         ? { occurredAt: day(occurredMs), precision: 'day' as const }
         : roll < 0.95
           ? { occurredAt: day(occurredMs).slice(0, 7), precision: 'month' as const }
-          : { occurredAt: `${day(occurredMs)}/${day(occurredMs + Math.floor(2 + random() * 5) * DAY_MS)}`, precision: 'range' as const };
+          : {
+              occurredAt: `${day(occurredMs)}/${day(occurredMs + Math.floor(2 + random() * 5) * DAY_MS)}`,
+              precision: 'range' as const,
+            };
     const reportedAt = day(occurredMs + DAY_MS);
     const party = PARTIES[Math.floor(random() * PARTIES.length)] ?? 'Israel';
     const issueId = `issue-${Math.floor(random() * ISSUES_PER_NEGOTIATION)}`;
@@ -73,7 +91,14 @@ export function* negotiationEvents(options: WorkloadOptions): Generator<EventToA
           ? { kind: 'anonymous' as const, descriptor: 'senior official briefed on the talks' }
           : { kind: 'named' as const, name: 'A. Spokesperson', role: 'spokesperson' },
     }));
-    const envelope = { id: uuid(random), ...occurrence, reportedAt, sources, confidence: 'reported' as const, summary: words(random, 12) };
+    const envelope = {
+      id: uuid(random),
+      ...occurrence,
+      reportedAt,
+      sources,
+      confidence: 'reported' as const,
+      summary: words(random, 12),
+    };
     const kind = index === 0 ? -1 : random();
     if (kind < 0)
       yield {
@@ -88,7 +113,10 @@ export function* negotiationEvents(options: WorkloadOptions): Generator<EventToA
             name: `Phase ${order}`,
             order,
             provisions: [{ provisionId: `p${order}`, description: words(random, 10) }],
-            prerequisites: order === 1 ? [{ kind: 'agreement' as const }, { kind: 'accepted-by' as const, party: 'Hamas' }] : [{ kind: 'phase-completed' as const, phaseId: `phase-${order - 1}` }],
+            prerequisites:
+              order === 1
+                ? [{ kind: 'agreement' as const }, { kind: 'accepted-by' as const, party: 'Hamas' }]
+                : [{ kind: 'phase-completed' as const, phaseId: `phase-${order - 1}` }],
           })),
         },
       };
@@ -96,19 +124,78 @@ export function* negotiationEvents(options: WorkloadOptions): Generator<EventToA
       yield {
         ...envelope,
         type: 'StatementIssued',
-        payload: { by: [party], kind: 'unilateral', characterisation: CHARACTERISATIONS[Math.floor(random() * 4)] ?? 'progress', text: words(random, 15) },
+        payload: {
+          by: [party],
+          kind: 'unilateral',
+          characterisation: CHARACTERISATIONS[Math.floor(random() * 4)] ?? 'progress',
+          text: words(random, 15),
+        },
       };
-    else if (kind < 0.5) yield { ...envelope, type: 'PositionStated', payload: { issueId, party, position: words(random, 12) } };
-    else if (kind < 0.55) yield { ...envelope, type: 'IssueRaised', payload: { issueId, title: words(random, 5), raisedBy: party, blocksPhases: ['phase-1'] } };
-    else if (kind < 0.58) yield { ...envelope, type: 'IssueNarrowed', payload: { issueId, description: words(random, 10) } };
+    else if (kind < 0.5)
+      yield { ...envelope, type: 'PositionStated', payload: { issueId, party, position: words(random, 12) } };
+    else if (kind < 0.55)
+      yield {
+        ...envelope,
+        type: 'IssueRaised',
+        payload: { issueId, title: words(random, 5), raisedBy: party, blocksPhases: ['phase-1'] },
+      };
+    else if (kind < 0.58)
+      yield { ...envelope, type: 'IssueNarrowed', payload: { issueId, description: words(random, 10) } };
     else if (kind < 0.6) yield { ...envelope, type: 'IssueResolved', payload: { issueId } };
-    else if (kind < 0.66) yield { ...envelope, type: 'DelegationSent', payload: { party, venue: VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha', head: { name: 'Head of delegation' } } };
-    else if (kind < 0.7) yield { ...envelope, type: 'DelegationRecalled', payload: { party, reason: words(random, 6) } };
-    else if (kind < 0.75) yield { ...envelope, type: 'TalksStalled', payload: { reason: words(random, 8), blameClaims: [{ by: party, blames: 'the other side', claim: words(random, 6) }] } };
-    else if (kind < 0.8) yield { ...envelope, type: 'TalksResumed', payload: { venue: VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha', format: 'indirect' } };
-    else if (kind < 0.9) yield { ...envelope, type: 'ResponseDelivered', payload: { proposalId: 'plan', by: party, stance: random() < 0.5 ? 'accepted' : 'amendments-requested', via: ['Qatar'] } };
-    else if (kind < 0.95) yield { ...envelope, type: 'LeadersSpoke', payload: { participants: [party, 'United States'], topics: [words(random, 3)], durationMinutes: 30 } };
-    else yield { ...envelope, type: 'TalksScheduled', payload: { venues: [VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha'], scheduledFor: day(occurredMs + 7 * DAY_MS), participants: [party, 'Qatar'] } };
+    else if (kind < 0.66)
+      yield {
+        ...envelope,
+        type: 'DelegationSent',
+        payload: {
+          party,
+          venue: VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha',
+          head: { name: 'Head of delegation' },
+        },
+      };
+    else if (kind < 0.7)
+      yield { ...envelope, type: 'DelegationRecalled', payload: { party, reason: words(random, 6) } };
+    else if (kind < 0.75)
+      yield {
+        ...envelope,
+        type: 'TalksStalled',
+        payload: {
+          reason: words(random, 8),
+          blameClaims: [{ by: party, blames: 'the other side', claim: words(random, 6) }],
+        },
+      };
+    else if (kind < 0.8)
+      yield {
+        ...envelope,
+        type: 'TalksResumed',
+        payload: { venue: VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha', format: 'indirect' },
+      };
+    else if (kind < 0.9)
+      yield {
+        ...envelope,
+        type: 'ResponseDelivered',
+        payload: {
+          proposalId: 'plan',
+          by: party,
+          stance: random() < 0.5 ? 'accepted' : 'amendments-requested',
+          via: ['Qatar'],
+        },
+      };
+    else if (kind < 0.95)
+      yield {
+        ...envelope,
+        type: 'LeadersSpoke',
+        payload: { participants: [party, 'United States'], topics: [words(random, 3)], durationMinutes: 30 },
+      };
+    else
+      yield {
+        ...envelope,
+        type: 'TalksScheduled',
+        payload: {
+          venues: [VENUES[Math.floor(random() * VENUES.length)] ?? 'Doha'],
+          scheduledFor: day(occurredMs + 7 * DAY_MS),
+          participants: [party, 'Qatar'],
+        },
+      };
   }
 }
 

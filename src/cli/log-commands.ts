@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { once } from 'node:events';
 import { StoredEvent, recordedFields } from '../domain';
 import { importNdjsonFiles } from '../import';
-import { effectiveLog, stateAsOf } from '../projections';
+import { replayAll } from '../application/replay';
 import { ChainBreak, EventStore, findChainBreak } from '../store';
 import { CliFailure, EXIT, action, withStore } from './context';
 
@@ -137,26 +137,16 @@ export const registerLogCommands = (program: Command): void => {
         withStore(async ({ store }) => {
           const started = process.hrtime.bigint();
           const bar = progressBar('replay', await totalEvents(store));
-          const streams = new Map<string, StoredEvent[]>();
-          let count = 0;
-          for await (const event of allEvents(store)) {
-            const stream = streams.get(event.negotiationId) ?? [];
-            stream.push(event);
-            streams.set(event.negotiationId, stream);
-            count += 1;
-            if (count % 1000 === 0) bar.update(count);
-          }
-          bar.update(count);
+          const replayed = await replayAll(store, Date.now(), (done) => bar.update(done));
           bar.stop();
-          for (const [negotiationId, stream] of streams) {
-            const { state, included } = stateAsOf(effectiveLog(stream), {});
+          if (E.isLeft(replayed)) throw new CliFailure(replayed.left.message, EXIT.storeFailure);
+          for (const n of replayed.right.negotiations)
             console.log(
-              `${negotiationId}: ${stream.length} events, ${included.length} developments; stage ${state.stage}, activity ${state.activity}, ${Object.keys(state.issues).length} issues`,
+              `${n.negotiationId}: ${n.events} events, ${n.developments} developments; stage ${n.stage}, activity ${n.activity}, ${n.openIssues} open issues; ${n.phases.map((p) => `${p.phaseId} ${p.state}`).join(', ')}`,
             );
-          }
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           console.log(
-            `replayed ${count} events of ${streams.size} negotiation(s) in ${seconds.toFixed(2)} s`,
+            `replayed ${replayed.right.events} events of ${replayed.right.negotiations.length} negotiation(s) in ${seconds.toFixed(2)} s`,
           );
         }),
       ),

@@ -120,16 +120,18 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
       if (E.isLeft(requiredPart)) errors.push(...requiredPart.left);
       if (E.isLeft(optionalPart)) errors.push(...optionalPart.left);
       if (errors.length > 0 || E.isLeft(requiredPart) || E.isLeft(optionalPart)) return t.failures(errors);
-      // Drop undefined optionals so stored JSON and hashes do not depend on how a client spelt "absent".
-      return t.success(stripUndefined({ ...requiredPart.right, ...optionalPart.right }));
+      // Drop undefined optionals so stored JSON and hashes do not depend on how a client spelt "absent", and
+      // lay keys out sorted so a decoded event serialises straight to its canonical JSON (see hash-chain).
+      return t.success(sortedWithoutUndefined({ ...requiredPart.right, ...optionalPart.right }));
     },
     (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
   );
 };
 
-const stripUndefined = <A>(value: A): A => {
+const sortedWithoutUndefined = <A>(value: A): A => {
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) out[key] = v;
+  for (const key of Object.keys(source).sort()) if (source[key] !== undefined) out[key] = source[key];
   return out as A;
 };
 

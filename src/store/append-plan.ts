@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { StoredEvent } from '../domain';
-import { canonicalJson, hashEvent, GENESIS_HASH } from './hash-chain';
+import { canonicalJson, hashCanonicalText, GENESIS_HASH } from './hash-chain';
 import {
   AppendError,
   AppendRequest,
@@ -18,11 +18,24 @@ export interface StreamHead {
   readonly lastHash: string;
 }
 
+/** A shallow copy with keys in sorted order: decoded payloads are sorted already, so the record is canonical. */
+const withSortedKeys = (record: object): object => {
+  const source = record as Record<string, unknown>;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(source).sort()) sorted[key] = source[key];
+  return sorted;
+};
+
 export const EMPTY_HEAD: StreamHead = { revision: -1, lastHash: GENESIS_HASH };
 
 export type AppendPlan =
   | { readonly kind: 'replay'; readonly result: AppendResult }
-  | { readonly kind: 'write'; readonly records: ReadonlyArray<Omit<StoredEvent, 'position'>> };
+  | {
+      readonly kind: 'write';
+      readonly records: ReadonlyArray<Omit<StoredEvent, 'position'>>;
+      /** Each record's canonical JSON without its hash (the bytes the hash covers), for stores that keep text. */
+      readonly canonicalTexts: readonly string[];
+    };
 
 const revisionMatches = (expected: ExpectedRevision, actual: number): boolean => {
   switch (expected.kind) {
@@ -118,21 +131,24 @@ export const planAppend = (
   if (!revisionMatches(request.expectedRevision, head.revision))
     return E.left({ _tag: 'RevisionConflict', expected: request.expectedRevision, actual: head.revision });
   const records: Array<Omit<StoredEvent, 'position'>> = [];
+  const canonicalTexts: string[] = [];
   let previousHash = head.lastHash;
   events.forEach((event, index) => {
-    const unhashed = {
+    const unhashed = withSortedKeys({
       ...event,
       negotiationId,
       revision: head.revision + 1 + index,
       recordedAt,
       recordedBy: request.recordedBy,
       previousHash,
-    } as Omit<StoredEvent, 'hash' | 'position'>;
-    const hash = hashEvent(unhashed);
-    records.push({ ...unhashed, hash });
+    }) as Omit<StoredEvent, 'hash' | 'position'>;
+    const text = canonicalJson(unhashed);
+    const hash = hashCanonicalText(text);
+    records.push(withSortedKeys({ ...unhashed, hash }) as Omit<StoredEvent, 'position'>);
+    canonicalTexts.push(text);
     previousHash = hash;
   });
-  return E.right({ kind: 'write', records });
+  return E.right({ kind: 'write', records, canonicalTexts });
 };
 
 const withoutPosition = (event: RecordedEvent): RecordedEvent => {
@@ -191,6 +207,7 @@ export const planRecordedAppend = (
       actual: head.revision,
     });
   let previousHash = head.lastHash;
+  const canonicalTexts: string[] = [];
   for (let index = 0; index < events.length; index += 1) {
     const event = events[index];
     if (event === undefined) continue;
@@ -203,8 +220,10 @@ export const planRecordedAppend = (
     if (event.previousHash !== previousHash)
       return mismatch("previousHash is not the hash of the stream's previous event");
     const { hash, ...unhashed } = event;
-    if (hashEvent(unhashed) !== hash) return mismatch('hash does not match the recorded content');
+    const text = canonicalJson(unhashed);
+    if (hashCanonicalText(text) !== hash) return mismatch('hash does not match the recorded content');
+    canonicalTexts.push(text);
     previousHash = hash;
   }
-  return E.right({ kind: 'write', records: events });
+  return E.right({ kind: 'write', records: events, canonicalTexts });
 };

@@ -3,8 +3,28 @@ import { StoredEvent, recordedFields } from '../domain';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** JSON with object keys sorted at every depth, so equal content always serialises to equal bytes. */
-export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeys(value));
+/**
+ * JSON with object keys sorted at every depth, so equal content always serialises to equal bytes. Decoded events
+ * are built with sorted keys already (see strictObject), so the common case is checked and handed to the native
+ * JSON.stringify; anything else is sorted first.
+ */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(keysSortedEverywhere(value) ? value : sortKeys(value));
+
+/** True when every object's own keys are in strictly ascending order (and JSON.stringify keeps that order). */
+const keysSortedEverywhere = (value: unknown): boolean => {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysSortedEverywhere);
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  for (const key of Object.keys(record)) {
+    if (previous !== undefined && previous >= key) return false;
+    if (!keysSortedEverywhere(record[key])) return false;
+    previous = key;
+  }
+  return true;
+};
 
 const sortKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -25,7 +45,10 @@ const sortKeys = (value: unknown): unknown => {
  * by whichever store holds the log, and the chain must survive a copy between stores.
  */
 export const hashEvent = (event: Omit<StoredEvent, 'hash' | 'position'>): string =>
-  createHash('sha256').update(canonicalJson(event)).digest('hex');
+  hashCanonicalText(canonicalJson(event));
+
+/** The hash of an event from its canonical JSON without the hash, when the caller has that text already. */
+export const hashCanonicalText = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export type ChainBreak = {
   readonly eventId: string;

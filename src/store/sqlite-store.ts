@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS events (
   type           TEXT NOT NULL,
   recorded_at    TEXT NOT NULL,
   hash           TEXT NOT NULL,
+  -- The canonical JSON of the event without its hash: the exact bytes the hash covers.
   data           TEXT NOT NULL,
   -- The event without its sources' words (toLeanEvent of data), derived at append so folds can skip the quotes.
   lean           TEXT,
@@ -59,6 +60,7 @@ BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
 
 interface EventRow {
   readonly position: number;
+  readonly hash: string;
   readonly data: string;
 }
 
@@ -74,6 +76,10 @@ interface StreamRow {
   readonly event_count: number;
   readonly last_recorded_at: string;
 }
+
+const invariant = (message: string): never => {
+  throw new Error(`invariant: ${message}`);
+};
 
 const failure = (error: unknown): StoreFailure => ({
   _tag: 'StoreFailure',
@@ -94,11 +100,12 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   db.exec(SCHEMA);
   // Files created before the lean column existed get it; their older rows derive it from data when read.
   const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'lean'))
-    db.exec('ALTER TABLE events ADD COLUMN lean TEXT');
+  if (!columns.some((column) => column.name === 'lean')) db.exec('ALTER TABLE events ADD COLUMN lean TEXT');
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
-  const selectById = db.prepare<[string], EventRow>('SELECT position, data FROM events WHERE event_id = ?');
+  const selectByIds = db.prepare<[string], EventRow & { readonly event_id: string }>(
+    'SELECT event_id, position, hash, data FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
+  );
   const insertEvent = db.prepare(
     `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean)
      VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data, @lean)`,
@@ -110,18 +117,19 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
        event_count = streams.event_count + @count, last_recorded_at = excluded.last_recorded_at`,
   );
   const selectStream = db.prepare<[string, number, number], EventRow>(
-    'SELECT position, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    'SELECT position, hash, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
   );
   const selectLeanStream = db.prepare<[string, number, number], LeanRow>(
     'SELECT lean, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
   );
   const selectAll = db.prepare<[number, number], EventRow>(
-    'SELECT position, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
+    'SELECT position, hash, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
   const selectStreams = db.prepare<[], StreamRow>('SELECT * FROM streams ORDER BY negotiation_id');
 
   const toEvent = (row: EventRow): StoredEvent => {
-    const decoded = decodeStoredEvent(JSON.parse(row.data), row.position);
+    // data is the canonical JSON the hash covers; the hash lives in its own column.
+    const decoded = decodeStoredEvent({ ...(JSON.parse(row.data) as object), hash: row.hash }, row.position);
     if (E.isLeft(decoded))
       throw new Error(
         `stored event at position ${row.position} does not decode: ${JSON.stringify(decoded.left)}`,
@@ -139,14 +147,17 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     (negotiationId: string, eventIds: readonly string[], decide: Decide): E.Either<unknown, AppendResult> => {
       const row = selectHead.get(negotiationId);
       const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
+      // One lookup for the whole batch: a retried or conflicting id is rare, the query for it is not.
+      const found = new Map(selectByIds.all(JSON.stringify(eventIds)).map((row) => [row.event_id, row]));
       const existing = eventIds.map((id) => {
-        const found = selectById.get(id);
-        return found ? toEvent(found) : undefined;
+        const row = found.get(id);
+        return row ? toEvent(row) : undefined;
       });
       const plan = decide(head, existing);
       if (E.isLeft(plan)) return plan;
       if (plan.right.kind === 'replay') return E.right(plan.right.result);
-      const written = plan.right.records.map((record) => {
+      const texts = plan.right.canonicalTexts;
+      const written = plan.right.records.map((record, index) => {
         const info = insertEvent.run({
           id: record.id,
           negotiationId: record.negotiationId,
@@ -154,7 +165,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
           type: record.type,
           recordedAt: record.recordedAt,
           hash: record.hash,
-          data: JSON.stringify(record),
+          data: texts[index] ?? invariant(`no canonical text for ${record.id}`),
           lean: JSON.stringify(toLeanEvent(record)),
         });
         return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
@@ -221,7 +232,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       attempt(() =>
         selectLeanStream
           .all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1)
-          .map((row) => (row.lean === null ? toLeanEvent(JSON.parse(row.data) as StoredEvent) : (JSON.parse(row.lean) as LeanEvent))),
+          .map((row) =>
+            row.lean === null
+              ? toLeanEvent(JSON.parse(row.data) as StoredEvent)
+              : (JSON.parse(row.lean) as LeanEvent),
+          ),
       ),
     streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
     listStreams: () =>
