@@ -55,7 +55,7 @@ export const compareDevelopments = (a: EffectiveDevelopment<LeanEvent>, b: Effec
   compareText(a.event.id, b.event.id);
 
 const applyCorrection = <R extends LeanEvent>(event: DevelopmentOf<R>, corrections: CorrectedFields): DevelopmentOf<R> =>
-  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload }) as DevelopmentOf<R>;
+  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload });
 
 /**
  * What the log says: the developments recorded so far with corrections applied and retractions set aside, kept
