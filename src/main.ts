@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { resolve } from 'node:path';
 import { createHttpServer, serverLimitsFrom } from './api';
 import { compose } from './composition';
+import { withoutCredentials } from './store/eventstoredb';
 import { loadConfig } from './config';
 
 const projectRoot = resolve(__dirname, '..', '..');
@@ -26,7 +27,10 @@ const main = async () => {
       console.log(
         `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
       );
-    console.log(`Store: ${config.right.eventStoreUrl ?? config.right.dataDir}`);
+    const { eventStoreUrl } = config.right;
+    console.log(
+      `Store: ${eventStoreUrl === undefined ? config.right.dataDir : withoutCredentials(eventStoreUrl)}`,
+    );
     if (runtime.generatedWriterToken !== undefined)
       console.log(
         `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STORE_FILE_NAME } from '../composition';
 import { CopyError, EventStore, copyLog, createSqliteEventStore, verifyCopy } from '../store';
-import { createEventStoreDbStore } from '../store/eventstoredb';
+import { createEventStoreDbStore, withoutCredentials } from '../store/eventstoredb';
 import { CliFailure, EXIT, action } from './context';
 
 /** Where a log lives: an EventStoreDB connection string, or the embedded store's file (or its directory). */
@@ -25,7 +25,7 @@ const parseLocation = (value: string): StoreLocation => {
 };
 
 const describeLocation = (location: StoreLocation) =>
-  location.kind === 'eventstoredb' ? location.url : location.file;
+  location.kind === 'eventstoredb' ? withoutCredentials(location.url) : location.file;
 
 const open = (location: StoreLocation): EventStore =>
   location.kind === 'eventstoredb'
@@ -84,7 +84,7 @@ export const registerCopyCommand = (program: Command): void => {
     .option('--batch-size <events>', 'events per atomic write to the target', positiveInteger, 500)
     .action(
       action(async (options: { from: StoreLocation; to: StoreLocation; batchSize: number }) => {
-        if (describeLocation(options.from) === describeLocation(options.to))
+        if (JSON.stringify(options.from) === JSON.stringify(options.to))
           throw new CliFailure('--from and --to name the same store', EXIT.badInput);
         if (options.from.kind === 'sqlite' && !existsSync(options.from.file))
           throw new CliFailure(`--from: no embedded store at ${options.from.file}`, EXIT.badInput);

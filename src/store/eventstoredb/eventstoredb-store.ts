@@ -56,6 +56,10 @@ export type EventStoreDbStore = EventStore & { readonly status: () => ReplicaSta
  */
 const MAX_WRITE_ATTEMPTS = 100;
 
+/** A connection string fit for logs and messages: any user name and password taken out. */
+export const withoutCredentials = (connectionString: string): string =>
+  connectionString.replace(/\/\/[^@/]*@/, '//');
+
 const failure = (message: string): StoreFailure => ({ _tag: 'StoreFailure', message });
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -100,6 +104,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   const timeoutMs = options.catchUpTimeoutMs ?? 10_000;
   const baseDelay = options.reconnectDelayMs ?? 200;
   const client = EventStoreDBClient.connectionString(options.connectionString);
+  const serverName = withoutCredentials(options.connectionString);
   const replica: LogReplica = createLogReplica(prefix);
 
   let closed = false;
@@ -180,7 +185,8 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
           .finally(() => subscription.destroy());
         resolve();
       };
-      subscription.once('error', finish);
+      // `on`, not `once`: a failing call can report more than one error, and an unheard one would end the process.
+      subscription.on('error', finish);
       subscription.once('end', () => finish());
       subscription.once('close', () => finish());
     });
@@ -211,7 +217,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
     if (!caughtUp) await replica.waitUntil(() => caughtUp || closed, timeoutMs);
     if (caughtUp && !closed) return E.right(undefined);
     const reason = closed ? 'the store is closed' : (lastError ?? `no answer within ${timeoutMs} ms`);
-    return E.left(failure(`EventStoreDB at ${options.connectionString} is not caught up: ${reason}`));
+    return E.left(failure(`EventStoreDB at ${serverName} is not caught up: ${reason}`));
   };
 
   const readable = (negotiationId: string): E.Either<StoreFailure, void> => {
