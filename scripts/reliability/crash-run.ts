@@ -250,7 +250,8 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
   /**
    * A client whose request died with the server retries it with the same event ids: the answer must be the
    * original result (200, replayed) when it had landed, and a fresh append when it had not. Batches with
-   * corrections or retractions are left in doubt: a retried retraction is refused today (see the report).
+   * corrections or retractions are left in doubt: a retried retraction is refused
+   * today (the KNOWN BUG test in tests/api/concurrent-writers.integration.test.ts).
    */
   const retryInDoubt = async (server: ServerProcess) => {
     const landed = new Set<string>();
