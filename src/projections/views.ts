@@ -17,7 +17,15 @@ import {
  * size does not grow with the length of the negotiation.
  */
 
-export const RECENT_ITEMS = 20;
+export const RECENT_ITEMS = 10;
+
+/** Vaguely dated developments listed with an answer (the latest ones); `uncertainCount` gives the total. */
+export const UNCERTAIN_LISTED = 20;
+
+const uncertainty = (uncertain: readonly Evidence[]) => ({
+  uncertain: uncertain.slice(-UNCERTAIN_LISTED),
+  uncertainCount: uncertain.length,
+});
 
 type ItemOf<C> = NonNullable<C> extends Chain<infer T> ? T : never;
 const recent = <C extends Chain<unknown> | undefined>(chain: C): Array<ItemOf<C>> =>
@@ -59,6 +67,7 @@ export interface StatusView {
   readonly lastDevelopment?: NegotiationState['lastDevelopment'];
   readonly developmentCount: number;
   readonly uncertain: readonly Evidence[];
+  readonly uncertainCount: number;
 }
 
 const byOccurrence = (a: { evidence: Evidence }, b: { evidence: Evidence }) =>
@@ -98,7 +107,7 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     openIssueCount: Object.values(state.issues).filter(isOpen).length,
     ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
     developmentCount: state.developmentCount,
-    uncertain,
+    ...uncertainty(uncertain),
   };
 };
 
@@ -115,6 +124,7 @@ export interface IssuesView {
   readonly issues: ReadonlyArray<IssueView>;
   readonly counts: Readonly<Record<IssueState['state'], number>>;
   readonly uncertain: readonly Evidence[];
+  readonly uncertainCount: number;
 }
 
 /** Phases an issue blocks: those it names, plus phases whose prerequisites require it resolved. */
@@ -144,7 +154,7 @@ export const issuesView = ({ state, uncertain }: AsOfResult, onlyOpen = false): 
         movedByCount: sizeOf(issue.movedBy),
       })),
     counts,
-    uncertain,
+    ...uncertainty(uncertain),
   };
 };
 
@@ -180,6 +190,7 @@ export interface PhasesView {
   readonly definedBy?: Evidence;
   readonly phases: readonly PhaseReadiness[];
   readonly uncertain: readonly Evidence[];
+  readonly uncertainCount: number;
 }
 
 const evaluate = (
@@ -247,7 +258,7 @@ const evaluate = (
 
 export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
   const framework = state.framework;
-  if (framework === undefined) return { phases: [], uncertain };
+  if (framework === undefined) return { phases: [], ...uncertainty(uncertain) };
   const openIssues = Object.values(state.issues).filter(isOpen);
   const phases = [...framework.phases]
     .sort((a, b) => a.order - b.order)
@@ -290,7 +301,12 @@ export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
         violations: sizeOf(progress?.violations),
       };
     });
-  return { proposalId: framework.proposalId, definedBy: framework.evidence, phases, uncertain };
+  return {
+    proposalId: framework.proposalId,
+    definedBy: framework.evidence,
+    phases,
+    ...uncertainty(uncertain),
+  };
 };
 
 export interface TimelineEntry {

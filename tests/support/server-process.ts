@@ -1,8 +1,17 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** The project root, found from this file whether it runs from tests/ (jest) or from dist/ (scripts). */
+const projectRoot = (): string => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+};
+
+export const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
 
 /** A writer token and the AUTH_TOKENS value that configures it, for servers started by tests. */
 export const testWriter = () => {

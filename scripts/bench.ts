@@ -1,0 +1,203 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emmettAggregateLatency, readAndFoldLatency, trackerLatency } from './bench/as-of';
+import { BIG, SMALL, ensureDataset } from './bench/dataset';
+import { measureHttp } from './bench/http';
+import { round } from './bench/measure';
+
+/**
+ * `npm run bench [-- --quick] [-- --dir <work dir>]`: measures ingest, as-of queries, replay, HTTP and memory on
+ * a deterministic synthetic workload, beside the baselines measured in the same run, and prints a table and one
+ * JSON line. Everything runs on this machine over loopback.
+ */
+
+const quick = process.argv.includes('--quick');
+const dirFlag = process.argv.indexOf('--dir');
+const workDir =
+  dirFlag >= 0
+    ? (process.argv[dirFlag + 1] ?? '')
+    : join(tmpdir(), `negotiation-tracker-bench${quick ? '-quick' : ''}`);
+
+const SIZES = quick
+  ? {
+      ingest: 20_000,
+      big: 20_000,
+      small: 1_000,
+      total: 100_000,
+      queries: 1_000,
+      peerQueries: 10,
+      httpSeconds: 4,
+    }
+  : {
+      ingest: 100_000,
+      big: 100_000,
+      small: 1_000,
+      total: 1_000_000,
+      queries: 3_000,
+      peerQueries: 10,
+      httpSeconds: 10,
+    };
+const SPAN_DAYS = 1_800;
+
+const log = (line: string) => console.error(line);
+
+/** Runs a contender in a fresh Node process (its own heap and peak RSS) and parses its JSON line. */
+const child = <A>(script: string, args: string[]): A => {
+  const output = execFileSync(process.execPath, [join(__dirname, 'bench', script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const line = output.trim().split('\n').pop() ?? '{}';
+  const parsed = JSON.parse(line) as A & { error?: string };
+  if (parsed.error !== undefined) throw new Error(`${script} ${args.join(' ')}: ${parsed.error}`);
+  return parsed;
+};
+
+interface Row {
+  readonly figure: string;
+  readonly value: string;
+  readonly target: string;
+  readonly baseline: string;
+  readonly met: boolean | undefined;
+}
+
+const main = async () => {
+  const rows: Row[] = [];
+  const figures: Record<string, unknown> = {
+    quick,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  };
+  const fmt = (n: number | undefined, digits = 0) =>
+    n === undefined || Number.isNaN(n) ? 'n/a' : round(n, digits).toLocaleString('en-US');
+
+  log(`ingest: ${SIZES.ingest} events in batches of 100 (each contender in its own process)`);
+  const ingest = (contender: string) =>
+    child<{ perSecond: number | null }>('ingest-child.js', [
+      contender,
+      join(workDir, `ingest-${contender}`),
+      String(SIZES.ingest),
+    ]).perSecond ?? undefined;
+  const floor = ingest('floor');
+  const store = ingest('store');
+  const emmett = ingest('emmett');
+  figures['ingest'] = {
+    events: SIZES.ingest,
+    storePerSecond: store,
+    floorPerSecond: floor,
+    emmettPerSecond: emmett,
+  };
+  rows.push({
+    figure: 'ingest, SQLite store (events/s)',
+    value: fmt(store),
+    target: `>= 0.5 x floor (${fmt((floor ?? 0) / 2)}) and >= 3 x emmett (${fmt((emmett ?? 0) * 3)})`,
+    baseline: `floor ${fmt(floor)}, emmett-sqlite ${fmt(emmett)}`,
+    met:
+      store !== undefined &&
+      floor !== undefined &&
+      emmett !== undefined &&
+      store >= floor / 2 &&
+      store >= emmett * 3,
+  });
+
+  log(`dataset: ${SIZES.total} stored events (${BIG}: ${SIZES.big}, ${SMALL}: ${SIZES.small})`);
+  const file = await ensureDataset(
+    {
+      dir: join(workDir, 'dataset'),
+      total: SIZES.total,
+      big: SIZES.big,
+      small: SIZES.small,
+      spanDays: SPAN_DAYS,
+    },
+    log,
+  );
+
+  log(`as-of: status at ${SIZES.queries} random dates, in process`);
+  const big = await trackerLatency(file, BIG, SIZES.queries, SPAN_DAYS);
+  const small = await trackerLatency(file, SMALL, SIZES.queries, SPAN_DAYS);
+  log('as-of baselines: indexed read-and-fold, emmett aggregateStream');
+  const readAndFold = readAndFoldLatency(file, BIG, SIZES.peerQueries, SPAN_DAYS);
+  const aggregate = await emmettAggregateLatency(
+    join(workDir, 'emmett-aggregate.sqlite'),
+    file,
+    BIG,
+    Math.min(5, SIZES.peerQueries),
+    SPAN_DAYS,
+  );
+  figures['asOf'] = {
+    big: { events: SIZES.big, ...big },
+    small: { events: SIZES.small, ...small },
+    readAndFold,
+    emmettAggregate: aggregate,
+  };
+  rows.push({
+    figure: `status as of a date, ${fmt(SIZES.big)} events: p50 / p99 (ms)`,
+    value: `${fmt(big.p50Ms, 3)} / ${fmt(big.p99Ms, 3)}`,
+    target: 'p50 <= 1, p99 <= 5',
+    baseline: `read-and-fold p50 ${fmt(readAndFold.p50Ms, 1)}, emmett aggregateStream p50 ${fmt(aggregate?.p50Ms, 1)}`,
+    met: big.p50Ms <= 1 && big.p99Ms <= 5,
+  });
+  rows.push({
+    figure: `status as of a date, ${fmt(SIZES.small)} events: p50 / p99 (ms)`,
+    value: `${fmt(small.p50Ms, 3)} / ${fmt(small.p99Ms, 3)}`,
+    target: `${fmt(SIZES.big)}-event p50 <= 2 x this`,
+    baseline: `ratio ${fmt(big.p50Ms / small.p50Ms, 2)}`,
+    met: big.p50Ms <= 2 * small.p50Ms,
+  });
+
+  log(`replay: every projection from ${SIZES.total} stored events, in a fresh process`);
+  const replay = child<{ events: number; seconds: number; peakRssMb: number }>('replay-child.js', [file]);
+  const replayRate = replay.events / replay.seconds;
+  figures['replay'] = { ...replay, perSecond: replayRate };
+  rows.push({
+    figure: `replay ${fmt(replay.events)} events (events/s, peak RSS MB)`,
+    value: `${fmt(replayRate)}, ${fmt(replay.peakRssMb)}`,
+    target: '>= 300,000/s, <= 1,024 MB',
+    baseline: '',
+    met: replayRate >= 300_000 && replay.peakRssMb <= 1024,
+  });
+
+  log(
+    `http: autocannon, 50 connections, ${SIZES.httpSeconds} s per run, server on the ${SIZES.total}-event store`,
+  );
+  const http = await measureHttp(file, BIG, SPAN_DAYS, SIZES.httpSeconds);
+  figures['http'] = http;
+  rows.push({
+    figure: 'GET status?asOf= (requests/s)',
+    value: fmt(http.statusRequestsPerSecond),
+    target: '>= 5,000',
+    baseline: `p99 ${fmt(http.statusP99Ms)} ms, ${http.statusErrors} errors`,
+    met: http.statusRequestsPerSecond >= 5000 && http.statusErrors === 0,
+  });
+  rows.push({
+    figure: 'POST one event, durable (requests/s, p99 ms)',
+    value: `${fmt(http.postRequestsPerSecond)}, ${fmt(http.postP99Ms)}`,
+    target: '>= 1,000/s, p99 <= 50',
+    baseline: `${http.postErrors} errors`,
+    met: http.postRequestsPerSecond >= 1000 && http.postP99Ms <= 50 && http.postErrors === 0,
+  });
+  rows.push({
+    figure: `server RSS with ${fmt(SIZES.total)} stored events (MB)`,
+    value: `${fmt(http.serverRssMb)} (peak ${fmt(http.serverPeakRssMb)})`,
+    target: '<= 500',
+    baseline: '',
+    met: http.serverPeakRssMb <= 500,
+  });
+
+  const widths = [46, 26, 52, 60];
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' | ');
+  console.log(line(['figure', 'measured', 'target', 'baseline (same run)']) + ' | met');
+  console.log('-'.repeat(200));
+  for (const row of rows)
+    console.log(
+      `${line([row.figure, row.value, row.target, row.baseline])} | ${row.met === undefined ? '' : row.met ? 'yes' : 'NO'}`,
+    );
+  console.log(
+    JSON.stringify({ bench: figures, met: Object.fromEntries(rows.map((r) => [r.figure, r.met])) }),
+  );
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

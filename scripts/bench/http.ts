@@ -1,0 +1,110 @@
+import autocannon from 'autocannon';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { startServer, stopGracefully } from '../../tests/support/server-process';
+import { memoryOf } from './measure';
+import { seededRandom } from './workload';
+
+export interface HttpFigures {
+  readonly statusRequestsPerSecond: number;
+  readonly statusP99Ms: number;
+  readonly statusErrors: number;
+  readonly postRequestsPerSecond: number;
+  readonly postP99Ms: number;
+  readonly postErrors: number;
+  readonly serverRssMb: number;
+  readonly serverPeakRssMb: number;
+}
+
+const run = (options: autocannon.Options): Promise<autocannon.Result> =>
+  new Promise((resolve, reject) => {
+    autocannon(options, (error: Error | null, result) => (error ? reject(error) : resolve(result)));
+  });
+
+/** Starts the built server on the dataset and drives it over loopback with autocannon (50 connections). */
+export const measureHttp = async (
+  file: string,
+  negotiationId: string,
+  spanDays: number,
+  durationSeconds: number,
+): Promise<HttpFigures> => {
+  const token = `nt_${randomBytes(16).toString('hex')}`;
+  const server = await startServer({
+    DATA_DIR: dirname(file),
+    IMPORT_REFERENCE_STORY: 'false',
+    AUTH_TOKENS: `bench:writer:${createHash('sha256').update(token).digest('hex')}`,
+    AUTH_TOKENS_FILE: join(dirname(file), 'bench-tokens.json'),
+    WRITES_PER_MINUTE: '100000000',
+  });
+  const pid = server.child.pid ?? 0;
+  try {
+    const random = seededRandom(21);
+    const date = () =>
+      new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * spanDays) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+    // Warm the big negotiation into the server's cache, as any first query would.
+    await fetch(`${server.url}/negotiations/${negotiationId}/status`);
+    const status = await run({
+      url: server.url,
+      connections: 50,
+      duration: durationSeconds,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/negotiations/${negotiationId}/status?asOf=${date()}`,
+          }),
+        },
+      ],
+    });
+    const event = (id: string) =>
+      JSON.stringify({
+        id,
+        type: 'StatementIssued',
+        occurredAt: date(),
+        precision: 'day',
+        reportedAt: '2025-01-01',
+        sources: [
+          {
+            outlet: 'Wire',
+            title: 'Benchmark report',
+            publishedAt: '2025-01-01',
+            quote: 'a quoted sentence from the report',
+            attribution: { kind: 'anonymous', descriptor: 'official' },
+          },
+        ],
+        payload: { by: ['Qatar'], kind: 'unilateral', characterisation: 'progress' },
+      });
+    const post = await run({
+      url: server.url,
+      connections: 50,
+      duration: durationSeconds,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          setupRequest: (request) => ({
+            ...request,
+            path: '/negotiations/bench-http-writes/events',
+            body: event(randomUUID()),
+          }),
+        },
+      ],
+    });
+    const memory = memoryOf(pid);
+    return {
+      statusRequestsPerSecond: status.requests.average,
+      statusP99Ms: status.latency.p99,
+      statusErrors: status.errors + status.non2xx,
+      postRequestsPerSecond: post.requests.average,
+      postP99Ms: post.latency.p99,
+      postErrors: post.errors + post.non2xx,
+      serverRssMb: memory.rssMb,
+      serverPeakRssMb: memory.peakRssMb,
+    };
+  } finally {
+    await stopGracefully(server);
+  }
+};
