@@ -92,7 +92,11 @@ export const createTracker = ({
         const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
         if (log.revision < revision.right) {
           const from = { fromRevision: log.revision + 1 };
-        const news = await (store.readLeanStream ? store.readLeanStream(negotiationId, from) : store.readStream(negotiationId, from))();
+          const news = await (
+            store.readLeanStream
+              ? store.readLeanStream(negotiationId, from)
+              : store.readStream(negotiationId, from)
+          )();
           if (E.isLeft(news)) return news;
           for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
         }
@@ -106,7 +110,10 @@ export const createTracker = ({
     };
 
   /** The log with every event in full (the sources' words included), read from the store on each call. */
-  const fullSnapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
+  const fullSnapshot = (
+    negotiationId: string,
+    knownAt?: string,
+  ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
     pipe(
       readStream(negotiationId),
       TE.mapLeft((failure): TrackerError => failure),

@@ -132,11 +132,23 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * only who said it is kept. Stores can serve it far cheaper than the full event; answers built from it are the
  * same, since no projection reads the words.
  */
-export type LeanEvent = DistributiveOmit<StoredEvent, 'sources' | 'hash' | 'previousHash' | 'position' | 'negotiationId'> & {
+export type LeanEvent = DistributiveOmit<
+  StoredEvent,
+  'sources' | 'hash' | 'previousHash' | 'position' | 'negotiationId'
+> & {
   readonly sources: ReadonlyArray<{ readonly attribution: StoredEvent['sources'][number]['attribution'] }>;
 };
 
-export const toLeanEvent = (event: Omit<StoredEvent, 'position'> & { readonly position?: number }): LeanEvent => {
-  const { sources, hash: _hash, previousHash: _previousHash, position: _position, negotiationId: _negotiationId, ...rest } = event;
+export const toLeanEvent = (
+  event: Omit<StoredEvent, 'position'> & { readonly position?: number },
+): LeanEvent => {
+  const {
+    sources,
+    hash: _hash,
+    previousHash: _previousHash,
+    position: _position,
+    negotiationId: _negotiationId,
+    ...rest
+  } = event;
   return { ...rest, sources: sources.map(({ attribution }) => ({ attribution })) } as LeanEvent;
 };

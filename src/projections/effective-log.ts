@@ -48,14 +48,19 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
  * Orders developments by when they occurred. Every key comes from the event's own content, so the order (and
  * every fold over it) does not depend on the order in which reports were appended.
  */
-export const compareDevelopments = (a: EffectiveDevelopment<LeanEvent>, b: EffectiveDevelopment<LeanEvent>): number =>
+export const compareDevelopments = (
+  a: EffectiveDevelopment<LeanEvent>,
+  b: EffectiveDevelopment<LeanEvent>,
+): number =>
   a.interval.startMs - b.interval.startMs ||
   a.interval.endMs - b.interval.endMs ||
   compareText(a.event.reportedAt, b.event.reportedAt) ||
   compareText(a.event.id, b.event.id);
 
-const applyCorrection = <R extends LeanEvent>(event: DevelopmentOf<R>, corrections: CorrectedFields): DevelopmentOf<R> =>
-  ({ ...event, ...corrections, payload: corrections.payload ?? event.payload });
+const applyCorrection = <R extends LeanEvent>(
+  event: DevelopmentOf<R>,
+  corrections: CorrectedFields,
+): DevelopmentOf<R> => ({ ...event, ...corrections, payload: corrections.payload ?? event.payload });
 
 /**
  * What the log says: the developments recorded so far with corrections applied and retractions set aside, kept
@@ -222,7 +227,10 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
  * What the log said at `knownAt` (every event recorded by then, in recorded order), with corrections applied to
  * their targets and retracted developments set aside. Without `knownAt`, the log as it stands now.
  */
-export const effectiveLog = <R extends LeanEvent = StoredEvent>(stream: readonly R[], knownAt?: string): EffectiveLog<R> => {
+export const effectiveLog = <R extends LeanEvent = StoredEvent>(
+  stream: readonly R[],
+  knownAt?: string,
+): EffectiveLog<R> => {
   const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
   const log = new EffectiveLog<R>();
   for (const record of stream)

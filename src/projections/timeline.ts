@@ -8,7 +8,11 @@ export interface TimelineQuery {
   readonly to?: string;
 }
 
-export const timelineEntry = ({ event, recordedAt, amendments }: EffectiveDevelopment<StoredEvent>): TimelineEntry => {
+export const timelineEntry = ({
+  event,
+  recordedAt,
+  amendments,
+}: EffectiveDevelopment<StoredEvent>): TimelineEntry => {
   const cameoCode = CAMEO_CODES[event.type];
   return {
     eventId: event.id,

@@ -115,7 +115,10 @@ export interface EventStore {
    * Optional, for stores that can serve it cheaper than readStream: the events of one negotiation in revision
    * order, without their sources' words (what folds need). Readers fall back to readStream without it.
    */
-  readLeanStream?(negotiationId: string, options?: ReadStreamOptions): TE.TaskEither<StoreFailure, readonly LeanEvent[]>;
+  readLeanStream?(
+    negotiationId: string,
+    options?: ReadStreamOptions,
+  ): TE.TaskEither<StoreFailure, readonly LeanEvent[]>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;
