@@ -249,17 +249,18 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
 
   /**
    * A client whose request died with the server retries it with the same event ids: the answer must be the
-   * original result (200, replayed) when it had landed, and a fresh append when it had not. Batches with
-   * corrections or retractions are left in doubt: a retried retraction is refused
-   * today (the KNOWN BUG test in tests/api/concurrent-writers.integration.test.ts).
+   * original result (200, replayed) when it had landed, and a fresh append when it had not. A batch with
+   * corrections or retractions that had not landed stays in doubt: the log may have moved on since (its target
+   * retracted by another writer), so a fresh attempt may rightly be refused.
    */
   const retryInDoubt = async (server: ServerProcess) => {
     const landed = new Set<string>();
     for (const id of negotiationIds)
       for (const event of await readStream(server.url, id)) landed.add(event.id);
     for (const record of records) {
-      if (record.outcome !== 'in-doubt' || record.events.some(isCorrection)) continue;
+      if (record.outcome !== 'in-doubt') continue;
       const wasStored = record.events.every((event) => landed.has(event.id));
+      if (!wasStored && record.events.some(isCorrection)) continue;
       const answer = await append(server, record);
       const replayed = answer.status === 200 && (answer.body as { replayed?: boolean }).replayed === true;
       if (wasStored && !replayed)

@@ -1,5 +1,13 @@
 import * as E from 'fp-ts/Either';
-import { EffectiveLog, issuesView, phasesView, stateAsOf, statusView } from '../projections';
+import {
+  EffectiveLog,
+  NegotiationState,
+  createScanFold,
+  issuesView,
+  phasesView,
+  stateAsOf,
+  statusView,
+} from '../projections';
 import { EventStore, StoreFailure } from '../store';
 
 export interface ReplayedNegotiation {
@@ -20,8 +28,36 @@ export interface ReplaySummary {
 const PAGE = 20_000;
 
 /**
- * Rebuilds every projection from the stored log: one negotiation at a time, read in pages of lean events, so
- * memory holds one negotiation's developments, never the whole log. The answers are those of the views "now".
+ * The current state of one negotiation: streamed in occurrence order when the store can scan that way (memory
+ * stays flat), else read in pages into an effective log.
+ */
+const foldNegotiation = async (
+  store: EventStore,
+  negotiationId: string,
+): Promise<E.Either<StoreFailure, { state: NegotiationState; developments: number }>> => {
+  if (store.scanLeanByOccurrence) {
+    const fold = createScanFold();
+    const scanned = await store.scanLeanByOccurrence(negotiationId, fold)();
+    return E.isLeft(scanned) ? scanned : E.right(fold.finish());
+  }
+  const log = new EffectiveLog();
+  for (let fromRevision = 0; ; fromRevision += PAGE) {
+    const options = { fromRevision, limit: PAGE };
+    const page = await (
+      store.readLeanStream
+        ? store.readLeanStream(negotiationId, options)
+        : store.readStream(negotiationId, options)
+    )();
+    if (E.isLeft(page)) return page;
+    for (const event of page.right) log.record(event);
+    if (page.right.length < PAGE) break;
+  }
+  return E.right({ state: stateAsOf(log, {}).state, developments: log.developments.length });
+};
+
+/**
+ * Rebuilds every projection from the stored log, one negotiation at a time, so memory never holds the whole log
+ * (with a scanning store, not even one negotiation). The answers are those of the views "now".
  */
 export const replayAll = async (
   store: EventStore,
@@ -32,28 +68,17 @@ export const replayAll = async (
   if (E.isLeft(streams)) return streams;
   const negotiations: ReplayedNegotiation[] = [];
   let events = 0;
-  for (const { negotiationId } of streams.right) {
-    const log = new EffectiveLog();
-    for (let fromRevision = 0; ;) {
-      const options = { fromRevision, limit: PAGE };
-      const page = await (
-        store.readLeanStream
-          ? store.readLeanStream(negotiationId, options)
-          : store.readStream(negotiationId, options)
-      )();
-      if (E.isLeft(page)) return page;
-      for (const event of page.right) log.record(event);
-      events += page.right.length;
-      onProgress(events);
-      if (page.right.length < PAGE) break;
-      fromRevision += PAGE;
-    }
-    const result = stateAsOf(log, {});
+  for (const { negotiationId, eventCount } of streams.right) {
+    const folded = await foldNegotiation(store, negotiationId);
+    if (E.isLeft(folded)) return folded;
+    events += eventCount;
+    onProgress(events);
+    const result = { state: folded.right.state, included: () => [], uncertain: [] };
     const status = statusView(result, nowMs);
     negotiations.push({
       negotiationId,
-      events: log.revision + 1,
-      developments: log.developments.length,
+      events: eventCount,
+      developments: folded.right.developments,
       stage: status.stage,
       activity: status.activity,
       openIssues: issuesView(result, true).issues.length,

@@ -50,6 +50,9 @@ export const checkAppend = (
     if (event.id !== undefined) {
       if (seenIds.has(event.id)) violations.push({ field: at('id'), reason: 'appears twice in this batch' });
       seenIds.add(event.id);
+      // Already recorded: a retry. The store answers it (the original result, or a conflict if it differs); the
+      // rules judged it when it was first appended, and the log has moved on since (its own retraction, say).
+      if (history.has(event.id)) return;
     }
     if (event.type === 'EventCorrected' || event.type === 'EventRetracted') {
       const targetId = event.payload.targetEventId;

@@ -238,3 +238,76 @@ export const effectiveLog = <R extends LeanEvent = StoredEvent>(
     if ((parseInstant(record.recordedAt) ?? 0) <= knownUntil) log.record(record);
   return log;
 };
+
+type Amended =
+  { readonly kind: 'correction'; readonly corrections: CorrectedFields } | { readonly kind: 'retraction' };
+
+/**
+ * The current state folded from a store's occurrence-ordered scan (see OccurrenceScanVisitor in the store port)
+ * without holding the developments: memory stays flat however long the negotiation. It reaches the same state as
+ * stateAsOf(effectiveLog(stream), {}): a property test holds the two equal, corrections and retractions included.
+ */
+export const createScanFold = () => {
+  const amendedBy = new Map<string, Amended[]>();
+  const pending: Array<EffectiveDevelopment<LeanEvent>> = [];
+  let pendingSorted = false;
+  let state = initialState;
+  let developments = 0;
+
+  const foldPendingBefore = (next: EffectiveDevelopment<LeanEvent> | undefined) => {
+    if (!pendingSorted) {
+      pending.sort(compareDevelopments);
+      pendingSorted = true;
+    }
+    while (
+      pending.length > 0 &&
+      (next === undefined || compareDevelopments(pending[0] as EffectiveDevelopment<LeanEvent>, next) < 0)
+    ) {
+      const development = pending.shift() as EffectiveDevelopment<LeanEvent>;
+      state = evolve(state, development.event);
+      developments += 1;
+    }
+  };
+
+  const asDevelopment = (event: DevelopmentOf<LeanEvent>) =>
+    ({ event, interval: occurredInterval(event) }) as EffectiveDevelopment<LeanEvent>;
+
+  return {
+    /** Corrections and retractions, in revision order. */
+    amendment: (event: LeanEvent): void => {
+      if (event.type !== 'EventCorrected' && event.type !== 'EventRetracted') return;
+      const list = amendedBy.get(event.payload.targetEventId) ?? [];
+      list.push(
+        event.type === 'EventCorrected'
+          ? { kind: 'correction', corrections: event.payload.corrections }
+          : { kind: 'retraction' },
+      );
+      amendedBy.set(event.payload.targetEventId, list);
+    },
+    /** The events the amendments target, as recorded: their final form joins the fold at its own place. */
+    amendedOriginal: (event: LeanEvent): void => {
+      if (isCorrectionType(event.type)) return;
+      let current: DevelopmentOf<LeanEvent> | undefined = event as DevelopmentOf<LeanEvent>;
+      for (const amended of amendedBy.get(event.id) ?? []) {
+        if (current === undefined) break;
+        current =
+          amended.kind === 'retraction'
+            ? undefined
+            : applyCorrection<LeanEvent>(current, amended.corrections);
+      }
+      if (current !== undefined) pending.push(asDevelopment(current));
+    },
+    /** Every development in occurrence order. */
+    development: (event: LeanEvent): void => {
+      if (isCorrectionType(event.type) || amendedBy.has(event.id)) return;
+      const development = asDevelopment(event as DevelopmentOf<LeanEvent>);
+      foldPendingBefore(development);
+      state = evolve(state, development.event);
+      developments += 1;
+    },
+    finish: (): { readonly state: NegotiationState; readonly developments: number } => {
+      foldPendingBefore(undefined);
+      return { state, developments };
+    },
+  };
+};

@@ -119,12 +119,27 @@ export interface EventStore {
     negotiationId: string,
     options?: ReadStreamOptions,
   ): TE.TaskEither<StoreFailure, readonly LeanEvent[]>;
+  /**
+   * Optional, for stores that keep the occurrence order at hand: streams a negotiation as lean events, holding
+   * none of them: first its corrections and retractions (revision order), then the events those target, then
+   * every development in occurrence order (the order of compareDevelopments). Replays use it instead of sorting.
+   */
+  scanLeanByOccurrence?(
+    negotiationId: string,
+    visitor: OccurrenceScanVisitor,
+  ): TE.TaskEither<StoreFailure, number>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;
   /** Every event in global (position) order, for replay and export. */
   readAll(options?: ReadAllOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
   close(): Promise<void>;
+}
+
+export interface OccurrenceScanVisitor {
+  readonly amendment: (event: LeanEvent) => void;
+  readonly amendedOriginal: (event: LeanEvent) => void;
+  readonly development: (event: LeanEvent) => void;
 }
 
 /** Wall-clock source for recordedAt; injected so tests control time. */

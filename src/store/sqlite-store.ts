@@ -4,7 +4,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { LeanEvent, StoredEvent, decodeStoredEvent, toLeanEvent } from '../domain';
+import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
 import {
   AppendPlan,
   EMPTY_HEAD,
@@ -40,8 +40,13 @@ CREATE TABLE IF NOT EXISTS events (
   hash           TEXT NOT NULL,
   -- The canonical JSON of the event without its hash: the exact bytes the hash covers.
   data           TEXT NOT NULL,
-  -- The event without its sources' words (toLeanEvent of data), derived at append so folds can skip the quotes.
+  -- Derived from data at append (and by the migration below), never by clients: the event without its sources'
+  -- words, so folds can skip the quotes, and its occurrence interval and report time, so a replay can stream a
+  -- negotiation in occurrence order straight from SQLite.
   lean           TEXT,
+  occurred_start INTEGER,
+  occurred_end   INTEGER,
+  reported_at    TEXT,
   UNIQUE (negotiation_id, revision)
 );
 CREATE TABLE IF NOT EXISTS streams (
@@ -64,11 +69,6 @@ interface EventRow {
   readonly data: string;
 }
 
-interface LeanRow {
-  readonly lean: string | null;
-  readonly data: string;
-}
-
 interface StreamRow {
   readonly negotiation_id: string;
   readonly revision: number;
@@ -76,6 +76,49 @@ interface StreamRow {
   readonly event_count: number;
   readonly last_recorded_at: string;
 }
+
+/** The columns derived from an event: its lean form, its occurrence interval, its report time. */
+const derivedColumns = (event: Omit<StoredEvent, 'position'>) => {
+  const interval = occurredInterval(event);
+  return {
+    lean: JSON.stringify(toLeanEvent(event)),
+    occurredStart: interval.startMs,
+    occurredEnd: interval.endMs,
+    reportedAt: event.reportedAt,
+  };
+};
+
+/**
+ * Files written before a derived column existed get it, filled from data. The immutability trigger is lifted
+ * for that one transaction only; data, hashes and the chain are untouched.
+ */
+const migrateDerivedColumns = (db: Database.Database): void => {
+  const present = new Set(
+    (db.pragma('table_info(events)') as Array<{ name: string }>).map((column) => column.name),
+  );
+  const missing = ['lean TEXT', 'occurred_start INTEGER', 'occurred_end INTEGER', 'reported_at TEXT'].filter(
+    (column) => !present.has(column.split(' ')[0] ?? ''),
+  );
+  const upToDate =
+    missing.length === 0 &&
+    db.prepare('SELECT 1 FROM events WHERE occurred_start IS NULL LIMIT 1').get() === undefined;
+  if (upToDate) return;
+  db.transaction(() => {
+    for (const column of missing) db.exec(`ALTER TABLE events ADD COLUMN ${column}`);
+    db.exec('DROP TRIGGER IF EXISTS events_are_immutable');
+    const update = db.prepare(
+      'UPDATE events SET lean = @lean, occurred_start = @occurredStart, occurred_end = @occurredEnd, reported_at = @reportedAt WHERE position = @position',
+    );
+    const rows = db
+      .prepare('SELECT position, hash, data FROM events WHERE occurred_start IS NULL')
+      .all() as EventRow[];
+    for (const row of rows) {
+      const event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
+      update.run({ position: row.position, ...derivedColumns(event) });
+    }
+    db.exec(SCHEMA);
+  })();
+};
 
 const invariant = (message: string): never => {
   throw new Error(`invariant: ${message}`);
@@ -99,16 +142,17 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   // Files created before the lean column existed get it; their older rows derive it from data when read.
-  const columns = db.pragma('table_info(events)') as Array<{ name: string }>;
-  if (!columns.some((column) => column.name === 'lean')) db.exec('ALTER TABLE events ADD COLUMN lean TEXT');
+  migrateDerivedColumns(db);
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
   const selectByIds = db.prepare<[string], EventRow & { readonly event_id: string }>(
     'SELECT event_id, position, hash, data FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
   );
   const insertEvent = db.prepare(
-    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean)
-     VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data, @lean)`,
+    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean, occurred_start,
+       occurred_end, reported_at)
+     VALUES (@id, @negotiationId, @revision, @type, @recordedAt, @hash, @data, @lean, @occurredStart, @occurredEnd,
+       @reportedAt)`,
   );
   const upsertHead = db.prepare(
     `INSERT INTO streams (negotiation_id, revision, last_hash, event_count, last_recorded_at)
@@ -119,9 +163,26 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   const selectStream = db.prepare<[string, number, number], EventRow>(
     'SELECT position, hash, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
   );
-  const selectLeanStream = db.prepare<[string, number, number], LeanRow>(
-    'SELECT lean, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-  );
+  const selectLeanStream = db
+    .prepare<[string, number, number], string>(
+      'SELECT lean FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    )
+    .pluck();
+  const selectLeanAmendments = db
+    .prepare<[string], string>(
+      `SELECT lean FROM events WHERE negotiation_id = ? AND type IN ('EventCorrected', 'EventRetracted') ORDER BY revision`,
+    )
+    .pluck();
+  const selectLeanByIds = db
+    .prepare<[string], string>('SELECT lean FROM events WHERE event_id IN (SELECT value FROM json_each(?))')
+    .pluck();
+  // The order of compareDevelopments (interval start, end, reportedAt, id), from the derived columns.
+  const selectLeanByOccurrence = db
+    .prepare<[string], string>(
+      `SELECT lean FROM events WHERE negotiation_id = ? AND type NOT IN ('EventCorrected', 'EventRetracted')
+       ORDER BY occurred_start, occurred_end, reported_at, event_id`,
+    )
+    .pluck();
   const selectAll = db.prepare<[number, number], EventRow>(
     'SELECT position, hash, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
@@ -166,7 +227,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
           recordedAt: record.recordedAt,
           hash: record.hash,
           data: texts[index] ?? invariant(`no canonical text for ${record.id}`),
-          lean: JSON.stringify(toLeanEvent(record)),
+          ...derivedColumns(record),
         });
         return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
       });
@@ -232,12 +293,28 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       attempt(() =>
         selectLeanStream
           .all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1)
-          .map((row) =>
-            row.lean === null
-              ? toLeanEvent(JSON.parse(row.data) as StoredEvent)
-              : (JSON.parse(row.lean) as LeanEvent),
-          ),
+          .map((lean) => JSON.parse(lean) as LeanEvent),
       ),
+    scanLeanByOccurrence: (negotiationId, visitor) =>
+      attempt(() => {
+        let visited = 0;
+        const targets: string[] = [];
+        for (const lean of selectLeanAmendments.iterate(negotiationId)) {
+          const amendment = JSON.parse(lean) as LeanEvent;
+          if (amendment.type === 'EventCorrected' || amendment.type === 'EventRetracted')
+            targets.push(amendment.payload.targetEventId);
+          visitor.amendment(amendment);
+          visited += 1;
+        }
+        if (targets.length > 0)
+          for (const lean of selectLeanByIds.iterate(JSON.stringify(targets)))
+            visitor.amendedOriginal(JSON.parse(lean) as LeanEvent);
+        for (const lean of selectLeanByOccurrence.iterate(negotiationId)) {
+          visitor.development(JSON.parse(lean) as LeanEvent);
+          visited += 1;
+        }
+        return visited;
+      }),
     streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
     listStreams: () =>
       attempt(() =>

@@ -191,13 +191,9 @@ describe.each(ADAPTERS)('a client retrying after a lost response, on the %s stor
     expect(retry.body['events']).toEqual(first.body['events']);
   });
 
-  // KNOWN BUG, not fixed here (src/application/tracker.ts and src/domain/append-rules.ts are outside this
-  // change): the correction rules run before the store's idempotency check, and the stored retraction itself
-  // marks its target retracted, so retrying a retraction whose response was lost answers 422 instead of the
-  // original result (200, replayed). The same holds for a retried correction whose target was retracted since.
-  // Fix: skip the rule check for events whose id is already in the stream (the store then replays the append or
-  // answers 409 when the content differs). `it.failing` passes while the bug is there; drop `.failing` once fixed.
-  it.failing('gets the original result for a retried retraction (KNOWN BUG: answers 422)', async () => {
+  // A retraction is retried after its response was lost: its own effect (the target now retracted) must not
+  // turn the retry into a 422; the store answers it with the original result.
+  it('gets the original result for a retried retraction', async () => {
     const target = development('target');
     await postTo(live.url, 'talks', target);
     const retract = retraction(target.id);
