@@ -97,6 +97,8 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
   optional: O = {} as O,
 ) => {
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  const requiredKeys = new Set(Object.keys(required));
+  const sortedKeys = [...known].sort();
   const requiredCodec = t.type(required);
   const optionalCodec = t.partial(optional);
   type A = t.TypeOf<typeof requiredCodec> & t.TypeOf<typeof optionalCodec>;
@@ -122,17 +124,28 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
       if (errors.length > 0 || E.isLeft(requiredPart) || E.isLeft(optionalPart)) return t.failures(errors);
       // Drop undefined optionals so stored JSON and hashes do not depend on how a client spelt "absent", and
       // lay keys out sorted so a decoded event serialises straight to its canonical JSON (see hash-chain).
-      return t.success(sortedWithoutUndefined({ ...requiredPart.right, ...optionalPart.right }));
+      return t.success(pickSorted(sortedKeys, requiredKeys, requiredPart.right, optionalPart.right) as A);
     },
     (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
   );
 };
 
-const sortedWithoutUndefined = <A>(value: A): A => {
-  const source = value as Record<string, unknown>;
+/**
+ * The decoded object: each known key from the half that decoded it (io-ts passes the whole input object through
+ * the other half, so a naive merge would put undecoded input values back), in sorted key order, undefined dropped.
+ */
+const pickSorted = (
+  sortedKeys: readonly string[],
+  requiredKeys: ReadonlySet<string>,
+  required: object,
+  optional: object,
+): object => {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(source).sort()) if (source[key] !== undefined) out[key] = source[key];
-  return out as A;
+  for (const key of sortedKeys) {
+    const value = ((requiredKeys.has(key) ? required : optional) as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 };
 
 /** A literal union with a readable failure that lists the allowed values. */

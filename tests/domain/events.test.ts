@@ -114,6 +114,34 @@ describe('decoding a reported development', () => {
     expect(unknownKind[0]?.field).toBe('payload.phases.0.prerequisites.0.kind');
   });
 
+  it('returns the decoded values at every depth, keys sorted, so the event serialises to its canonical JSON', () => {
+    const unsorted = {
+      ...valid,
+      sources: [
+        {
+          quote: 'q',
+          outlet: 'o',
+          title: 't',
+          publishedAt: '2024-07-04',
+          attribution: { name: 'N', kind: 'named' },
+        },
+      ],
+    };
+    const decoded = decodeNewEvent(unsorted);
+    expect(E.isRight(decoded)).toBe(true);
+    if (E.isRight(decoded)) {
+      expect(Object.keys(decoded.right.sources[0] ?? {})).toEqual([
+        'attribution',
+        'outlet',
+        'publishedAt',
+        'quote',
+        'title',
+      ]);
+      expect(JSON.stringify(decoded.right.payload)).toBe(canonicalJson(decoded.right.payload));
+      expect(JSON.stringify(decoded.right.sources)).toBe(canonicalJson(unsorted.sources));
+    }
+  });
+
   it('gives every event type a CAMEO mapping entry', () => {
     expect(Object.keys(CAMEO_CODES).sort()).toEqual([...EVENT_TYPES].sort());
   });
