@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { canonicalJson } from '../../src/store';
 import {
   decodeNewEvent,
   decodeNewEvents,
