@@ -18,12 +18,16 @@ export interface StreamHead {
   readonly lastHash: string;
 }
 
-/** A shallow copy with keys in sorted order: decoded payloads are sorted already, so the record is canonical. */
-const withSortedKeys = (record: object): object => {
-  const source = record as Record<string, unknown>;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(source).sort()) sorted[key] = source[key];
-  return sorted;
+/**
+ * The event and its recording metadata in one new object, keys in sorted order: decoded payloads are sorted
+ * already, so the record serialises straight to its canonical JSON.
+ */
+const withSortedKeys = (event: object, metadata: Record<string, unknown>): Record<string, unknown> => {
+  const reported = event as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(reported), ...Object.keys(metadata)])].sort();
+  const record: Record<string, unknown> = {};
+  for (const key of keys) record[key] = key in metadata ? metadata[key] : reported[key];
+  return record;
 };
 
 export const EMPTY_HEAD: StreamHead = { revision: -1, lastHash: GENESIS_HASH };
@@ -134,17 +138,18 @@ export const planAppend = (
   const canonicalTexts: string[] = [];
   let previousHash = head.lastHash;
   events.forEach((event, index) => {
-    const unhashed = withSortedKeys({
-      ...event,
+    const record = withSortedKeys(event, {
       negotiationId,
       revision: head.revision + 1 + index,
       recordedAt,
       recordedBy: request.recordedBy,
       previousHash,
-    }) as Omit<StoredEvent, 'hash' | 'position'>;
-    const text = canonicalJson(unhashed);
+    });
+    const text = canonicalJson(record);
     const hash = hashCanonicalText(text);
-    records.push(withSortedKeys({ ...unhashed, hash }) as Omit<StoredEvent, 'position'>);
+    // The record is ours alone until returned: it takes its hash in place once the text is hashed.
+    record['hash'] = hash;
+    records.push(record as unknown as Omit<StoredEvent, 'position'>);
     canonicalTexts.push(text);
     previousHash = hash;
   });

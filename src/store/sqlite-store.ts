@@ -78,14 +78,27 @@ interface StreamRow {
 }
 
 /** The columns derived from an event: its lean form, its occurrence interval, its report time. */
-const derivedColumns = (event: Omit<StoredEvent, 'position'>) => {
+const derivedColumns = (event: Omit<StoredEvent, 'position'>, canonicalText?: string) => {
   const interval = occurredInterval(event);
   return {
-    lean: JSON.stringify(toLeanEvent(event)),
+    lean: canonicalText === undefined ? JSON.stringify(toLeanEvent(event)) : leanText(event, canonicalText),
     occurredStart: interval.startMs,
     occurredEnd: interval.endMs,
     reportedAt: event.reportedAt,
   };
+};
+
+/**
+ * The lean JSON cut out of the canonical text: the sources' segment swapped for their attributions (the rest of
+ * the record, negotiationId and previousHash included, is a harmless superset of a lean event). Much cheaper than
+ * building and serialising a second object on every append; falls back to that if the segment is not found.
+ */
+const leanText = (event: Omit<StoredEvent, 'position'>, canonicalText: string): string => {
+  const segment = `"sources":${JSON.stringify(event.sources)}`;
+  const at = canonicalText.indexOf(segment);
+  if (at < 0) return JSON.stringify(toLeanEvent(event));
+  const attributions = `"sources":${JSON.stringify(event.sources.map(({ attribution }) => ({ attribution })))}`;
+  return canonicalText.slice(0, at) + attributions + canonicalText.slice(at + segment.length);
 };
 
 /**
@@ -227,7 +240,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
           recordedAt: record.recordedAt,
           hash: record.hash,
           data: texts[index] ?? invariant(`no canonical text for ${record.id}`),
-          ...derivedColumns(record),
+          ...derivedColumns(record, texts[index]),
         });
         return { ...record, position: Number(info.lastInsertRowid) } as StoredEvent;
       });
