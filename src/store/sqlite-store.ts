@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
-import { pipe } from 'fp-ts/function';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
@@ -133,6 +132,9 @@ const migrateDerivedColumns = (db: Database.Database): void => {
   })();
 };
 
+/** Appends committed together at most, so one transaction stays bounded. */
+const MAX_GROUP = 500;
+
 const invariant = (message: string): never => {
   throw new Error(`invariant: ${message}`);
 };
@@ -216,8 +218,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     existing: ReadonlyArray<StoredEvent | undefined>,
   ) => E.Either<unknown, AppendPlan>;
 
-  /** Reads the head and the stored ids, lets the plan decide, and writes its records: one transaction. */
-  const writeInTransaction = db.transaction(
+  /**
+   * Reads the head and the stored ids, lets the plan decide, and writes its records. Runs as a savepoint inside a
+   * group commit, so it sees the writes of the appends committed with it, and an exception undoes only its own.
+   */
+  const writeOne = db.transaction(
     (negotiationId: string, eventIds: readonly string[], decide: Decide): E.Either<unknown, AppendResult> => {
       const row = selectHead.get(negotiationId);
       const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
@@ -266,6 +271,38 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   const attempt = <A>(run: () => A): TE.TaskEither<StoreFailure, A> =>
     TE.fromEither(E.tryCatch(run, failure));
 
+  interface PendingWrite {
+    readonly args: Parameters<typeof writeOne>;
+    readonly settle: (outcome: E.Either<unknown, AppendResult>) => void;
+  }
+  let pending: PendingWrite[] = [];
+
+  /**
+   * Group commit: the appends that arrive within one turn of the event loop are written in one IMMEDIATE
+   * transaction, so concurrent writers share one fsync instead of queueing for one each. Each append is its own
+   * savepoint: its result or failure is its own, and none is acknowledged before the group's commit returns.
+   */
+  const commitGroup = db.transaction((writes: readonly PendingWrite[]) =>
+    writes.map((job) => E.flatten(E.tryCatch(() => writeOne(...job.args), failure))),
+  );
+  const flush = () => {
+    const writes = pending.slice(0, MAX_GROUP);
+    pending = pending.slice(MAX_GROUP);
+    if (pending.length > 0) setImmediate(flush);
+    let outcomes: Array<E.Either<unknown, AppendResult>>;
+    try {
+      // A lone append needs no savepoint: its own transaction is the group.
+      const [single] = writes;
+      outcomes =
+        writes.length === 1 && single ? [writeOne.immediate(...single.args)] : commitGroup.immediate(writes);
+    } catch (error) {
+      // The commit itself failed: nothing of the group is stored, and every writer hears so.
+      for (const job of writes) job.settle(E.left(failure(error)));
+      return;
+    }
+    writes.forEach((job, index) => job.settle(outcomes[index] ?? E.left(failure('no outcome'))));
+  };
+
   /** Runs when the task runs; the plan's errors pass through, an exception becomes a StoreFailure. */
   const write =
     <L>(
@@ -274,15 +311,13 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
     ): TE.TaskEither<L | StoreFailure, AppendResult> =>
     () =>
-      Promise.resolve(
-        pipe(
-          E.tryCatch(
-            () => writeInTransaction.immediate(negotiationId, eventIds, decide) as E.Either<L, AppendResult>,
-            failure,
-          ),
-          E.flatMap((outcome): E.Either<L | StoreFailure, AppendResult> => outcome),
-        ),
-      );
+      new Promise((resolve) => {
+        pending.push({
+          args: [negotiationId, eventIds, decide],
+          settle: (outcome) => resolve(outcome as E.Either<L | StoreFailure, AppendResult>),
+        });
+        if (pending.length === 1) setImmediate(flush);
+      });
 
   return {
     append: (request) =>
