@@ -31,13 +31,16 @@ type ItemOf<C> = NonNullable<C> extends Chain<infer T> ? T : never;
 const recent = <C extends Chain<unknown> | undefined>(chain: C): Array<ItemOf<C>> =>
   latestOf(chain, RECENT_ITEMS) as Array<ItemOf<C>>;
 
-export type ProposalView = Omit<ProposalState, 'endorsements'> & {
+/** A proposal as answered: endorsements as a list, and each party's latest stance as a list (stanceList). */
+export type ProposalView = Omit<ProposalState, 'endorsements' | 'stances'> & {
   readonly endorsements: ReadonlyArray<ItemOf<ProposalState['endorsements']>>;
+  readonly stanceList: readonly PartyStance[];
 };
 
-const proposalView = (proposal: ProposalState): ProposalView => ({
+const proposalView = ({ stances, endorsements, ...proposal }: ProposalState): ProposalView => ({
   ...proposal,
-  endorsements: toArray(proposal.endorsements),
+  endorsements: toArray(endorsements),
+  stanceList: Object.values(stances),
 });
 
 export interface StatusView {
@@ -52,7 +55,7 @@ export interface StatusView {
   readonly venue?: NegotiationState['venue'];
   readonly delegations: ReadonlyArray<NegotiationState['delegations'][string]>;
   readonly recalledDelegations: ReadonlyArray<NegotiationState['recalledDelegations'][string]>;
-  readonly latestProposal?: ProposalView & { readonly stanceList: readonly PartyStance[] };
+  readonly latestProposal?: ProposalView;
   readonly announcedProposals: readonly ProposalView[];
   readonly characterisations: readonly CharacterisationRecord[];
   /** The most recent blame claims, leader contacts and deadlines, with their totals. */
@@ -91,7 +94,7 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     recalledDelegations: Object.values(state.recalledDelegations),
     ...(latest === undefined
       ? {}
-      : { latestProposal: { ...proposalView(latest), stanceList: Object.values(latest.stances) } }),
+      : { latestProposal: proposalView(latest) }),
     announcedProposals: Object.values(state.proposals)
       .filter((proposal) => proposal.status === 'announced')
       .map(proposalView),
