@@ -51,11 +51,15 @@ export const loadPrincipals = (
 };
 
 /** Opens the store the configuration names: EventStoreDB when EVENTSTORE_URL is set, else the embedded SQLite file. */
-export const openStore = (config: Config, clock: Clock = systemClock): { store: EventStore; name: string } =>
+export const openStore = (
+  config: Config,
+  clock: Clock = systemClock,
+): { store: EventStore; name: string; sqliteFile?: string } =>
   config.eventStoreUrl === undefined
     ? {
         store: createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock }),
         name: 'sqlite',
+        sqliteFile: join(config.dataDir, STORE_FILE_NAME),
       }
     : {
         store: createEventStoreDbStore({ connectionString: config.eventStoreUrl, clock }),

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { startServer, stopGracefully } from '../../tests/support/server-process';
 import { memoryOf } from './measure';
 import { seededRandom } from './workload';
@@ -29,11 +30,16 @@ export const measureHttp = async (
   durationSeconds: number,
 ): Promise<HttpFigures> => {
   const token = `nt_${randomBytes(16).toString('hex')}`;
+  // The server writes (the POST run), so it gets a copy: the dataset stays as built for the next run.
+  const dataDir = join(dirname(dirname(file)), 'http');
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  copyFileSync(file, join(dataDir, basename(file)));
   const server = await startServer({
-    DATA_DIR: dirname(file),
+    DATA_DIR: dataDir,
     IMPORT_REFERENCE_STORY: 'false',
     AUTH_TOKENS: `bench:writer:${createHash('sha256').update(token).digest('hex')}`,
-    AUTH_TOKENS_FILE: join(dirname(file), 'bench-tokens.json'),
+    AUTH_TOKENS_FILE: join(dataDir, 'bench-tokens.json'),
     WRITES_PER_MINUTE: '100000000',
   });
   const pid = server.child.pid ?? 0;

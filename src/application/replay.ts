@@ -66,9 +66,19 @@ export const replayAll = async (
 ): Promise<E.Either<StoreFailure, ReplaySummary>> => {
   const streams = await store.listStreams()();
   if (E.isLeft(streams)) return streams;
+  return replayNegotiations(store, streams.right, nowMs, onProgress);
+};
+
+/** Replays the given negotiations (each with its event count, from listStreams) one after the other. */
+export const replayNegotiations = async (
+  store: EventStore,
+  streams: ReadonlyArray<{ readonly negotiationId: string; readonly eventCount: number }>,
+  nowMs: number,
+  onProgress: (eventsDone: number) => void = () => undefined,
+): Promise<E.Either<StoreFailure, ReplaySummary>> => {
   const negotiations: ReplayedNegotiation[] = [];
   let events = 0;
-  for (const { negotiationId, eventCount } of streams.right) {
+  for (const { negotiationId, eventCount } of streams) {
     const folded = await foldNegotiation(store, negotiationId);
     if (E.isLeft(folded)) return folded;
     events += eventCount;

@@ -10,6 +10,8 @@ export interface CliContext {
   readonly store: EventStore;
   readonly tracker: Tracker;
   readonly storeName: string;
+  /** The embedded store's file, when that is the store in use. */
+  readonly sqliteFile?: string;
 }
 
 /** Exit codes: 0 success, 1 a check failed (verify), 2 bad usage or input, 3 store failure. */
@@ -32,9 +34,14 @@ export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Pr
       config.left.map((v) => `configuration: ${v.field} ${v.reason}`).join('\n'),
       EXIT.badInput,
     );
-  const { store, name } = openStore(config.right);
+  const { store, name, sqliteFile } = openStore(config.right);
   try {
-    return await run({ store, tracker: createTracker({ store, newEventId: randomUUID }), storeName: name });
+    return await run({
+      store,
+      tracker: createTracker({ store, newEventId: randomUUID }),
+      storeName: name,
+      ...(sqliteFile === undefined ? {} : { sqliteFile }),
+    });
   } finally {
     await store.close();
   }

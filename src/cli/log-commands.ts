@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import { once } from 'node:events';
 import { StoredEvent, recordedFields } from '../domain';
 import { importNdjsonFiles } from '../import';
+import { replayFileInParallel } from '../application/parallel-replay';
 import { replayAll } from '../application/replay';
 import { ChainBreak, EventStore, findChainBreak } from '../store';
 import { CliFailure, EXIT, action, withStore } from './context';
@@ -134,10 +135,15 @@ export const registerLogCommands = (program: Command): void => {
     .description('Rebuild every projection from the log, with progress and a summary per negotiation')
     .action(
       action(async () =>
-        withStore(async ({ store }) => {
+        withStore(async ({ store, sqliteFile }) => {
           const started = process.hrtime.bigint();
           const bar = progressBar('replay', await totalEvents(store));
-          const replayed = await replayAll(store, Date.now(), (done) => bar.update(done));
+          // The embedded file replays on every core; other stores stream through one connection.
+          const replayed =
+            sqliteFile === undefined
+              ? await replayAll(store, Date.now(), (done) => bar.update(done))
+              : await replayFileInParallel(sqliteFile, Date.now());
+          bar.update(replayed._tag === 'Right' ? replayed.right.events : 0);
           bar.stop();
           if (E.isLeft(replayed)) throw new CliFailure(replayed.left.message, EXIT.storeFailure);
           for (const n of replayed.right.negotiations)

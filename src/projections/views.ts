@@ -92,9 +92,7 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     ...(state.venue === undefined ? {} : { venue: state.venue }),
     delegations: Object.values(state.delegations),
     recalledDelegations: Object.values(state.recalledDelegations),
-    ...(latest === undefined
-      ? {}
-      : { latestProposal: proposalView(latest) }),
+    ...(latest === undefined ? {} : { latestProposal: proposalView(latest) }),
     announcedProposals: Object.values(state.proposals)
       .filter((proposal) => proposal.status === 'announced')
       .map(proposalView),

@@ -105,16 +105,14 @@ const leanText = (event: Omit<StoredEvent, 'position'>, canonicalText: string): 
  * for that one transaction only; data, hashes and the chain are untouched.
  */
 const migrateDerivedColumns = (db: Database.Database): void => {
+  // user_version 1: every row has its derived columns. Checked first so opening a large file scans nothing.
+  if ((db.pragma('user_version', { simple: true }) as number) >= DERIVED_COLUMNS_VERSION) return;
   const present = new Set(
     (db.pragma('table_info(events)') as Array<{ name: string }>).map((column) => column.name),
   );
   const missing = ['lean TEXT', 'occurred_start INTEGER', 'occurred_end INTEGER', 'reported_at TEXT'].filter(
     (column) => !present.has(column.split(' ')[0] ?? ''),
   );
-  const upToDate =
-    missing.length === 0 &&
-    db.prepare('SELECT 1 FROM events WHERE occurred_start IS NULL LIMIT 1').get() === undefined;
-  if (upToDate) return;
   db.transaction(() => {
     for (const column of missing) db.exec(`ALTER TABLE events ADD COLUMN ${column}`);
     db.exec('DROP TRIGGER IF EXISTS events_are_immutable');
@@ -129,8 +127,11 @@ const migrateDerivedColumns = (db: Database.Database): void => {
       update.run({ position: row.position, ...derivedColumns(event) });
     }
     db.exec(SCHEMA);
+    db.pragma(`user_version = ${DERIVED_COLUMNS_VERSION}`);
   })();
 };
+
+const DERIVED_COLUMNS_VERSION = 1;
 
 /** Appends committed together at most, so one transaction stays bounded. */
 const MAX_GROUP = 500;

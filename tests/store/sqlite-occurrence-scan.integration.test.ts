@@ -123,6 +123,7 @@ describe('replaying by occurrence scan', () => {
     db.exec('DROP TRIGGER events_are_immutable; DROP TRIGGER events_are_never_deleted');
     for (const column of ['lean', 'occurred_start', 'occurred_end', 'reported_at'])
       db.exec(`ALTER TABLE events DROP COLUMN ${column}`);
+    db.pragma('user_version = 0');
     const before = db.prepare('SELECT data, hash FROM events ORDER BY position').all();
     db.close();
     const reopened = createSqliteEventStore({ file });

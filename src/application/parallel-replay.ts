@@ -1,0 +1,61 @@
+import * as E from 'fp-ts/Either';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { StoreFailure, StreamSummary, createSqliteEventStore } from '../store';
+import { ReplaySummary, ReplayedNegotiation } from './replay';
+
+export interface ReplayWorkerInput {
+  readonly file: string;
+  readonly streams: readonly StreamSummary[];
+  readonly nowMs: number;
+}
+
+export type ReplayWorkerOutput = { readonly ok: ReplaySummary } | { readonly failed: string };
+
+/** Splits negotiations into `parts` groups of about equal event counts, largest first. */
+export const balance = <S extends { readonly eventCount: number }>(
+  streams: readonly S[],
+  parts: number,
+): S[][] => {
+  const groups = Array.from({ length: Math.max(1, parts) }, () => ({ events: 0, streams: [] as S[] }));
+  for (const stream of [...streams].sort((a, b) => b.eventCount - a.eventCount)) {
+    const lightest = groups.reduce((min, group) => (group.events < min.events ? group : min));
+    lightest.streams.push(stream);
+    lightest.events += stream.eventCount;
+  }
+  return groups.map((group) => group.streams).filter((group) => group.length > 0);
+};
+
+/**
+ * Replays an embedded store file on several threads, each opening the file itself and replaying its share of
+ * the negotiations (SQLite in WAL mode serves concurrent readers). Needs the built JavaScript (the worker runs
+ * replay-worker.js beside this file); answers are those of replayAll, in listStreams order.
+ */
+export const replayFileInParallel = async (
+  file: string,
+  nowMs: number,
+  threads = availableParallelism(),
+): Promise<E.Either<StoreFailure, ReplaySummary>> => {
+  const store = createSqliteEventStore({ file });
+  const streams = await store.listStreams()();
+  await store.close();
+  if (E.isLeft(streams)) return streams;
+  const runs = balance(streams.right, threads).map(
+    (share) =>
+      new Promise<ReplayWorkerOutput>((resolve) => {
+        const input: ReplayWorkerInput = { file, streams: share, nowMs };
+        const worker = new Worker(join(__dirname, 'replay-worker.js'), { workerData: input });
+        worker.once('message', (output: ReplayWorkerOutput) => resolve(output));
+        worker.once('error', (error) => resolve({ failed: error.message }));
+      }),
+  );
+  const outputs = await Promise.all(runs);
+  const byId = new Map<string, ReplayedNegotiation>();
+  for (const output of outputs) {
+    if ('failed' in output) return E.left({ _tag: 'StoreFailure', message: output.failed });
+    for (const negotiation of output.ok.negotiations) byId.set(negotiation.negotiationId, negotiation);
+  }
+  const negotiations = streams.right.flatMap(({ negotiationId }) => byId.get(negotiationId) ?? []);
+  return E.right({ events: negotiations.reduce((sum, n) => sum + n.events, 0), negotiations });
+};
