@@ -2,7 +2,7 @@ import autocannon from 'autocannon';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { startServer, stopGracefully } from '../../tests/support/server-process';
+import { startServerProcess, stopGracefully } from '../reliability/server-process';
 import { memoryOf } from './measure';
 import { seededRandom } from './workload';
 
@@ -35,7 +35,7 @@ export const measureHttp = async (
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   copyFileSync(file, join(dataDir, basename(file)));
-  const server = await startServer({
+  const server = await startServerProcess({
     DATA_DIR: dataDir,
     IMPORT_REFERENCE_STORY: 'false',
     AUTH_TOKENS: `bench:writer:${createHash('sha256').update(token).digest('hex')}`,

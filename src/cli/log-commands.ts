@@ -4,7 +4,7 @@ import * as E from 'fp-ts/Either';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { once } from 'node:events';
-import { StoredEvent, recordedFields } from '../domain';
+import { StoredEvent, recordedFields, reportedFields } from '../domain';
 import { importNdjsonFiles } from '../import';
 import { replayFileInParallel } from '../application/parallel-replay';
 import { replayAll } from '../application/replay';
@@ -47,20 +47,6 @@ export async function* allEvents(store: EventStore): AsyncGenerator<StoredEvent>
     fromPosition = last.position + 1;
   }
 }
-
-/** The reported fields of an event, as an NDJSON import takes them. */
-const reportedOnly = (event: StoredEvent) => {
-  const {
-    revision: _r,
-    recordedAt: _ra,
-    recordedBy: _rb,
-    previousHash: _p,
-    hash: _h,
-    position: _pos,
-    ...reported
-  } = event;
-  return reported;
-};
 
 export const registerLogCommands = (program: Command): void => {
   program
@@ -117,7 +103,9 @@ export const registerLogCommands = (program: Command): void => {
           let count = 0;
           for await (const event of allEvents(store)) {
             if (options.negotiation !== undefined && event.negotiationId !== options.negotiation) continue;
-            const line = JSON.stringify(options.withRecording ? recordedFields(event) : reportedOnly(event));
+            const line = JSON.stringify(
+              options.withRecording ? recordedFields(event) : reportedFields(event),
+            );
             if (!out.write(`${line}\n`)) await once(out, 'drain');
             count += 1;
           }

@@ -125,6 +125,25 @@ export const recordedFields = (event: StoredEvent): Omit<StoredEvent, 'position'
   return rest;
 };
 
+/**
+ * What the reporter sent, without what the store added: the fields an NDJSON import takes back, and the content
+ * a retried append is compared on.
+ */
+export const reportedFields = (
+  event: Omit<StoredEvent, 'position'> & { readonly position?: number },
+): NewEvent & { readonly negotiationId: string } => {
+  const {
+    revision: _r,
+    recordedAt: _ra,
+    recordedBy: _rb,
+    previousHash: _p,
+    hash: _h,
+    position: _pos,
+    ...reported
+  } = event;
+  return reported as NewEvent & { readonly negotiationId: string };
+};
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**

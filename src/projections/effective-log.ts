@@ -57,6 +57,54 @@ export const compareDevelopments = (
   compareText(a.event.reportedAt, b.event.reportedAt) ||
   compareText(a.event.id, b.event.id);
 
+const NO_AMENDMENTS: readonly Amendment[] = Object.freeze([]);
+
+/** Spans up to this long (a month, a few weeks' range) are indexed for uncertainty; longer ones are rare. */
+const SPANNING_LIMIT = 62 * DAY_MS;
+
+/** How many items of an occurrence-ordered list had started by `untilMs`. */
+const startedBy = (list: ReadonlyArray<EffectiveDevelopment<LeanEvent>>, untilMs: number): number => {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle]?.interval.startMs ?? 0) <= untilMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+const positionIn = (
+  list: ReadonlyArray<EffectiveDevelopment<LeanEvent>>,
+  development: EffectiveDevelopment<LeanEvent>,
+): number => {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const current = list[middle];
+    if (current !== undefined && compareDevelopments(current, development) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+/** Inserts in occurrence order; returns the index. */
+const insertSorted = <D extends EffectiveDevelopment<LeanEvent>>(list: D[], development: D): number => {
+  const index = positionIn(list, development);
+  list.splice(index, 0, development);
+  return index;
+};
+
+/** Removes from an occurrence-ordered list; returns the index it had. */
+const removeSorted = <D extends EffectiveDevelopment<LeanEvent>>(list: D[], development: D): number => {
+  const index = positionIn(list, development);
+  if (list[index] !== development)
+    throw new Error(`invariant: ${development.event.id} is not where its key says`);
+  list.splice(index, 1);
+  return index;
+};
+
 const applyCorrection = <R extends LeanEvent>(
   event: DevelopmentOf<R>,
   corrections: CorrectedFields,
@@ -72,8 +120,13 @@ const applyCorrection = <R extends LeanEvent>(
 export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   private readonly sorted: Array<EffectiveDevelopment<R>> = [];
   private readonly byId = new Map<string, EffectiveDevelopment<R>>();
-  /** Developments spanning more than a day, the only ones that can be uncertain at a bare date. */
-  private readonly wide = new Set<EffectiveDevelopment<R>>();
+  /**
+   * Developments spanning more than a day (the only ones that can be uncertain at a bare date), in occurrence
+   * order when they span up to SPANNING_LIMIT (months, short ranges), so a query looks only at those that started
+   * in the last SPANNING_LIMIT; the rarer longer ones are looked at every time.
+   */
+  private readonly spanning: Array<EffectiveDevelopment<R>> = [];
+  private readonly veryWide = new Set<EffectiveDevelopment<R>>();
   private readonly retractedList: Array<RetractedDevelopment<R>> = [];
   /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
   private readonly checkpoints: NegotiationState[] = [];
@@ -137,20 +190,13 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
       recordedAt: record.recordedAt,
       recordedBy: record.recordedBy,
       revision: record.revision,
-      amendments: [],
+      amendments: NO_AMENDMENTS,
     });
   }
 
   /** How many developments (in order) had started by `untilMs`. */
   countStartedBy(untilMs: number): number {
-    let low = 0;
-    let high = this.sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.sorted[middle]?.interval.startMs ?? 0) <= untilMs) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return startedBy(this.sorted, untilMs);
   }
 
   /** The state after folding the first `count` developments, from the nearest checkpoint. */
@@ -169,13 +215,24 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     const uncertain: Array<EffectiveDevelopment<R>> = [];
     const isUncertain = (d: EffectiveDevelopment<R>) =>
       d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs;
-    for (const development of this.wide) if (isUncertain(development)) uncertain.push(development);
+    for (const development of this.veryWide) if (isUncertain(development)) uncertain.push(development);
+    const scanBack = (
+      list: ReadonlyArray<EffectiveDevelopment<R>>,
+      from: number,
+      window: number,
+      spanning: boolean,
+    ) => {
+      for (let index = from - 1; index >= 0; index -= 1) {
+        const development = list[index];
+        if (development === undefined || development.interval.startMs <= untilMs - window) break;
+        const span = development.interval.endMs - development.interval.startMs;
+        if (span > DAY_MS === spanning && span <= SPANNING_LIMIT && isUncertain(development))
+          uncertain.push(development);
+      }
+    };
+    scanBack(this.spanning, startedBy(this.spanning, untilMs), SPANNING_LIMIT, true);
     // Developments of a day or less can only be uncertain if they start within a day before `untilMs`.
-    for (let index = count - 1; index >= 0; index -= 1) {
-      const development = this.sorted[index];
-      if (development === undefined || development.interval.startMs <= untilMs - DAY_MS) break;
-      if (!this.wide.has(development) && isUncertain(development)) uncertain.push(development);
-    }
+    scanBack(this.sorted, count, DAY_MS, false);
     return uncertain.sort(compareDevelopments);
   }
 
@@ -188,38 +245,24 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     return state;
   }
 
-  private positionOf(development: EffectiveDevelopment<R>): number {
-    let low = 0;
-    let high = this.sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const current = this.sorted[middle];
-      if (current !== undefined && compareDevelopments(current, development) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
   private invalidateFrom(index: number): void {
     this.checkpoints.length = Math.min(this.checkpoints.length, Math.floor(index / CHECKPOINT_INTERVAL));
   }
 
   private insert(development: EffectiveDevelopment<R>): void {
-    const index = this.positionOf(development);
-    this.sorted.splice(index, 0, development);
+    this.invalidateFrom(insertSorted(this.sorted, development));
     this.byId.set(development.event.id, development);
-    if (development.interval.endMs - development.interval.startMs > DAY_MS) this.wide.add(development);
-    this.invalidateFrom(index);
+    const span = development.interval.endMs - development.interval.startMs;
+    if (span > SPANNING_LIMIT) this.veryWide.add(development);
+    else if (span > DAY_MS) insertSorted(this.spanning, development);
   }
 
   private remove(development: EffectiveDevelopment<R>): void {
-    const index = this.positionOf(development);
-    if (this.sorted[index] !== development)
-      throw new Error(`invariant: ${development.event.id} is not where its key says`);
-    this.sorted.splice(index, 1);
+    this.invalidateFrom(removeSorted(this.sorted, development));
     this.byId.delete(development.event.id);
-    this.wide.delete(development);
-    this.invalidateFrom(index);
+    const span = development.interval.endMs - development.interval.startMs;
+    if (span > SPANNING_LIMIT) this.veryWide.delete(development);
+    else if (span > DAY_MS) removeSorted(this.spanning, development);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { StoredEvent } from '../domain';
+import { StoredEvent, reportedFields } from '../domain';
 import { canonicalJson, hashCanonicalText, GENESIS_HASH } from './hash-chain';
 import {
   AppendError,
@@ -59,17 +59,16 @@ const revisionMatches = (expected: ExpectedRevision, actual: number): boolean =>
 };
 
 /** The reported part of an event, as a client sent it, for comparing a retry with what is stored. */
-const reportedContent = (event: object): string => {
-  const {
-    revision: _r,
-    recordedAt: _ra,
-    recordedBy: _rb,
-    previousHash: _p,
-    hash: _h,
-    position: _pos,
-    ...reported
-  } = event as Record<string, unknown>;
-  return canonicalJson(reported);
+const reportedContent = (event: object): string =>
+  canonicalJson(reportedFields(event as Omit<StoredEvent, 'position'>));
+
+/** The original result of an append whose events are all stored already: what a retry gets back. */
+const replayOf = (negotiationId: string, stored: readonly StoredEvent[]): AppendPlan => {
+  const events = stored.map(appendedEvent);
+  return {
+    kind: 'replay',
+    result: { negotiationId, revision: Math.max(...events.map((e) => e.revision)), events, replayed: true },
+  };
 };
 
 export const appendedEvent = (event: StoredEvent): AppendedEvent => ({
@@ -121,16 +120,7 @@ export const planAppend = (
           reason: 'id is already stored with different content',
         });
     }
-    const results = stored.map(appendedEvent);
-    return E.right({
-      kind: 'replay',
-      result: {
-        negotiationId,
-        revision: Math.max(...results.map((r) => r.revision)),
-        events: results,
-        replayed: true,
-      },
-    });
+    return E.right(replayOf(negotiationId, stored));
   }
   if (!revisionMatches(request.expectedRevision, head.revision))
     return E.left({ _tag: 'RevisionConflict', expected: request.expectedRevision, actual: head.revision });
@@ -193,16 +183,7 @@ export const planRecordedAppend = (
           reason: 'id is already stored with a different recording',
         });
     }
-    const results = stored.map(appendedEvent);
-    return E.right({
-      kind: 'replay',
-      result: {
-        negotiationId,
-        revision: Math.max(...results.map((r) => r.revision)),
-        events: results,
-        replayed: true,
-      },
-    });
+    return E.right(replayOf(negotiationId, stored));
   }
   const first = events[0];
   if (first !== undefined && first.revision !== head.revision + 1)

@@ -88,16 +88,29 @@ const derivedColumns = (event: Omit<StoredEvent, 'position'>, canonicalText?: st
 };
 
 /**
- * The lean JSON cut out of the canonical text: the sources' segment swapped for their attributions (the rest of
- * the record, negotiationId and previousHash included, is a harmless superset of a lean event). Much cheaper than
- * building and serialising a second object on every append; falls back to that if the segment is not found.
+ * The lean JSON cut out of the canonical text: the sources' segment swapped for their attributions, and the
+ * negotiation id and previous hash dropped. Much cheaper than building and serialising a second object on every
+ * append; falls back to that if the segment is not found.
  */
 const leanText = (event: Omit<StoredEvent, 'position'>, canonicalText: string): string => {
   const segment = `"sources":${JSON.stringify(event.sources)}`;
   const at = canonicalText.indexOf(segment);
   if (at < 0) return JSON.stringify(toLeanEvent(event));
   const attributions = `"sources":${JSON.stringify(event.sources.map(({ attribution }) => ({ attribution })))}`;
-  return canonicalText.slice(0, at) + attributions + canonicalText.slice(at + segment.length);
+  // Keys are sorted and neither of these is ever first, so each goes with its leading comma; a JSON string cannot
+  // hold the sequence unescaped, so the first match is the top-level field.
+  return without(
+    without(
+      canonicalText.slice(0, at) + attributions + canonicalText.slice(at + segment.length),
+      `,"negotiationId":${JSON.stringify(event.negotiationId)}`,
+    ),
+    `,"previousHash":${JSON.stringify(event.previousHash)}`,
+  );
+};
+
+const without = (text: string, part: string): string => {
+  const at = text.indexOf(part);
+  return at < 0 ? text : text.slice(0, at) + text.slice(at + part.length);
 };
 
 /**

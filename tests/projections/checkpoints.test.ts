@@ -49,6 +49,15 @@ const plainFold = (log: EffectiveLog, asOf: string) => {
     .reduce((state, d) => evolve(state, d.event), initialState);
 };
 
+/** The reference list of uncertain developments: every counted one whose interval ends after the date. */
+const plainUncertain = (log: EffectiveLog, asOf: string) => {
+  const untilMs = Date.parse(`${asOf}T23:59:59.999Z`);
+  return log.developments
+    .filter((d) => d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs)
+    .map((d) => d.event.id)
+    .sort();
+};
+
 describe('checkpoints keyed by occurrence time', () => {
   it('answer exactly as a plain fold, while late reports keep landing in the past between queries', async () => {
     await fc.assert(
@@ -78,7 +87,9 @@ describe('checkpoints keyed by occurrence time', () => {
             // Query now and then, so checkpoints are built and then invalidated by the reports that follow.
             if (index % queryEvery === 0)
               for (const asOf of queryDates) {
-                expect(stateAsOf(log, { asOf }).state).toEqual(plainFold(log, asOf));
+                const answer = stateAsOf(log, { asOf });
+                expect(answer.state).toEqual(plainFold(log, asOf));
+                expect(answer.uncertain.map((e) => e.eventId).sort()).toEqual(plainUncertain(log, asOf));
                 checked += 1;
               }
           }

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { StoredEvent, recordedFields } from '../../src/domain';
+import { StoredEvent, recordedFields, reportedFields } from '../../src/domain';
 import { effectiveLog } from '../../src/projections';
 import {
   AppendRequest,
@@ -221,16 +221,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
       });
       unwrap(await store.append(request([framework]))());
       const [stored] = unwrap(await store.readStream('talks')());
-      const {
-        revision: _r,
-        recordedAt: _ra,
-        recordedBy: _rb,
-        previousHash: _p,
-        hash: _h,
-        position: _pos,
-        negotiationId: _n,
-        ...reportedBack
-      } = stored ?? ({} as never);
+      const { negotiationId: _n, ...reportedBack } = reportedFields(stored ?? ({} as never));
       expect(reportedBack).toEqual(framework);
     });
 

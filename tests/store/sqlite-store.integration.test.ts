@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toLeanEvent } from '../../src/domain';
 import { createSqliteEventStore } from '../../src/store';
 import { manualClock, reported, unwrap } from '../support/builders';
 import { describeEventStoreConformance } from './event-store-conformance';
@@ -53,6 +54,36 @@ describe('SQLite store on its file', () => {
     expect(() => db.prepare("UPDATE events SET data = '{}'").run()).toThrow(/immutable/);
     expect(() => db.prepare('DELETE FROM events').run()).toThrow(/never deleted/);
     db.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SQLite lean reads', () => {
+  it('serve exactly the lean form of each stored event (sources reduced to attributions)', async () => {
+    const dir = tempDir();
+    const store = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+    const events = [
+      reported('TalksResumed', { venue: 'Doha', format: 'indirect' }, { summary: 'resumed' }),
+      reported('StatementIssued', { by: ['Qatar', 'Egypt'], kind: 'joint', characterisation: 'progress' }),
+      reported(
+        'DelegationSent',
+        { party: 'Israel', venue: 'Doha', head: { name: 'D. Barnea' } },
+        { occurredAt: '2024-07', precision: 'month' },
+      ),
+    ];
+    unwrap(
+      await store.append({
+        negotiationId: 'n',
+        events,
+        expectedRevision: { kind: 'any' },
+        recordedBy: 'me',
+      })(),
+    );
+    const full = unwrap(await store.readStream('n')());
+    const lean = unwrap(await store.readLeanStream!('n')());
+    expect(lean).toEqual(full.map(toLeanEvent));
+    expect(JSON.stringify(lean)).not.toContain('a quote supporting the event');
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, Page, chromium } from 'playwright-core';
-import { MAIN, RunningServer, startServer, stopGracefully, testWriter } from '../support/server-process';
+import {
+  ServerProcess,
+  serverMain,
+  startServerProcess,
+  stopGracefully,
+  writerToken,
+} from '../../scripts/reliability/server-process';
+
+const MAIN = serverMain();
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '..', '..', 'artifacts');
@@ -95,7 +103,7 @@ const statusText = (page: Page) => page.getByRole('region', { name: 'Status' }).
 describeIfReady('the timeline page in headless Chromium, on the reference story', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tracker-web-'));
   const userDataDir = mkdtempSync(join(tmpdir(), 'tracker-chromium-'));
-  let server: RunningServer;
+  let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
   const foreignRequests: string[] = [];
@@ -103,8 +111,8 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const writer = testWriter();
-    server = await startServer({ DATA_DIR: dataDir, READS_REQUIRE_AUTH: 'false', ...writer.env });
+    const writer = writerToken();
+    server = await startServerProcess({ DATA_DIR: dataDir, READS_REQUIRE_AUTH: 'false', ...writer.env });
     const appended = await fetch(`${server.url}/negotiations/gaza-ceasefire-2024/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
