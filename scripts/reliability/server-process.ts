@@ -18,6 +18,9 @@ export const projectRoot = (): string => {
   throw new Error(`no negotiation-tracker package.json above ${__dirname}`);
 };
 
+/** The Node flags `npm start` gives the server (package.json), so tests and benchmarks run it the same way. */
+export const SERVER_NODE_FLAGS = ['--max-old-space-size=384'];
+
 /** The built server entry point (`npm run build` makes it). */
 export const serverMain = (): string => join(projectRoot(), 'dist', 'src', 'main.js');
 
@@ -37,7 +40,7 @@ export interface ServerProcess {
 /** Starts the built server on a free loopback port and resolves with its URL once it listens. */
 export const startServerProcess = (env: Record<string, string>): Promise<ServerProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [serverMain()], {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverMain()], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -43,7 +43,9 @@ export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
 const MAX_RULE_RETRIES = 5;
 
 /** How many recorded events the tracker keeps folded in memory, over all negotiations, before evicting. */
-export const DEFAULT_CACHE_BUDGET = 300_000;
+export const DEFAULT_CACHE_BUDGET = 200_000;
+
+const REFRESH_PAGE = 10_000;
 
 /**
  * The use cases: append reported developments, and read a negotiation's log as of a recording time. The current
@@ -90,15 +92,17 @@ export const createTracker = ({
         if (revision.right < 0) return E.right(undefined);
         const cached = cache.get(negotiationId);
         const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
-        if (log.revision < revision.right) {
-          const from = { fromRevision: log.revision + 1 };
+        // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
+        while (log.revision < revision.right) {
+          const page = { fromRevision: log.revision + 1, limit: REFRESH_PAGE };
           const news = await (
             store.readLeanStream
-              ? store.readLeanStream(negotiationId, from)
-              : store.readStream(negotiationId, from)
+              ? store.readLeanStream(negotiationId, page)
+              : store.readStream(negotiationId, page)
           )();
           if (E.isLeft(news)) return news;
           for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
+          if (news.right.length < REFRESH_PAGE) break;
         }
         cache.delete(negotiationId);
         cache.set(negotiationId, log);
