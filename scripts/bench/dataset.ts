@@ -28,7 +28,7 @@ const decoded = (event: EventToAppend): EventToAppend => {
 export const ensureDataset = async (spec: DatasetSpec, log: (line: string) => void): Promise<string> => {
   const file = join(spec.dir, STORE_FILE_NAME);
   const marker = join(spec.dir, 'dataset.json');
-  const wanted = JSON.stringify({ ...spec, version: 3 });
+  const wanted = JSON.stringify({ ...spec, version: 4 });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(file)) return file;
   rmSync(spec.dir, { recursive: true, force: true });
   mkdirSync(spec.dir, { recursive: true });
@@ -43,7 +43,10 @@ export const ensureDataset = async (spec: DatasetSpec, log: (line: string) => vo
   ];
   let written = 0;
   for (const [index, { id, events }] of negotiations.entries()) {
-    const iterator = negotiationEvents({ seed: 1000 + index, spanDays: spec.spanDays, events });
+    // Every negotiation is reported at the big one's rate (events per day), so the small one differs only in the
+    // length of its history: that is what the 1,000-versus-100,000 comparison is about.
+    const spanDays = Math.max(1, Math.round((spec.spanDays * events) / spec.big));
+    const iterator = negotiationEvents({ seed: 1000 + index, spanDays, events });
     for (let batch = take(iterator, 1000); batch.length > 0; batch = take(iterator, 1000)) {
       const result = await store.append({
         negotiationId: id,
