@@ -44,7 +44,14 @@ export const securityHeaders = (): RequestHandler =>
   helmet({
     contentSecurityPolicy: {
       useDefaults: true,
-      directives: { 'script-src': ["'self'"], 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'script-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        // The server speaks plain HTTP unless a proxy terminates TLS: upgrading the page's own requests to
+        // https would break it when opened from another machine.
+        'upgrade-insecure-requests': null,
+      },
     },
   });
 
