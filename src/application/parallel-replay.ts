@@ -48,6 +48,10 @@ export const replayFileInParallel = async (
         const worker = new Worker(join(__dirname, 'replay-worker.js'), { workerData: input });
         worker.once('message', (output: ReplayWorkerOutput) => resolve(output));
         worker.once('error', (error) => resolve({ failed: error.message }));
+        // A thread that ends without a word (killed, out of memory) must not leave the replay waiting forever.
+        worker.once('exit', (code) =>
+          resolve({ failed: `replay thread exited with code ${code} before answering` }),
+        );
       }),
   );
   const outputs = await Promise.all(runs);

@@ -4,6 +4,7 @@ import { pipe } from 'fp-ts/function';
 import { FieldViolation, LeanEvent, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
 import { EffectiveLog, effectiveLog } from '../projections';
 import {
+  revisionMatches,
   AppendError,
   AppendResult,
   EventStore,
@@ -165,14 +166,18 @@ export const createTracker = ({
         const checked = checkAppend(knownEventsOf(stream), events);
         if (E.isLeft(checked))
           return TE.left<TrackerError, AppendResult>({ _tag: 'RuleViolated', violations: checked.left });
-        const expectedRevision: ExpectedRevision =
-          command.expectedRevision.kind === 'any' ? { kind: 'exact', revision } : command.expectedRevision;
+        // Pin the append to the revision the rules were checked against, whatever the client expected (any,
+        // stream-exists), as long as that revision meets its expectation; otherwise let the store answer the
+        // client's own expectation (a conflict, or the original result of a retry).
+        const pinned =
+          command.expectedRevision.kind !== 'exact' && revisionMatches(command.expectedRevision, revision);
+        const expectedRevision: ExpectedRevision = pinned
+          ? { kind: 'exact', revision }
+          : command.expectedRevision;
         return pipe(
           store.append({ ...command, events, expectedRevision }),
           TE.orElse((error): TE.TaskEither<TrackerError, AppendResult> =>
-            error._tag === 'RevisionConflict' &&
-            command.expectedRevision.kind === 'any' &&
-            attempt < MAX_RULE_RETRIES
+            error._tag === 'RevisionConflict' && pinned && attempt < MAX_RULE_RETRIES
               ? appendChecked(command, attempt + 1)
               : TE.left(error),
           ),

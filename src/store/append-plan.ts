@@ -41,7 +41,8 @@ export type AppendPlan =
       readonly canonicalTexts: readonly string[];
     };
 
-const revisionMatches = (expected: ExpectedRevision, actual: number): boolean => {
+/** Whether a stream at revision `actual` (-1: none) meets a writer's expectation. */
+export const revisionMatches = (expected: ExpectedRevision, actual: number): boolean => {
   switch (expected.kind) {
     case 'any':
       return true;

@@ -119,14 +119,20 @@ const without = (text: string, part: string): string => {
  */
 const migrateDerivedColumns = (db: Database.Database): void => {
   // user_version 1: every row has its derived columns. Checked first so opening a large file scans nothing.
-  if ((db.pragma('user_version', { simple: true }) as number) >= DERIVED_COLUMNS_VERSION) return;
-  const present = new Set(
-    (db.pragma('table_info(events)') as Array<{ name: string }>).map((column) => column.name),
-  );
-  const missing = ['lean TEXT', 'occurred_start INTEGER', 'occurred_end INTEGER', 'reported_at TEXT'].filter(
-    (column) => !present.has(column.split(' ')[0] ?? ''),
-  );
+  const current = () => (db.pragma('user_version', { simple: true }) as number) >= DERIVED_COLUMNS_VERSION;
+  if (current()) return;
+  // Under the write lock, looked at again: another process may have migrated the file meanwhile.
   db.transaction(() => {
+    if (current()) return;
+    const present = new Set(
+      (db.pragma('table_info(events)') as Array<{ name: string }>).map((column) => column.name),
+    );
+    const missing = [
+      'lean TEXT',
+      'occurred_start INTEGER',
+      'occurred_end INTEGER',
+      'reported_at TEXT',
+    ].filter((column) => !present.has(column.split(' ')[0] ?? ''));
     for (const column of missing) db.exec(`ALTER TABLE events ADD COLUMN ${column}`);
     db.exec('DROP TRIGGER IF EXISTS events_are_immutable');
     const update = db.prepare(
@@ -141,7 +147,7 @@ const migrateDerivedColumns = (db: Database.Database): void => {
     }
     db.exec(SCHEMA);
     db.pragma(`user_version = ${DERIVED_COLUMNS_VERSION}`);
-  })();
+  }).immediate();
 };
 
 const DERIVED_COLUMNS_VERSION = 1;
@@ -170,7 +176,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  // Files created before the lean column existed get it; their older rows derive it from data when read.
+  // Files written before the derived columns existed get them, filled from data (once, see migrateDerivedColumns).
   migrateDerivedColumns(db);
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
@@ -203,7 +209,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
     )
     .pluck();
   const selectLeanByIds = db
-    .prepare<[string], string>('SELECT lean FROM events WHERE event_id IN (SELECT value FROM json_each(?))')
+    .prepare<[string, string], string>(
+      'SELECT lean FROM events WHERE negotiation_id = ? AND event_id IN (SELECT value FROM json_each(?))',
+    )
     .pluck();
   // The order of compareDevelopments (interval start, end, reportedAt, id), from the derived columns.
   const selectLeanByOccurrence = db
@@ -297,7 +305,13 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
    * savepoint: its result or failure is its own, and none is acknowledged before the group's commit returns.
    */
   const commitGroup = db.transaction((writes: readonly PendingWrite[]) =>
-    writes.map((job) => E.flatten(E.tryCatch(() => writeOne(...job.args), failure))),
+    writes.map((job) => {
+      const outcome = E.flatten(E.tryCatch(() => writeOne(...job.args), failure));
+      // Some failures (disk full, I/O error) make SQLite roll back the whole transaction, not just the savepoint:
+      // then nothing of the group may run on outside it, and every writer must hear that nothing was stored.
+      if (!db.inTransaction) throw new Error('the group transaction was rolled back');
+      return outcome;
+    }),
   );
   const flush = () => {
     const writes = pending.slice(0, MAX_GROUP);
@@ -357,26 +371,29 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
           .all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1)
           .map((lean) => JSON.parse(lean) as LeanEvent),
       ),
+    // One read transaction: the three queries see the same snapshot even while another process appends.
     scanLeanByOccurrence: (negotiationId, visitor) =>
-      attempt(() => {
-        let visited = 0;
-        const targets: string[] = [];
-        for (const lean of selectLeanAmendments.iterate(negotiationId)) {
-          const amendment = JSON.parse(lean) as LeanEvent;
-          if (amendment.type === 'EventCorrected' || amendment.type === 'EventRetracted')
-            targets.push(amendment.payload.targetEventId);
-          visitor.amendment(amendment);
-          visited += 1;
-        }
-        if (targets.length > 0)
-          for (const lean of selectLeanByIds.iterate(JSON.stringify(targets)))
-            visitor.amendedOriginal(JSON.parse(lean) as LeanEvent);
-        for (const lean of selectLeanByOccurrence.iterate(negotiationId)) {
-          visitor.development(JSON.parse(lean) as LeanEvent);
-          visited += 1;
-        }
-        return visited;
-      }),
+      attempt(
+        db.transaction(() => {
+          let visited = 0;
+          const targets: string[] = [];
+          for (const lean of selectLeanAmendments.iterate(negotiationId)) {
+            const amendment = JSON.parse(lean) as LeanEvent;
+            if (amendment.type === 'EventCorrected' || amendment.type === 'EventRetracted')
+              targets.push(amendment.payload.targetEventId);
+            visitor.amendment(amendment);
+            visited += 1;
+          }
+          if (targets.length > 0)
+            for (const lean of selectLeanByIds.iterate(negotiationId, JSON.stringify(targets)))
+              visitor.amendedOriginal(JSON.parse(lean) as LeanEvent);
+          for (const lean of selectLeanByOccurrence.iterate(negotiationId)) {
+            visitor.development(JSON.parse(lean) as LeanEvent);
+            visited += 1;
+          }
+          return visited;
+        }),
+      ),
     streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
     listStreams: () =>
       attempt(() =>
