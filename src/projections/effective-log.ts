@@ -59,8 +59,13 @@ export const compareDevelopments = (
 
 const NO_AMENDMENTS: readonly Amendment[] = Object.freeze([]);
 
-/** Spans up to this long (a month, a few weeks' range) are indexed for uncertainty; longer ones are rare. */
+/**
+ * Spans indexed for uncertainty, in classes (a week's range, a month, two months): a query looks back in each
+ * class only as far as that class's longest span. Longer spans are rare and looked at every time.
+ */
+const SPAN_CLASSES = [8 * DAY_MS, 31 * DAY_MS, 62 * DAY_MS] as const;
 const SPANNING_LIMIT = 62 * DAY_MS;
+const spanClass = (span: number): number => SPAN_CLASSES.findIndex((limit) => span <= limit);
 
 /** How many items of an occurrence-ordered list had started by `untilMs`. */
 const startedBy = (list: ReadonlyArray<EffectiveDevelopment<LeanEvent>>, untilMs: number): number => {
@@ -122,10 +127,11 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   private readonly byId = new Map<string, EffectiveDevelopment<R>>();
   /**
    * Developments spanning more than a day (the only ones that can be uncertain at a bare date), in occurrence
-   * order when they span up to SPANNING_LIMIT (months, short ranges), so a query looks only at those that started
-   * in the last SPANNING_LIMIT; the rarer longer ones are looked at every time.
+   * order per span class, so a query looks only at those that started within their class's span before it; the
+   * rarer longer ones are looked at every time. What a query looks at depends on the reporting rate, not on how
+   * long the history is.
    */
-  private readonly spanning: Array<EffectiveDevelopment<R>> = [];
+  private readonly spanning: Array<Array<EffectiveDevelopment<R>>> = SPAN_CLASSES.map(() => []);
   private readonly veryWide = new Set<EffectiveDevelopment<R>>();
   private readonly retractedList: Array<RetractedDevelopment<R>> = [];
   /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
@@ -230,7 +236,10 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
           uncertain.push(development);
       }
     };
-    scanBack(this.spanning, startedBy(this.spanning, untilMs), SPANNING_LIMIT, true);
+    SPAN_CLASSES.forEach((limit, index) => {
+      const list = this.spanning[index] ?? [];
+      scanBack(list, startedBy(list, untilMs), limit, true);
+    });
     // Developments of a day or less can only be uncertain if they start within a day before `untilMs`.
     scanBack(this.sorted, count, DAY_MS, false);
     return uncertain.sort(compareDevelopments);
@@ -254,7 +263,7 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     this.byId.set(development.event.id, development);
     const span = development.interval.endMs - development.interval.startMs;
     if (span > SPANNING_LIMIT) this.veryWide.add(development);
-    else if (span > DAY_MS) insertSorted(this.spanning, development);
+    else if (span > DAY_MS) insertSorted(this.spanning[spanClass(span)] ?? [], development);
   }
 
   private remove(development: EffectiveDevelopment<R>): void {
@@ -262,7 +271,7 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     this.byId.delete(development.event.id);
     const span = development.interval.endMs - development.interval.startMs;
     if (span > SPANNING_LIMIT) this.veryWide.delete(development);
-    else if (span > DAY_MS) removeSorted(this.spanning, development);
+    else if (span > DAY_MS) removeSorted(this.spanning[spanClass(span)] ?? [], development);
   }
 }
 
