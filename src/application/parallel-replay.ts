@@ -12,6 +12,8 @@ export interface ReplayWorkerInput {
 }
 
 export type ReplayWorkerOutput = { readonly ok: ReplaySummary } | { readonly failed: string };
+/** What a replay thread posts: progress (events done so far by that thread) as it goes, then its output. */
+export type ReplayWorkerMessage = ReplayWorkerOutput | { readonly progress: number };
 
 /** Splits negotiations into `parts` groups of about equal event counts, largest first. */
 export const balance = <S extends { readonly eventCount: number }>(
@@ -36,17 +38,23 @@ export const replayFileInParallel = async (
   file: string,
   nowMs: number,
   threads = availableParallelism(),
+  onProgress: (eventsDone: number) => void = () => undefined,
 ): Promise<E.Either<StoreFailure, ReplaySummary>> => {
   const store = createSqliteEventStore({ file });
   const streams = await store.listStreams()();
   await store.close();
   if (E.isLeft(streams)) return streams;
+  const done: number[] = [];
   const runs = balance(streams.right, threads).map(
-    (share) =>
+    (share, thread) =>
       new Promise<ReplayWorkerOutput>((resolve) => {
         const input: ReplayWorkerInput = { file, streams: share, nowMs };
         const worker = new Worker(join(__dirname, 'replay-worker.js'), { workerData: input });
-        worker.once('message', (output: ReplayWorkerOutput) => resolve(output));
+        worker.on('message', (message: ReplayWorkerMessage) => {
+          if (!('progress' in message)) return resolve(message);
+          done[thread] = message.progress;
+          onProgress(done.reduce((sum, n) => sum + (n ?? 0), 0));
+        });
         worker.once('error', (error) => resolve({ failed: error.message }));
         // A thread that ends without a word (killed, out of memory) must not leave the replay waiting forever.
         worker.once('exit', (code) =>

@@ -130,8 +130,7 @@ export const registerLogCommands = (program: Command): void => {
           const replayed =
             sqliteFile === undefined
               ? await replayAll(store, Date.now(), (done) => bar.update(done))
-              : await replayFileInParallel(sqliteFile, Date.now());
-          bar.update(replayed._tag === 'Right' ? replayed.right.events : 0);
+              : await replayFileInParallel(sqliteFile, Date.now(), undefined, (done) => bar.update(done));
           bar.stop();
           if (E.isLeft(replayed)) throw new CliFailure(replayed.left.message, EXIT.storeFailure);
           for (const n of replayed.right.negotiations)

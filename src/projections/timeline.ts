@@ -1,6 +1,21 @@
 import { CAMEO_CODES, StoredEvent, endOfDateOrDateTime, startOfDateOrDateTime } from '../domain';
 import { EffectiveDevelopment, EffectiveLog } from './effective-log';
-import { TimelineEntry } from './views';
+
+/** One development in the timeline, with its sources and the corrections that changed it. */
+export interface TimelineEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly precision: string;
+  readonly reportedAt: string;
+  readonly recordedAt: string;
+  readonly confidence?: string;
+  readonly summary?: string;
+  readonly cameoCode?: string;
+  readonly sources: StoredEvent['sources'];
+  readonly payload: EffectiveDevelopment<StoredEvent>['event']['payload'];
+  readonly amendments: EffectiveDevelopment['amendments'];
+}
 
 export interface TimelineQuery {
   /** Keep developments whose interval reaches into [from, to]; either bound may be absent. */

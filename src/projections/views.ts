@@ -1,7 +1,6 @@
-import { Phase, Prerequisite, StoredEvent, endOfDateOrDateTime } from '../domain';
+import { Phase, Prerequisite, endOfDateOrDateTime } from '../domain';
 import { AsOfResult } from './as-of';
 import { Chain, latest as latestOf, sizeOf, toArray } from './chain';
-import { EffectiveDevelopment } from './effective-log';
 import {
   CharacterisationRecord,
   Evidence,
@@ -309,18 +308,3 @@ export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
     ...uncertainty(uncertain),
   };
 };
-
-export interface TimelineEntry {
-  readonly eventId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly precision: string;
-  readonly reportedAt: string;
-  readonly recordedAt: string;
-  readonly confidence?: string;
-  readonly summary?: string;
-  readonly cameoCode?: string;
-  readonly sources: StoredEvent['sources'];
-  readonly payload: EffectiveDevelopment<StoredEvent>['event']['payload'];
-  readonly amendments: EffectiveDevelopment['amendments'];
-}

@@ -1,7 +1,11 @@
 import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent, reportedFields } from '../domain';
 import { canonicalJson, hashCanonicalText, GENESIS_HASH } from './hash-chain';
 import {
+  Clock,
+  EventStore,
+  StoreFailure,
   AppendError,
   AppendRequest,
   AppendResult,
@@ -63,6 +67,38 @@ export const revisionMatches = (expected: ExpectedRevision, actual: number): boo
 const reportedContent = (event: object): string =>
   canonicalJson(reportedFields(event as Omit<StoredEvent, 'position'>));
 
+/**
+ * When some ids of a batch are stored already, the batch is a retry: its original result if every event is stored
+ * as sent, else the id conflict (a partly stored batch, or an event stored differently). Undefined when none is.
+ */
+const retryOutcome = <V extends { readonly id: string }>(
+  negotiationId: string,
+  events: readonly V[],
+  existing: ReadonlyArray<StoredEvent | undefined>,
+  reasons: {
+    readonly partial: string;
+    readonly differs: (previous: StoredEvent, event: V) => string | undefined;
+  },
+): E.Either<AppendError, AppendPlan> | undefined => {
+  const stored = existing.filter((event): event is StoredEvent => event !== undefined);
+  if (stored.length === 0) return undefined;
+  for (let index = 0; index < events.length; index += 1) {
+    const previous = existing[index];
+    const event = events[index];
+    if (event === undefined) continue;
+    if (previous === undefined)
+      return E.left({
+        _tag: 'EventIdConflict',
+        eventId: stored[0]?.id ?? '',
+        index: existing.findIndex((e) => e !== undefined),
+        reason: reasons.partial,
+      });
+    const reason = reasons.differs(previous, event);
+    if (reason !== undefined) return E.left({ _tag: 'EventIdConflict', eventId: event.id, index, reason });
+  }
+  return E.right(replayOf(negotiationId, stored));
+};
+
 /** The original result of an append whose events are all stored already: what a retry gets back. */
 const replayOf = (negotiationId: string, stored: readonly StoredEvent[]): AppendPlan => {
   const events = stored.map(appendedEvent);
@@ -92,37 +128,17 @@ export const planAppend = (
   recordedAt: string,
 ): E.Either<AppendError, AppendPlan> => {
   const { negotiationId, events } = request;
-  const stored = existing.filter((event): event is StoredEvent => event !== undefined);
-  if (stored.length > 0) {
-    for (let index = 0; index < events.length; index += 1) {
-      const previous = existing[index];
-      const event = events[index];
-      if (event === undefined) continue;
-      if (previous === undefined)
-        return E.left({
-          _tag: 'EventIdConflict',
-          eventId: stored[0]?.id ?? '',
-          index: existing.findIndex((e) => e !== undefined),
-          reason:
-            'part of this batch is already stored: retry the original batch exactly, or send only new events',
-        });
-      if (previous.negotiationId !== negotiationId)
-        return E.left({
-          _tag: 'EventIdConflict',
-          eventId: event.id,
-          index,
-          reason: 'id is already used in another negotiation',
-        });
-      if (reportedContent(previous) !== reportedContent({ ...event, negotiationId }))
-        return E.left({
-          _tag: 'EventIdConflict',
-          eventId: event.id,
-          index,
-          reason: 'id is already stored with different content',
-        });
-    }
-    return E.right(replayOf(negotiationId, stored));
-  }
+  const retry = retryOutcome(negotiationId, events, existing, {
+    partial:
+      'part of this batch is already stored: retry the original batch exactly, or send only new events',
+    differs: (previous, event) =>
+      previous.negotiationId !== negotiationId
+        ? 'id is already used in another negotiation'
+        : reportedContent(previous) !== reportedContent({ ...event, negotiationId })
+          ? 'id is already stored with different content'
+          : undefined,
+  });
+  if (retry !== undefined) return retry;
   if (!revisionMatches(request.expectedRevision, head.revision))
     return E.left({ _tag: 'RevisionConflict', expected: request.expectedRevision, actual: head.revision });
   const records: Array<Omit<StoredEvent, 'position'>> = [];
@@ -163,29 +179,14 @@ export const planRecordedAppend = (
 ): E.Either<RecordedAppendError, AppendPlan> => {
   const { negotiationId } = request;
   const events = request.events.map(withoutPosition);
-  const stored = existing.filter((event): event is StoredEvent => event !== undefined);
-  if (stored.length > 0) {
-    for (let index = 0; index < events.length; index += 1) {
-      const previous = existing[index];
-      const event = events[index];
-      if (event === undefined) continue;
-      if (previous === undefined)
-        return E.left({
-          _tag: 'EventIdConflict',
-          eventId: stored[0]?.id ?? '',
-          index: existing.findIndex((e) => e !== undefined),
-          reason: 'part of this batch is already stored: copy from the first missing revision',
-        });
-      if (canonicalJson(withoutPosition(previous)) !== canonicalJson(event))
-        return E.left({
-          _tag: 'EventIdConflict',
-          eventId: event.id,
-          index,
-          reason: 'id is already stored with a different recording',
-        });
-    }
-    return E.right(replayOf(negotiationId, stored));
-  }
+  const retry = retryOutcome(negotiationId, events, existing, {
+    partial: 'part of this batch is already stored: copy from the first missing revision',
+    differs: (previous, event) =>
+      canonicalJson(withoutPosition(previous)) !== canonicalJson(event)
+        ? 'id is already stored with a different recording'
+        : undefined,
+  });
+  if (retry !== undefined) return retry;
   const first = events[0];
   if (first !== undefined && first.revision !== head.revision + 1)
     return E.left({
@@ -214,3 +215,29 @@ export const planRecordedAppend = (
   }
   return E.right({ kind: 'write', records: events, canonicalTexts });
 };
+
+/** How an adapter carries out a plan: look up the head and ids, let `decide` plan, write what it says. */
+export type PlanWriter = <L>(
+  negotiationId: string,
+  eventIds: readonly string[],
+  decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+) => TE.TaskEither<L | StoreFailure, AppendResult>;
+
+/** The port's two appends over an adapter's writer: every adapter decides them with the same plans. */
+export const appendsThrough = (
+  write: PlanWriter,
+  clock: Clock,
+): Pick<EventStore, 'append' | 'appendRecorded'> => ({
+  append: (request) =>
+    write(
+      request.negotiationId,
+      request.events.map((e) => e.id),
+      (head, existing) => planAppend(request, head, existing, clock().toISOString()),
+    ),
+  appendRecorded: (request) =>
+    write(
+      request.negotiationId,
+      request.events.map((e) => e.id),
+      (head, existing) => planRecordedAppend(request, head, existing),
+    ),
+});

@@ -65,10 +65,8 @@ export const findChainBreak = (events: readonly StoredEvent[]): ChainBreak | und
       return { eventId: event.id, revision: event.revision, reason: 'revision-gap' };
     if (event.previousHash !== previousHash)
       return { eventId: event.id, revision: event.revision, reason: 'previous-hash-mismatch' };
-    const { hash, ...unhashed } = recordedFields(event);
-    if (hashEvent(unhashed) !== hash)
-      return { eventId: event.id, revision: event.revision, reason: 'hash-mismatch' };
-    previousHash = hash;
+    if (!hashVerifies(event)) return { eventId: event.id, revision: event.revision, reason: 'hash-mismatch' };
+    previousHash = event.hash;
     expectedRevision += 1;
   }
   return undefined;

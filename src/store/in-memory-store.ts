@@ -1,14 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../domain';
-import {
-  AppendPlan,
-  EMPTY_HEAD,
-  StreamHead,
-  appendedEvent,
-  planAppend,
-  planRecordedAppend,
-} from './append-plan';
+import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
 import {
   AppendResult,
   Clock,
@@ -47,7 +40,8 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
       all.push(event);
       byId.set(event.id, event);
     }
-    streams.set(negotiationId, [...stream, ...written]);
+    stream.push(...written);
+    streams.set(negotiationId, stream);
     return E.right({
       negotiationId,
       revision: written[written.length - 1]?.revision ?? head.revision,
@@ -57,22 +51,10 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   };
 
   return {
-    append: (request) => () =>
-      Promise.resolve(
-        write(
-          request.negotiationId,
-          request.events.map((e) => e.id),
-          (head, existing) => planAppend(request, head, existing, clock().toISOString()),
-        ),
-      ),
-    appendRecorded: (request) => () =>
-      Promise.resolve(
-        write(
-          request.negotiationId,
-          request.events.map((e) => e.id),
-          (head, existing) => planRecordedAppend(request, head, existing),
-        ),
-      ),
+    ...appendsThrough(
+      (negotiationId, eventIds, decide) => () => Promise.resolve(write(negotiationId, eventIds, decide)),
+      clock,
+    ),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       TE.right(window(streams.get(negotiationId) ?? [], options.fromRevision ?? 0, options.limit)),
     streamRevision: (negotiationId) => {

@@ -4,14 +4,7 @@ import * as TE from 'fp-ts/TaskEither';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
-import {
-  AppendPlan,
-  EMPTY_HEAD,
-  StreamHead,
-  appendedEvent,
-  planAppend,
-  planRecordedAppend,
-} from './append-plan';
+import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
 import {
   AppendResult,
   Clock,
@@ -348,18 +341,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       });
 
   return {
-    append: (request) =>
-      write(
-        request.negotiationId,
-        request.events.map((e) => e.id),
-        (head, existing) => planAppend(request, head, existing, clock().toISOString()),
-      ),
-    appendRecorded: (request) =>
-      write(
-        request.negotiationId,
-        request.events.map((e) => e.id),
-        (head, existing) => planRecordedAppend(request, head, existing),
-      ),
+    ...appendsThrough(write, clock),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       attempt(() =>
         selectStream.all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1).map(toEvent),

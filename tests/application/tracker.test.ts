@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { createTracker } from '../../src/application/tracker';
 import { EventStore, createInMemoryEventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 describe('appending a correction while another writer retracts its target', () => {
   it.each(['any', 'stream-exists'] as const)(
@@ -9,14 +9,7 @@ describe('appending a correction while another writer retracts its target', () =
     async (kind) => {
       const inner = createInMemoryEventStore(manualClock());
       const target = reported('DelegationSent', { party: 'Israel', venue: 'Doha' });
-      unwrap(
-        await inner.append({
-          negotiationId: 'n',
-          events: [target],
-          expectedRevision: { kind: 'any' },
-          recordedBy: 'a',
-        })(),
-      );
+      await appendAll(inner, [target], { recordedBy: 'a' });
       // The first read the tracker makes is followed at once by another writer's retraction of the target.
       let raced = false;
       const racing: EventStore = {

@@ -9,7 +9,7 @@ import {
   stateAsOf,
 } from '../../src/projections';
 import { createInMemoryEventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 const day = fc
   .integer({ min: 0, max: 400 })
@@ -72,14 +72,7 @@ describe('checkpoints keyed by occurrence time', () => {
           for (const [index, event] of events.entries()) {
             const {
               events: [appended],
-            } = unwrap(
-              await store.append({
-                negotiationId: 'n',
-                events: [event],
-                expectedRevision: { kind: 'any' },
-                recordedBy: 't',
-              })(),
-            );
+            } = await appendAll(store, [event], { recordedBy: 't' });
             const [stored] = unwrap(
               await store.readStream('n', { fromRevision: appended?.revision ?? 0, limit: 1 })(),
             );
@@ -112,14 +105,7 @@ describe('checkpoints keyed by occurrence time', () => {
         },
       ),
     );
-    unwrap(
-      await store.append({
-        negotiationId: 'n',
-        events,
-        expectedRevision: { kind: 'any' },
-        recordedBy: 't',
-      })(),
-    );
+    await appendAll(store, events, { recordedBy: 't' });
     const late = events[5];
     unwrap(
       await store.append({

@@ -1,16 +1,9 @@
 import { effectiveLog, stateAsOf, statusView, timelineView } from '../../src/projections';
 import { createInMemoryEventStore, EventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 const append = async (store: EventStore, events: Parameters<EventStore['append']>[0]['events']) =>
-  unwrap(
-    await store.append({
-      negotiationId: 'n',
-      events,
-      expectedRevision: { kind: 'any' },
-      recordedBy: 'analyst',
-    })(),
-  );
+  await appendAll(store, events, { recordedBy: 'analyst' });
 
 describe('knownAt: what the log said at a past moment', () => {
   const clock = manualClock('2024-07-05T09:00:00.000Z');

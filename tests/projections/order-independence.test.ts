@@ -11,7 +11,7 @@ import {
   statusView,
 } from '../../src/projections';
 import { createInMemoryEventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 const PARTIES = ['Israel', 'Hamas'];
 const VENUES = ['Doha', 'Cairo'];
@@ -99,15 +99,7 @@ const development = fc
 const answersAsOf = async (events: ReadonlyArray<NewEvent & { id: string }>, asOf: string) => {
   const store = createInMemoryEventStore(manualClock());
   // One append per event, in the given order, as late reports would arrive.
-  for (const event of events)
-    unwrap(
-      await store.append({
-        negotiationId: 'n',
-        events: [event],
-        expectedRevision: { kind: 'any' },
-        recordedBy: 't',
-      })(),
-    );
+  for (const event of events) await appendAll(store, [event], { recordedBy: 't' });
   const result = stateAsOf(effectiveLog(unwrap(await store.readStream('n')())), { asOf });
   return {
     status: statusView(result, Date.parse(asOf)),

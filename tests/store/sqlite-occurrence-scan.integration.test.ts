@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { NewEvent } from '../../src/domain';
 import { createScanFold, effectiveLog, stateAsOf } from '../../src/projections';
 import { EventStore, createSqliteEventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 const day = fc
   .integer({ min: 0, max: 200 })
@@ -42,9 +42,7 @@ const appendStory = async (
   events: Array<NewEvent & { id: string }>,
   amendments: Array<[number, 'correct' | 'retract', string]>,
 ) => {
-  unwrap(
-    await store.append({ negotiationId: 'n', events, expectedRevision: { kind: 'any' }, recordedBy: 't' })(),
-  );
+  await appendAll(store, events, { recordedBy: 't' });
   for (const [index, action, date] of amendments) {
     const target = events[index % events.length];
     if (target === undefined) continue;
@@ -109,14 +107,7 @@ describe('replaying by occurrence scan', () => {
       reported('TalksStalled', { reason: 'r' }, { occurredAt: '2024-06', precision: 'month' }),
       reported('TalksResumed', { venue: 'Doha' }),
     ];
-    unwrap(
-      await store.append({
-        negotiationId: 'n',
-        events,
-        expectedRevision: { kind: 'any' },
-        recordedBy: 't',
-      })(),
-    );
+    await appendAll(store, events, { recordedBy: 't' });
     await store.close();
     // Make it look like an older file: the derived columns gone (SQLite drops a column only without triggers).
     const db = new Database(file);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toLeanEvent } from '../../src/domain';
 import { createSqliteEventStore } from '../../src/store';
-import { manualClock, reported, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 import { describeEventStoreConformance } from './event-store-conformance';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'tracker-sqlite-'));
@@ -23,14 +23,7 @@ describe('SQLite store on its file', () => {
     const file = join(dir, 'events.sqlite');
     const first = createSqliteEventStore({ file, clock: manualClock() });
     const event = reported('TalksResumed', { venue: 'Doha' });
-    unwrap(
-      await first.append({
-        negotiationId: 'n',
-        events: [event],
-        expectedRevision: { kind: 'any' },
-        recordedBy: 'me',
-      })(),
-    );
+    await appendAll(first, [event], { recordedBy: 'me' });
     await first.close();
     const reopened = createSqliteEventStore({ file });
     expect(unwrap(await reopened.readStream('n')()).map((e) => e.id)).toEqual([event.id]);
@@ -72,14 +65,7 @@ describe('SQLite lean reads', () => {
         { occurredAt: '2024-07', precision: 'month' },
       ),
     ];
-    unwrap(
-      await store.append({
-        negotiationId: 'n',
-        events,
-        expectedRevision: { kind: 'any' },
-        recordedBy: 'me',
-      })(),
-    );
+    await appendAll(store, events, { recordedBy: 'me' });
     const full = unwrap(await store.readStream('n')());
     const lean = unwrap(await store.readLeanStream!('n')());
     expect(lean).toEqual(full.map(toLeanEvent));

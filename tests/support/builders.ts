@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventStore, EventToAppend } from '../../src/store';
 import * as E from 'fp-ts/Either';
 import { EventType, NewEventOf, PayloadOf, Precision, decodeNewEvent } from '../../src/domain';
 
@@ -61,3 +62,10 @@ export const unwrapLeft = <L, R>(either: E.Either<L, R>): L => {
   if (E.isRight(either)) throw new Error(`expected Left, got Right: ${JSON.stringify(either.right)}`);
   return either.left;
 };
+
+/** Appends events to a store (any revision) and returns the result, failing the test on an error. */
+export const appendAll = async (
+  store: EventStore,
+  events: readonly EventToAppend[],
+  { negotiationId = 'n', recordedBy = 'tester' }: { negotiationId?: string; recordedBy?: string } = {},
+) => unwrap(await store.append({ negotiationId, events, expectedRevision: { kind: 'any' }, recordedBy })());

@@ -11,7 +11,7 @@ import {
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../../domain';
-import { AppendPlan, StreamHead, appendedEvent, planAppend, planRecordedAppend } from '../append-plan';
+import { AppendPlan, StreamHead, appendedEvent, appendsThrough } from '../append-plan';
 import {
   AppendResult,
   Clock,
@@ -325,18 +325,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   };
 
   return {
-    append: (request) =>
-      write(
-        request.negotiationId,
-        request.events.map((e) => e.id),
-        (head, existing) => planAppend(request, head, existing, clock().toISOString()),
-      ),
-    appendRecorded: (request) =>
-      write(
-        request.negotiationId,
-        request.events.map((e) => e.id),
-        (head, existing) => planRecordedAppend(request, head, existing),
-      ),
+    ...appendsThrough(write, clock),
     readStream: (negotiationId, readOptions: ReadStreamOptions = {}) =>
       fromView(() =>
         E.map(() => window(replica.stream(negotiationId), readOptions.fromRevision ?? 0, readOptions.limit))(
