@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { StoredEvent, endOfDateOrDateTime } from '../../src/domain';
 import {
   AsOfResult,
+  UNCERTAIN_LISTED,
   EffectiveLog,
   compareDevelopments,
   effectiveLog,
@@ -39,7 +40,8 @@ const plainFold = (log: EffectiveLog, asOf: string, include: 'possible' | 'certa
   return {
     state: included.reduce((state, d) => evolve(state, d.event), initialState),
     included: () => included,
-    uncertain,
+    uncertain: uncertain.slice(-UNCERTAIN_LISTED),
+    uncertainCount: uncertain.length,
   };
 };
 

@@ -83,7 +83,7 @@ export const replayNegotiations = async (
     if (E.isLeft(folded)) return folded;
     events += eventCount;
     onProgress(events);
-    const result = { state: folded.right.state, included: () => [], uncertain: [] };
+    const result = { state: folded.right.state, included: () => [], uncertain: [], uncertainCount: 0 };
     const status = statusView(result, nowMs);
     negotiations.push({
       negotiationId,

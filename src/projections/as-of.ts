@@ -20,9 +20,16 @@ export interface AsOfResult {
   readonly state: NegotiationState;
   /** The developments the state is folded from, in occurrence order (computed on demand). */
   readonly included: () => ReadonlyArray<EffectiveDevelopment<LeanEvent>>;
-  /** Included developments whose dates are too vague to be sure they had happened by `asOf`. */
+  /**
+   * Included developments whose dates are too vague to be sure they had happened by `asOf`: the latest of them
+   * (at most the number asked for, in occurrence order), and how many there are in all.
+   */
   readonly uncertain: readonly Evidence[];
+  readonly uncertainCount: number;
 }
+
+/** Uncertain developments listed with an answer by default (the latest ones); `uncertainCount` gives the total. */
+export const UNCERTAIN_LISTED = 20;
 
 /** Whether a development counts as of a moment, under an inclusion rule. */
 export const includedAsOf = (
@@ -39,14 +46,20 @@ export const includedAsOf = (
  * occurrence order, answered from the log's checkpoints in time independent of the log's length; under `certain`
  * a wide early development can be left out while later ones count, so that answer is a full fold.
  */
-export const stateAsOf = <R extends LeanEvent>(log: EffectiveLog<R>, query: AsOfQuery): AsOfResult => {
+export const stateAsOf = <R extends LeanEvent>(
+  log: EffectiveLog<R>,
+  query: AsOfQuery,
+  uncertainListed = UNCERTAIN_LISTED,
+): AsOfResult => {
   const untilMs = query.asOf === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(query.asOf);
   if ((query.include ?? 'possible') === 'possible') {
     const count = log.countStartedBy(untilMs);
+    const uncertain = log.uncertainAt(count, untilMs, uncertainListed);
     return {
       state: log.stateAfter(count),
       included: () => log.developments.slice(0, count),
-      uncertain: log.uncertainAt(count, untilMs).map((d) => evidenceOf(d.event)),
+      uncertain: uncertain.latest.map((d) => evidenceOf(d.event)),
+      uncertainCount: uncertain.count,
     };
   }
   const included = log.developments.filter((d) => includedAsOf(d, untilMs, 'certain'));
@@ -54,5 +67,6 @@ export const stateAsOf = <R extends LeanEvent>(log: EffectiveLog<R>, query: AsOf
     state: included.reduce((state, d) => evolve(state, d.event), initialState),
     included: () => included,
     uncertain: [],
+    uncertainCount: 0,
   };
 };

@@ -40,7 +40,7 @@ export interface RetractedDevelopment<R extends LeanEvent = LeanEvent> {
 const DAY_MS = 86_400_000;
 
 /** Developments folded between two checkpoints: a query folds at most this many events. */
-export const CHECKPOINT_INTERVAL = 32;
+export const CHECKPOINT_INTERVAL = 16;
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -67,18 +67,6 @@ const SPAN_CLASSES = [8 * DAY_MS, 31 * DAY_MS, 62 * DAY_MS] as const;
 const SPANNING_LIMIT = 62 * DAY_MS;
 const spanClass = (span: number): number => SPAN_CLASSES.findIndex((limit) => span <= limit);
 
-/** How many items of an occurrence-ordered list had started by `untilMs`. */
-const startedBy = (list: ReadonlyArray<EffectiveDevelopment<LeanEvent>>, untilMs: number): number => {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((list[middle]?.interval.startMs ?? 0) <= untilMs) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-};
-
 const positionIn = (
   list: ReadonlyArray<EffectiveDevelopment<LeanEvent>>,
   development: EffectiveDevelopment<LeanEvent>,
@@ -94,21 +82,49 @@ const positionIn = (
   return low;
 };
 
-/** Inserts in occurrence order; returns the index. */
-const insertSorted = <D extends EffectiveDevelopment<LeanEvent>>(list: D[], development: D): number => {
-  const index = positionIn(list, development);
-  list.splice(index, 0, development);
-  return index;
-};
+/**
+ * Developments in occurrence order, with their interval bounds alongside in plain number arrays: a scan by date
+ * reads packed numbers and visits only the developments it keeps, which matters once a history no longer fits
+ * in the processor's caches.
+ */
+class OccurrenceList<D extends EffectiveDevelopment<LeanEvent>> {
+  readonly items: D[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
 
-/** Removes from an occurrence-ordered list; returns the index it had. */
-const removeSorted = <D extends EffectiveDevelopment<LeanEvent>>(list: D[], development: D): number => {
-  const index = positionIn(list, development);
-  if (list[index] !== development)
-    throw new Error(`invariant: ${development.event.id} is not where its key says`);
-  list.splice(index, 1);
-  return index;
-};
+  /** Inserts in occurrence order; returns the index. */
+  insert(development: D): number {
+    const index = positionIn(this.items, development);
+    this.items.splice(index, 0, development);
+    this.starts.splice(index, 0, development.interval.startMs);
+    this.ends.splice(index, 0, development.interval.endMs);
+    return index;
+  }
+
+  /** Removes; returns the index it had. */
+  remove(development: D): number {
+    const index = positionIn(this.items, development);
+    if (this.items[index] !== development)
+      throw new Error(`invariant: ${development.event.id} is not where its key says`);
+    this.items.splice(index, 1);
+    this.starts.splice(index, 1);
+    this.ends.splice(index, 1);
+    return index;
+  }
+
+  /** How many items had started by `untilMs`. */
+  startedBy(untilMs: number): number {
+    const starts = this.starts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((starts[middle] ?? 0) <= untilMs) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+}
 
 const applyCorrection = <R extends LeanEvent>(
   event: DevelopmentOf<R>,
@@ -123,7 +139,7 @@ const applyCorrection = <R extends LeanEvent>(
  * always those of a plain fold (a property test holds the two equal).
  */
 export class EffectiveLog<R extends LeanEvent = LeanEvent> {
-  private readonly sorted: Array<EffectiveDevelopment<R>> = [];
+  private readonly sorted = new OccurrenceList<EffectiveDevelopment<R>>();
   private readonly byId = new Map<string, EffectiveDevelopment<R>>();
   /**
    * Developments spanning more than a day (the only ones that can be uncertain at a bare date), in occurrence
@@ -131,7 +147,7 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
    * rarer longer ones are looked at every time. What a query looks at depends on the reporting rate, not on how
    * long the history is.
    */
-  private readonly spanning: Array<Array<EffectiveDevelopment<R>>> = SPAN_CLASSES.map(() => []);
+  private readonly spanning = SPAN_CLASSES.map(() => new OccurrenceList<EffectiveDevelopment<R>>());
   private readonly veryWide = new Set<EffectiveDevelopment<R>>();
   private readonly retractedList: Array<RetractedDevelopment<R>> = [];
   /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
@@ -144,7 +160,7 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   }
 
   get developments(): ReadonlyArray<EffectiveDevelopment<R>> {
-    return this.sorted;
+    return this.sorted.items;
   }
 
   get retracted(): ReadonlyArray<RetractedDevelopment<R>> {
@@ -202,7 +218,7 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
 
   /** How many developments (in order) had started by `untilMs`. */
   countStartedBy(untilMs: number): number {
-    return startedBy(this.sorted, untilMs);
+    return this.sorted.startedBy(untilMs);
   }
 
   /** The state after folding the first `count` developments, from the nearest checkpoint. */
@@ -216,39 +232,62 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     return this.fold(this.checkpoints[full - 1] ?? initialState, full * CHECKPOINT_INTERVAL, count);
   }
 
-  /** Counted developments that may not yet have happened by `untilMs` (their interval ends after it). */
-  uncertainAt(count: number, untilMs: number): Array<EffectiveDevelopment<R>> {
-    const uncertain: Array<EffectiveDevelopment<R>> = [];
+  /**
+   * Counted developments that may not yet have happened by `untilMs` (their interval ends after it): how many,
+   * and the latest `listed` of them in occurrence order. Each index list is read backwards from `untilMs`, so its
+   * first finds are its latest: only those are kept and sorted, the rest are only counted.
+   */
+  uncertainAt(
+    count: number,
+    untilMs: number,
+    listed = Number.POSITIVE_INFINITY,
+  ): { readonly latest: Array<EffectiveDevelopment<R>>; readonly count: number } {
+    const candidates: Array<EffectiveDevelopment<R>> = [];
+    let total = 0;
     const isUncertain = (d: EffectiveDevelopment<R>) =>
       d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs;
-    for (const development of this.veryWide) if (isUncertain(development)) uncertain.push(development);
+    for (const development of this.veryWide)
+      if (isUncertain(development)) {
+        candidates.push(development);
+        total += 1;
+      }
     const scanBack = (
-      list: ReadonlyArray<EffectiveDevelopment<R>>,
+      list: OccurrenceList<EffectiveDevelopment<R>>,
       from: number,
       window: number,
       spanning: boolean,
     ) => {
+      const { starts, ends, items } = list;
+      let kept = 0;
       for (let index = from - 1; index >= 0; index -= 1) {
-        const development = list[index];
-        if (development === undefined || development.interval.startMs <= untilMs - window) break;
-        const span = development.interval.endMs - development.interval.startMs;
-        if (span > DAY_MS === spanning && span <= SPANNING_LIMIT && isUncertain(development))
-          uncertain.push(development);
+        const start = starts[index] ?? Number.NEGATIVE_INFINITY;
+        if (start <= untilMs - window) break;
+        const end = ends[index] ?? start;
+        const span = end - start;
+        if (span > DAY_MS === spanning && span <= SPANNING_LIMIT && start <= untilMs && end - 1 > untilMs) {
+          total += 1;
+          const development = items[index];
+          if (kept < listed && development !== undefined) {
+            candidates.push(development);
+            kept += 1;
+          }
+        }
       }
     };
-    SPAN_CLASSES.forEach((limit, index) => {
-      const list = this.spanning[index] ?? [];
-      scanBack(list, startedBy(list, untilMs), limit, true);
-    });
+    for (const [index, limit] of SPAN_CLASSES.entries()) {
+      const list = this.spanning[index];
+      if (list !== undefined) scanBack(list, list.startedBy(untilMs), limit, true);
+    }
     // Developments of a day or less can only be uncertain if they start within a day before `untilMs`.
     scanBack(this.sorted, count, DAY_MS, false);
-    return uncertain.sort(compareDevelopments);
+    candidates.sort(compareDevelopments);
+    return { latest: candidates.slice(Math.max(0, candidates.length - listed)), count: total };
   }
 
   private fold(from: NegotiationState, start: number, end: number): NegotiationState {
     let state = from;
     for (let index = start; index < end; index += 1) {
-      const development = this.sorted[index];
+      const development = this.sorted.items[index];
       if (development !== undefined) state = evolve(state, development.event);
     }
     return state;
@@ -259,19 +298,19 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   }
 
   private insert(development: EffectiveDevelopment<R>): void {
-    this.invalidateFrom(insertSorted(this.sorted, development));
+    this.invalidateFrom(this.sorted.insert(development));
     this.byId.set(development.event.id, development);
     const span = development.interval.endMs - development.interval.startMs;
     if (span > SPANNING_LIMIT) this.veryWide.add(development);
-    else if (span > DAY_MS) insertSorted(this.spanning[spanClass(span)] ?? [], development);
+    else if (span > DAY_MS) this.spanning[spanClass(span)]?.insert(development);
   }
 
   private remove(development: EffectiveDevelopment<R>): void {
-    this.invalidateFrom(removeSorted(this.sorted, development));
+    this.invalidateFrom(this.sorted.remove(development));
     this.byId.delete(development.event.id);
     const span = development.interval.endMs - development.interval.startMs;
     if (span > SPANNING_LIMIT) this.veryWide.delete(development);
-    else if (span > DAY_MS) removeSorted(this.spanning[spanClass(span)] ?? [], development);
+    else if (span > DAY_MS) this.spanning[spanClass(span)]?.remove(development);
   }
 }
 

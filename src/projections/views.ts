@@ -18,27 +18,26 @@ import {
 
 export const RECENT_ITEMS = 10;
 
-/** Vaguely dated developments listed with an answer (the latest ones); `uncertainCount` gives the total. */
-export const UNCERTAIN_LISTED = 20;
-
-const uncertainty = (uncertain: readonly Evidence[]) => ({
-  uncertain: uncertain.slice(-UNCERTAIN_LISTED),
-  uncertainCount: uncertain.length,
-});
+const uncertainty = ({ uncertain, uncertainCount }: AsOfResult) => ({ uncertain, uncertainCount });
 
 type ItemOf<C> = NonNullable<C> extends Chain<infer T> ? T : never;
 const recent = <C extends Chain<unknown> | undefined>(chain: C): Array<ItemOf<C>> =>
   latestOf(chain, RECENT_ITEMS) as Array<ItemOf<C>>;
 
-/** A proposal as answered: endorsements as a list, and each party's latest stance as a list (stanceList). */
+/**
+ * A proposal as answered: its most recent endorsements with their total, and each party's latest stance as a
+ * list (stanceList).
+ */
 export type ProposalView = Omit<ProposalState, 'endorsements' | 'stances'> & {
   readonly endorsements: ReadonlyArray<ItemOf<ProposalState['endorsements']>>;
+  readonly endorsementCount: number;
   readonly stanceList: readonly PartyStance[];
 };
 
 const proposalView = ({ stances, endorsements, ...proposal }: ProposalState): ProposalView => ({
   ...proposal,
-  endorsements: toArray(endorsements),
+  endorsements: recent(endorsements),
+  endorsementCount: sizeOf(endorsements),
   stanceList: Object.values(stances),
 });
 
@@ -77,7 +76,8 @@ const byOccurrence = (a: { evidence: Evidence }, b: { evidence: Evidence }) =>
 
 const isOpen = (issue: IssueState) => issue.state !== 'resolved';
 
-export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): StatusView => {
+export const statusView = (result: AsOfResult, asOfMs: number): StatusView => {
+  const { state } = result;
   const latest = state.latestProposalId === undefined ? undefined : state.proposals[state.latestProposalId];
   return {
     ...(state.title === undefined ? {} : { title: state.title }),
@@ -107,7 +107,7 @@ export const statusView = ({ state, uncertain }: AsOfResult, asOfMs: number): St
     openIssueCount: Object.values(state.issues).filter(isOpen).length,
     ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
     developmentCount: state.developmentCount,
-    ...uncertainty(uncertain),
+    ...uncertainty(result),
   };
 };
 
@@ -137,7 +137,8 @@ const phasesBlockedBy = (issue: IssueState, phases: readonly Phase[]): string[] 
 };
 
 /** Every issue with its state; `onlyOpen` drops the resolved ones. */
-export const issuesView = ({ state, uncertain }: AsOfResult, onlyOpen = false): IssuesView => {
+export const issuesView = (result: AsOfResult, onlyOpen = false): IssuesView => {
+  const { state } = result;
   const phases = state.framework?.phases ?? [];
   const all = Object.values(state.issues);
   const counts = { open: 0, narrowed: 0, resolved: 0, reopened: 0 };
@@ -154,7 +155,7 @@ export const issuesView = ({ state, uncertain }: AsOfResult, onlyOpen = false): 
         movedByCount: sizeOf(issue.movedBy),
       })),
     counts,
-    ...uncertainty(uncertain),
+    ...uncertainty(result),
   };
 };
 
@@ -256,9 +257,10 @@ const evaluate = (
   }
 };
 
-export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
+export const phasesView = (result: AsOfResult): PhasesView => {
+  const { state } = result;
   const framework = state.framework;
-  if (framework === undefined) return { phases: [], ...uncertainty(uncertain) };
+  if (framework === undefined) return { phases: [], ...uncertainty(result) };
   const openIssues = Object.values(state.issues).filter(isOpen);
   const phases = [...framework.phases]
     .sort((a, b) => a.order - b.order)
@@ -305,6 +307,6 @@ export const phasesView = ({ state, uncertain }: AsOfResult): PhasesView => {
     proposalId: framework.proposalId,
     definedBy: framework.evidence,
     phases,
-    ...uncertainty(uncertain),
+    ...uncertainty(result),
   };
 };

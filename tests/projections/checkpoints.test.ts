@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { StoredEvent } from '../../src/domain';
 import {
   CHECKPOINT_INTERVAL,
+  UNCERTAIN_LISTED,
   EffectiveLog,
   compareDevelopments,
   evolve,
@@ -52,10 +53,10 @@ const plainFold = (log: EffectiveLog, asOf: string) => {
 /** The reference list of uncertain developments: every counted one whose interval ends after the date. */
 const plainUncertain = (log: EffectiveLog, asOf: string) => {
   const untilMs = Date.parse(`${asOf}T23:59:59.999Z`);
-  return log.developments
+  return [...log.developments]
+    .sort(compareDevelopments)
     .filter((d) => d.interval.startMs <= untilMs && d.interval.endMs - 1 > untilMs)
-    .map((d) => d.event.id)
-    .sort();
+    .map((d) => d.event.id);
 };
 
 describe('checkpoints keyed by occurrence time', () => {
@@ -82,7 +83,13 @@ describe('checkpoints keyed by occurrence time', () => {
               for (const asOf of queryDates) {
                 const answer = stateAsOf(log, { asOf });
                 expect(answer.state).toEqual(plainFold(log, asOf));
-                expect(answer.uncertain.map((e) => e.eventId).sort()).toEqual(plainUncertain(log, asOf));
+                const uncertain = plainUncertain(log, asOf);
+                expect(answer.uncertainCount).toBe(uncertain.length);
+                expect(answer.uncertain.map((e) => e.eventId)).toEqual(uncertain.slice(-UNCERTAIN_LISTED));
+                // Listing fewer keeps the latest ones, in the same order.
+                const fewer = stateAsOf(log, { asOf }, 3);
+                expect(fewer.uncertain.map((e) => e.eventId)).toEqual(uncertain.slice(-3));
+                expect(fewer.uncertainCount).toBe(uncertain.length);
                 checked += 1;
               }
           }
@@ -107,6 +114,8 @@ describe('checkpoints keyed by occurrence time', () => {
     );
     await appendAll(store, events, { recordedBy: 't' });
     const late = events[5];
+    // One in the last checkpoint interval: its retraction drops only the checkpoints after it.
+    const withdrawn = events[events.length - 6];
     unwrap(
       await store.append({
         negotiationId: 'n',
@@ -116,7 +125,7 @@ describe('checkpoints keyed by occurrence time', () => {
             reason: 'misdated',
             corrections: { occurredAt: '2024-12-31' },
           }),
-          reported('EventRetracted', { targetEventId: events[90]?.id ?? '', reason: 'withdrawn' }),
+          reported('EventRetracted', { targetEventId: withdrawn?.id ?? '', reason: 'withdrawn' }),
         ],
         expectedRevision: { kind: 'any' },
         recordedBy: 't',
@@ -132,6 +141,6 @@ describe('checkpoints keyed by occurrence time', () => {
     expect(after.state.issues['corridors']?.positions['Hamas']?.position).toBe('p5');
     expect(after.state).toEqual(plainFold(log, '2024-12-31'));
     expect(log.developments).toHaveLength(events.length - 1);
-    expect(log.retracted.map((r) => r.event.id)).toEqual([events[90]?.id]);
+    expect(log.retracted.map((r) => r.event.id)).toEqual([withdrawn?.id]);
   });
 });
