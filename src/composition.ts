@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { createTracker, Tracker } from './application/tracker';
-import { createApp } from './api';
+import { createAnswerCache, createApp } from './api';
 import { Config } from './config';
 import { importNdjsonFiles, ndjsonFilesIn } from './import';
 import { Clock, EventStore, createSqliteEventStore, systemClock } from './store';
@@ -94,6 +94,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     writesPerMinute: config.writesPerMinute,
     bodyLimit: config.bodyLimit,
     corsOrigins: config.corsOrigins,
+    answerCache: config.answerCacheMb === 0 ? null : createAnswerCache(config.answerCacheMb * 1024 * 1024),
     // No request logging at all when silenced: building log lines nobody reads costs every request.
     ...(config.logLevel === 'silent' ? {} : { logger: pino({ level: config.logLevel }) }),
   });

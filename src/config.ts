@@ -42,6 +42,16 @@ const PositiveInteger = new t.Type<number, string, unknown>(
   String,
 );
 
+const NonNegativeInteger = new t.Type<number, string, unknown>(
+  'NonNegativeInteger',
+  (u): u is number => typeof u === 'number',
+  (u, c) =>
+    typeof u === 'string' && /^\d{1,9}$/.test(u)
+      ? t.success(Number(u))
+      : t.failure(u, c, 'must be a whole number, 0 or more'),
+  String,
+);
+
 const EventStoreUrl = new t.Type<string, string, unknown>(
   'EventStoreUrl',
   (u): u is string => typeof u === 'string',
@@ -72,6 +82,7 @@ const Environment = t.partial({
   CORS_ORIGINS: NonEmpty,
   LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS),
   EVENTSTORE_URL: EventStoreUrl,
+  ANSWER_CACHE_MB: NonNegativeInteger,
 });
 
 export interface Config {
@@ -93,6 +104,8 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** EventStoreDB instead of the embedded store when set (several API instances can share it). */
   readonly eventStoreUrl?: string;
+  /** Megabytes of serialised as-of answers kept for reuse (0: none). */
+  readonly answerCacheMb: number;
 }
 
 /** Reads the configuration from the environment; every bad variable is named. */
@@ -122,6 +135,7 @@ export const loadConfig = (
         .filter((o) => o !== ''),
       logLevel: vars.LOG_LEVEL ?? 'info',
       ...(vars.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: vars.EVENTSTORE_URL }),
+      answerCacheMb: vars.ANSWER_CACHE_MB ?? 32,
     }),
   )(Environment.decode(present));
 };

@@ -4,6 +4,7 @@ import { Tracker } from '../application/tracker';
 import { PrincipalRecord } from '../auth';
 import { Clock, systemClock } from '../store';
 import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
+import { AnswerCache, createAnswerCache } from './answer-cache';
 import { auditRoutes } from './audit-routes';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
@@ -26,6 +27,8 @@ export interface AppOptions {
   /** Structured request logs; none when absent. */
   readonly logger?: Logger;
   readonly storeName?: string;
+  /** Serialised as-of answers kept for reuse (default: a cache of DEFAULT_ANSWER_CACHE_BYTES); null for none. */
+  readonly answerCache?: AnswerCache | null;
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -80,6 +83,7 @@ const bodyParserProblem = (error: {
 export const createApp = (options: AppOptions): express.Express => {
   const access = options.access ?? OPEN_ACCESS;
   const clock = options.clock ?? systemClock;
+  const answers = options.answerCache === undefined ? createAnswerCache() : options.answerCache;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -107,7 +111,12 @@ export const createApp = (options: AppOptions): express.Express => {
   );
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', store: options.storeName ?? 'unknown', time: clock().toISOString() });
+    res.json({
+      status: 'ok',
+      store: options.storeName ?? 'unknown',
+      time: clock().toISOString(),
+      ...(answers === null ? {} : { answerCache: answers.stats() }),
+    });
   });
   app.get('/admin/principals', (_req, res) => {
     res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
@@ -116,7 +125,7 @@ export const createApp = (options: AppOptions): express.Express => {
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
-  app.use(negotiationRoutes(options.tracker, clock));
+  app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
 
   const notFound: RequestHandler = (req, res) =>

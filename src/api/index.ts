@@ -5,3 +5,4 @@ export * from './http-inputs';
 export * from './negotiation-routes';
 export * from './audit-routes';
 export * from './http-server';
+export * from './answer-cache';

@@ -15,6 +15,7 @@ import {
   etagOf,
   expectedRevisionFrom,
 } from './http-inputs';
+import { AnswerCache } from './answer-cache';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-support';
 
@@ -60,10 +61,10 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
   })(decoded);
 };
 
-export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
+export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
   const router = Router();
 
-  const read = snapshotReader(tracker.snapshot);
+  const read = snapshotReader(tracker.snapshot, cache);
   const readFull = snapshotReader(tracker.fullSnapshot);
 
   const asOfResult = (
@@ -172,6 +173,8 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
         const asOfMs = params.asOf === undefined ? clock().getTime() : endOfDateOrDateTime(params.asOf);
         return E.right({ status: statusView(asOfResult(snapshot, params), asOfMs) });
       },
+      // Without asOf the answer is "now" (upcoming talks depend on the clock): built every time.
+      { view: 'status', when: (params) => params.asOf !== undefined },
     ),
   );
   router.get(
@@ -181,6 +184,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
       (p) => p.knownAt,
       (snapshot, params) =>
         E.right(issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open')),
+      { view: 'issues', when: () => true },
     ),
   );
   router.get(
@@ -189,6 +193,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock): Router => {
       AsOfParams,
       (p) => p.knownAt,
       (snapshot, params) => E.right(phasesView(asOfResult(snapshot, params))),
+      { view: 'phases', when: () => true },
     ),
   );
   router.get(

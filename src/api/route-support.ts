@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import * as TE from 'fp-ts/TaskEither';
 import { LogSnapshot, TrackerError } from '../application/tracker';
 import { LeanEvent } from '../domain';
+import { AnswerCache, answerKey } from './answer-cache';
 import { NegotiationIdParam, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
 
@@ -33,15 +34,27 @@ export const negotiationIdOf = (req: Request): E.Either<Problem, string> =>
     ),
   );
 
-/** Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. */
+/** Where a reader keeps its serialised answers: the view's name, and which queries may be kept. */
+export interface CacheAs<P> {
+  readonly view: string;
+  /** False for answers that depend on something besides the log and the query (the clock). */
+  readonly when: (params: P) => boolean;
+}
+
+/**
+ * Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. With a
+ * cache, an answer already built for the same view, query and revision is sent as it was built.
+ */
 export const snapshotReader =
   <R extends LeanEvent>(
     load: (negotiationId: string, knownAt?: string) => TE.TaskEither<TrackerError, LogSnapshot<R>>,
+    cache?: AnswerCache,
   ) =>
-  <P>(
+  <P extends object>(
     codec: t.Decoder<unknown, P>,
     knownAtOf: (params: P) => string | undefined,
     render: (snapshot: LogSnapshot<R>, params: P) => E.Either<Problem, object>,
+    cacheAs?: CacheAs<P>,
   ) =>
   async (req: Request, res: Response): Promise<void> => {
     const id = negotiationIdOf(req);
@@ -51,18 +64,28 @@ export const snapshotReader =
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
     const result = await load(id.right, knownAtOf(params.right))();
     if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
-    const rendered = render(result.right, params.right);
-    if (E.isLeft(rendered)) return sendProblem(res, rendered.left);
-    const etag = etagOf(result.right.revision);
+    const { revision } = result.right;
+    const etag = etagOf(revision);
     res.set('ETag', etag).set('Cache-Control', 'no-cache');
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;
     }
-    res.json({
-      negotiationId: id.right,
-      revision: result.right.revision,
-      ...params.right,
-      ...rendered.right,
-    });
+    const key =
+      cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
+        ? answerKey(cacheAs.view, id.right, revision, params.right)
+        : undefined;
+    const kept = key === undefined ? undefined : cache?.get(key);
+    if (kept !== undefined) return sendJson(res, kept);
+    const rendered = render(result.right, params.right);
+    if (E.isLeft(rendered)) return sendProblem(res, rendered.left);
+    const body = Buffer.from(
+      JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
+    );
+    if (key !== undefined) cache?.set(key, body);
+    sendJson(res, body);
   };
+
+const sendJson = (res: Response, body: Buffer): void => {
+  res.set('Content-Type', 'application/json; charset=utf-8').send(body);
+};

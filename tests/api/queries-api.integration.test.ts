@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import request from 'supertest';
 import { createTracker } from '../../src/application/tracker';
-import { createApp } from '../../src/api';
+import { createAnswerCache, createApp } from '../../src/api';
 import { importNdjsonFiles } from '../../src/import';
 import { ADAPTERS, Harness, harness } from '../support/app-harness';
 import { REFERENCE_FILE, REFERENCE_ID } from '../support/reference-story';
@@ -118,3 +118,76 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+describe('as-of answers kept for reuse', () => {
+  let h: Harness;
+  let cached: Harness['app'];
+  let uncached: Harness['app'];
+  beforeAll(async () => {
+    h = harness('sqlite');
+    const tracker = createTracker({ store: h.store, newEventId: () => crypto.randomUUID() });
+    const imported = await importNdjsonFiles(tracker, [REFERENCE_FILE], 'importer');
+    expect(E.isRight(imported)).toBe(true);
+    cached = createApp({ tracker, clock: h.clock, storeName: 'sqlite', answerCache: createAnswerCache() });
+    uncached = createApp({ tracker, clock: h.clock, storeName: 'sqlite', answerCache: null });
+  });
+  afterAll(() => h.close());
+
+  const queries = [
+    `${base}/status?asOf=2024-12-27`,
+    `${base}/status?asOf=2024-06-20T12:00:00Z&include=certain`,
+    `${base}/issues?asOf=2025-01-04&state=all`,
+    `${base}/phases?asOf=2025-01-04`,
+    `${base}/phases`,
+  ];
+
+  it('answer byte for byte what a server without the cache answers, the second time from the cache', async () => {
+    for (const query of queries) {
+      const fresh = await request(uncached).get(query).expect(200);
+      const first = await request(cached).get(query).expect(200);
+      const second = await request(cached).get(query).expect(200);
+      expect(first.text).toBe(fresh.text);
+      expect(second.text).toBe(fresh.text);
+      expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(second.headers['etag']).toBe(fresh.headers['etag']);
+    }
+    const health = await request(cached).get('/health').expect(200);
+    expect(health.body.answerCache).toMatchObject({ entries: queries.length, hits: queries.length });
+  });
+
+  it('follow the log: after an append the same query is answered from the new revision', async () => {
+    const query = `${base}/status?asOf=2025-01-04`;
+    const before = await request(cached).get(query).expect(200);
+    await request(cached).get(query).expect(200);
+    const appended = await request(cached)
+      .post(`${base}/events`)
+      .send({
+        type: 'StatementIssued',
+        occurredAt: '2025-01-04',
+        precision: 'day',
+        reportedAt: '2025-01-04',
+        sources: [
+          {
+            outlet: 'Wire',
+            title: 'A statement',
+            publishedAt: '2025-01-04',
+            quote: 'talks are making progress',
+            attribution: { kind: 'anonymous', descriptor: 'official' },
+          },
+        ],
+        payload: { by: ['Qatar'], kind: 'unilateral', characterisation: 'progress' },
+      })
+      .expect(201);
+    const after = await request(cached).get(query).expect(200);
+    expect(after.body.revision).toBe(before.body.revision + 1);
+    expect(after.body.status.lastDevelopment.eventId).toBe(appended.body.events[0].id);
+    expect(after.text).toBe((await request(uncached).get(query).expect(200)).text);
+  });
+
+  it('never keep an answer "as of now": it depends on the clock', async () => {
+    const entries = (await request(cached).get('/health')).body.answerCache.entries as number;
+    await request(cached).get(`${base}/status`).expect(200);
+    await request(cached).get(`${base}/status`).expect(200);
+    expect((await request(cached).get('/health')).body.answerCache.entries).toBe(entries);
+  });
+});
