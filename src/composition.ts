@@ -57,7 +57,11 @@ export const openStore = (
 ): { store: EventStore; name: string; sqliteFile?: string } =>
   config.eventStoreUrl === undefined
     ? {
-        store: createSqliteEventStore({ file: join(config.dataDir, STORE_FILE_NAME), clock }),
+        store: createSqliteEventStore({
+          file: join(config.dataDir, STORE_FILE_NAME),
+          clock,
+          checkpointInBackground: true,
+        }),
         name: 'sqlite',
         sqliteFile: join(config.dataDir, STORE_FILE_NAME),
       }

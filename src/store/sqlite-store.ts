@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
 import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
+import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
   AppendResult,
   Clock,
@@ -19,7 +20,15 @@ import {
 export interface SqliteStoreOptions {
   readonly file: string;
   readonly clock?: Clock;
+  /**
+   * WAL checkpoints on a worker thread instead of inside commits (see sqlite-checkpointer.ts): the server's
+   * choice, so no request waits behind a checkpoint. Off by default (one-shot commands, tests).
+   */
+  readonly checkpointInBackground?: boolean;
 }
+
+/** The SQLite adapter: the store port, and its checkpointer when checkpoints run in the background. */
+export type SqliteEventStore = EventStore & { readonly checkpointer?: Checkpointer };
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -161,7 +170,7 @@ const failure = (error: unknown): StoreFailure => ({
  * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
  */
-export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore => {
+export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEventStore => {
   const clock = options.clock ?? systemClock;
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const db = new Database(options.file);
@@ -171,6 +180,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
   db.exec(SCHEMA);
   // Files written before the derived columns existed get them, filled from data (once, see migrateDerivedColumns).
   migrateDerivedColumns(db);
+  const checkpointer =
+    options.checkpointInBackground === true && options.file !== ':memory:'
+      ? startCheckpointer(options.file)
+      : undefined;
+  if (checkpointer !== undefined) db.pragma('wal_autocheckpoint = 0');
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
   const selectByIds = db.prepare<[string], EventRow & { readonly event_id: string }>(
@@ -321,6 +335,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       for (const job of writes) job.settle(E.left(failure(error)));
       return;
     }
+    checkpointer?.committed();
     writes.forEach((job, index) => job.settle(outcomes[index] ?? E.left(failure('no outcome'))));
   };
 
@@ -388,9 +403,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): EventStore 
       ),
     readAll: (options: ReadAllOptions = {}) =>
       attempt(() => selectAll.all(options.fromPosition ?? 1, options.limit ?? -1).map(toEvent)),
-    close: () => {
+    close: async () => {
+      // The thread's connection goes first, so this one is the last and leaves no WAL behind.
+      await checkpointer?.close();
       db.close();
-      return Promise.resolve();
     },
+    ...(checkpointer === undefined ? {} : { checkpointer }),
   };
 };

@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits copies the WAL back
+ * into the database file every 1,000 pages, inside a commit, with an fsync: the appends and queries queued
+ * behind it wait tens of milliseconds. Here the store turns that off (`wal_autocheckpoint = 0`) and a worker
+ * thread with its own connection runs passive checkpoints instead, on the other core, while the event loop
+ * goes on committing. Passive checkpoints never block a writer or a reader; the next writer restarts the WAL
+ * from its start once all of it has been copied, so the file stays bounded.
+ *
+ * Durability is unchanged: a commit is durable once its WAL frames are synced (synchronous = FULL), whoever
+ * copies them back later. A crash at any point leaves a WAL that SQLite replays on the next open.
+ */
+export interface Checkpointer {
+  /** Called after each commit: asks for a checkpoint once enough commits or time have passed since the last. */
+  readonly committed: () => void;
+  /** Resolves when no checkpoint is running or asked for. */
+  readonly idle: () => Promise<void>;
+  readonly stats: () => CheckpointStats;
+  /** Stops the thread (waiting for a running checkpoint); the store closes its own connection afterwards. */
+  readonly close: () => Promise<void>;
+}
+
+export interface CheckpointStats {
+  readonly completed: number;
+  readonly failed: number;
+  /** The last checkpoint's WAL size and the frames it copied back (equal when it copied everything). */
+  readonly last?: { readonly walFrames: number; readonly checkpointedFrames: number };
+  readonly lastError?: string;
+}
+
+/** Commits between checkpoints at most, and the longest a committed WAL waits for one. */
+const COMMITS_PER_CHECKPOINT = 16;
+const MAX_DELAY_MS = 200;
+
+// The thread's code is a few lines, given as source so it runs the same under ts-jest and from dist/.
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = FULL');
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ walFrames: result.log, checkpointedFrames: result.checkpointed });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
+  }
+});
+`;
+
+export const startCheckpointer = (file: string): Checkpointer => {
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    workerData: { file, driver: require.resolve('better-sqlite3') },
+  });
+  // The thread never keeps the process alive on its own.
+  worker.unref();
+  let running = false;
+  let commitsSince = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let completed = 0;
+  let failed = 0;
+  let last: CheckpointStats['last'];
+  let lastError: string | undefined;
+  let waiting: Array<() => void> = [];
+
+  const settleIdle = () => {
+    if (running || timer !== undefined || commitsSince > 0) return;
+    const resolvers = waiting;
+    waiting = [];
+    for (const resolve of resolvers) resolve();
+  };
+
+  const run = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (closed || running) return;
+    running = true;
+    commitsSince = 0;
+    worker.postMessage('checkpoint');
+  };
+
+  worker.on('message', (message: { walFrames: number; checkpointedFrames: number } | { error: string }) => {
+    running = false;
+    if ('error' in message) {
+      failed += 1;
+      lastError = message.error;
+    } else {
+      completed += 1;
+      last = message;
+    }
+    // Commits that came in while it ran are checkpointed next.
+    if (commitsSince >= COMMITS_PER_CHECKPOINT) run();
+    else if (commitsSince > 0 && timer === undefined) timer = setTimeout(run, MAX_DELAY_MS).unref();
+    settleIdle();
+  });
+  worker.on('error', (error) => {
+    running = false;
+    failed += 1;
+    lastError = error.message;
+    settleIdle();
+  });
+
+  return {
+    committed: () => {
+      if (closed) return;
+      commitsSince += 1;
+      if (running) return;
+      if (commitsSince >= COMMITS_PER_CHECKPOINT) run();
+      else if (timer === undefined) timer = setTimeout(run, MAX_DELAY_MS).unref();
+    },
+    idle: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        if (!running && commitsSince > 0) run();
+        settleIdle();
+      }),
+    stats: () => ({
+      completed,
+      failed,
+      ...(last === undefined ? {} : { last }),
+      ...(lastError === undefined ? {} : { lastError }),
+    }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Messages are handled in order: a checkpoint asked for before this finishes first.
+      worker.postMessage('close');
+      await exited;
+      running = false;
+      commitsSince = 0;
+      settleIdle();
+    },
+  };
+};
