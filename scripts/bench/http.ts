@@ -10,6 +10,12 @@ export interface HttpFigures {
   readonly statusRequestsPerSecond: number;
   readonly statusP99Ms: number;
   readonly statusErrors: number;
+  /** Share of the status requests answered from the answer cache (a day's answer asked for again). */
+  readonly statusReuse: number;
+  /** The same run with every asOf a distinct instant: no answer is ever reused. */
+  readonly distinctRequestsPerSecond: number;
+  readonly distinctP99Ms: number;
+  readonly distinctErrors: number;
   readonly postRequestsPerSecond: number;
   readonly postP99Ms: number;
   readonly postErrors: number;
@@ -65,6 +71,29 @@ export const measureHttp = async (
         },
       ],
     });
+    const health = (await (await fetch(`${server.url}/health`)).json()) as {
+      answerCache?: { hits: number; misses: number };
+    };
+    const statusReuse =
+      (health.answerCache?.hits ?? 0) /
+      Math.max(1, (health.answerCache?.hits ?? 0) + (health.answerCache?.misses ?? 0));
+    // Every request a different second of the span: each answer is built from the log, none is reused.
+    const instant = () =>
+      new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * spanDays * 86_400) * 1000).toISOString();
+    const distinct = await run({
+      url: server.url,
+      connections: 50,
+      duration: durationSeconds,
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/negotiations/${negotiationId}/status?asOf=${instant()}`,
+          }),
+        },
+      ],
+    });
     const event = (id: string) =>
       JSON.stringify({
         id,
@@ -104,6 +133,10 @@ export const measureHttp = async (
       statusRequestsPerSecond: status.requests.average,
       statusP99Ms: status.latency.p99,
       statusErrors: status.errors + status.non2xx,
+      statusReuse,
+      distinctRequestsPerSecond: distinct.requests.average,
+      distinctP99Ms: distinct.latency.p99,
+      distinctErrors: distinct.errors + distinct.non2xx,
       postRequestsPerSecond: post.requests.average,
       postP99Ms: post.latency.p99,
       postErrors: post.errors + post.non2xx,
