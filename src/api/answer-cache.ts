@@ -21,12 +21,8 @@ export interface AnswerCacheStats {
 /** Default budget: a few thousand status answers, small beside the server's memory target. */
 export const DEFAULT_ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
 
-export const answerKey = (
-  view: string,
-  negotiationId: string,
-  revision: number,
-  params: object,
-): string => `${view} ${negotiationId} ${revision} ${JSON.stringify(params)}`;
+export const answerKey = (view: string, negotiationId: string, revision: number, params: object): string =>
+  `${view} ${negotiationId} ${revision} ${JSON.stringify(params)}`;
 
 export const createAnswerCache = (budgetBytes = DEFAULT_ANSWER_CACHE_BYTES): AnswerCache => {
   // Map order is recency order: a hit is deleted and set again.

@@ -187,6 +187,28 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   if (checkpointer !== undefined) db.pragma('wal_autocheckpoint = 0');
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
+  const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+
+  /**
+   * Stream revisions as last read, for queries that only ask how far a stream has got (every GET does). Valid
+   * while SQLite's data_version stays put, i.e. while no other connection (another process, another store on
+   * the file) has committed; this connection's own commits drop them (see flush).
+   */
+  const knownRevisions = new Map<string, number>();
+  let knownAtVersion = -1;
+  const MAX_KNOWN_REVISIONS = 10_000;
+  const revisionOf = (negotiationId: string): number => {
+    const version = selectDataVersion.get() ?? -1;
+    if (version !== knownAtVersion || knownRevisions.size > MAX_KNOWN_REVISIONS) {
+      knownRevisions.clear();
+      knownAtVersion = version;
+    }
+    const known = knownRevisions.get(negotiationId);
+    if (known !== undefined) return known;
+    const revision = selectHead.get(negotiationId)?.revision ?? -1;
+    knownRevisions.set(negotiationId, revision);
+    return revision;
+  };
   const selectByIds = db.prepare<[string], EventRow & { readonly event_id: string }>(
     'SELECT event_id, position, hash, data FROM events WHERE event_id IN (SELECT value FROM json_each(?))',
   );
@@ -324,6 +346,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     const writes = pending.slice(0, MAX_GROUP);
     pending = pending.slice(MAX_GROUP);
     if (pending.length > 0) setImmediate(flush);
+    // This connection's commits do not move data_version: the revisions it knew are dropped here (the flush runs
+    // in one go, so no read sees the store between the commit and this line).
+    knownRevisions.clear();
     let outcomes: Array<E.Either<unknown, AppendResult>>;
     try {
       // A lone append needs no savepoint: its own transaction is the group.
@@ -391,7 +416,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
           return visited;
         }),
       ),
-    streamRevision: (negotiationId) => attempt(() => selectHead.get(negotiationId)?.revision ?? -1),
+    streamRevision: (negotiationId) => attempt(() => revisionOf(negotiationId)),
     listStreams: () =>
       attempt(() =>
         selectStreams.all().map((row): StreamSummary => ({

@@ -18,6 +18,35 @@ describeEventStoreConformance('SQLite store', (clock) => {
 });
 
 describe('SQLite store on its file', () => {
+  it('answers stream revisions that follow commits of other connections at once', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.sqlite');
+    const a = createSqliteEventStore({ file, clock: manualClock() });
+    const b = createSqliteEventStore({ file, clock: manualClock() });
+    const revision = async (store: typeof a, id = 'n') => unwrap(await store.streamRevision(id)());
+    expect(await revision(a)).toBe(-1);
+    expect(await revision(b)).toBe(-1);
+    await appendAll(a, [reported('TalksResumed', { venue: 'Doha' })]);
+    expect(await revision(a)).toBe(0);
+    expect(await revision(b)).toBe(0);
+    await appendAll(b, [
+      reported('TalksStalled', { reason: 'gaps' }),
+      reported('TalksResumed', { venue: 'Cairo' }),
+    ]);
+    expect(await revision(b)).toBe(2);
+    expect(await revision(a)).toBe(2);
+    // A plain connection outside any store commits too.
+    const other = new Database(file);
+    other.prepare('UPDATE streams SET revision = revision WHERE negotiation_id = ?').run('n');
+    await appendAll(a, [reported('TalksStalled', { reason: 'gaps' })], { negotiationId: 'm' });
+    other.close();
+    expect(await revision(b, 'm')).toBe(0);
+    expect(await revision(b)).toBe(2);
+    await a.close();
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('keeps appended events across a reopen', async () => {
     const dir = tempDir();
     const file = join(dir, 'events.sqlite');
