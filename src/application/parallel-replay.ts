@@ -15,6 +15,9 @@ export type ReplayWorkerOutput = { readonly ok: ReplaySummary } | { readonly fai
 /** What a replay thread posts: progress (events done so far by that thread) as it goes, then its output. */
 export type ReplayWorkerMessage = ReplayWorkerOutput | { readonly progress: number };
 
+/** Young generation of each replay thread, in MB (V8's default is 16): fewer scavenges, a few percent faster. */
+const YOUNG_GENERATION_MB = 64;
+
 /** Splits negotiations into `parts` groups of about equal event counts, largest first. */
 export const balance = <S extends { readonly eventCount: number }>(
   streams: readonly S[],
@@ -49,7 +52,11 @@ export const replayFileInParallel = async (
     (share, thread) =>
       new Promise<ReplayWorkerOutput>((resolve) => {
         const input: ReplayWorkerInput = { file, streams: share, nowMs };
-        const worker = new Worker(join(__dirname, 'replay-worker.js'), { workerData: input });
+        const worker = new Worker(join(__dirname, 'replay-worker.js'), {
+          workerData: input,
+          // A replay makes mostly short-lived garbage (the parsed events, their evidence).
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+        });
         worker.on('message', (message: ReplayWorkerMessage) => {
           if (!('progress' in message)) return resolve(message);
           done[thread] = message.progress;

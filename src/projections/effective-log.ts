@@ -8,7 +8,13 @@ import {
   occurredInterval,
   parseInstant,
 } from '../domain';
-import { DevelopmentType, NegotiationState, evolve, initialState } from './negotiation-state';
+import {
+  DevelopmentType,
+  NegotiationState,
+  createStateBuilder,
+  evolve,
+  initialState,
+} from './negotiation-state';
 
 /** A correction or retraction that changed what the log says about a development. */
 export interface Amendment {
@@ -340,23 +346,29 @@ type Amended =
  */
 export const createScanFold = () => {
   const amendedBy = new Map<string, Amended[]>();
+  // The amended developments in their final form, folded in at their own place: sorted once, taken from `next`.
   const pending: Array<EffectiveDevelopment<LeanEvent>> = [];
   let pendingSorted = false;
-  let state = initialState;
+  let next = 0;
+  // Nobody sees the state before the end, so it is built in place (the same state as a chain of evolve calls).
+  const builder = createStateBuilder();
   let developments = 0;
 
-  const foldPendingBefore = (next: EffectiveDevelopment<LeanEvent> | undefined) => {
+  const add = (event: DevelopmentOf<LeanEvent>) => {
+    builder.add(event);
+    developments += 1;
+  };
+
+  const foldPendingBefore = (event: DevelopmentOf<LeanEvent> | undefined) => {
     if (!pendingSorted) {
       pending.sort(compareDevelopments);
       pendingSorted = true;
     }
-    while (
-      pending.length > 0 &&
-      (next === undefined || compareDevelopments(pending[0] as EffectiveDevelopment<LeanEvent>, next) < 0)
-    ) {
-      const development = pending.shift() as EffectiveDevelopment<LeanEvent>;
-      state = evolve(state, development.event);
-      developments += 1;
+    const development = event === undefined ? undefined : asDevelopment(event);
+    for (; next < pending.length; next += 1) {
+      const first = pending[next] as EffectiveDevelopment<LeanEvent>;
+      if (development !== undefined && compareDevelopments(first, development) >= 0) break;
+      add(first.event);
     }
   };
 
@@ -390,15 +402,14 @@ export const createScanFold = () => {
     },
     /** Every development in occurrence order. */
     development: (event: LeanEvent): void => {
-      if (isCorrectionType(event.type) || amendedBy.has(event.id)) return;
-      const development = asDevelopment(event as DevelopmentOf<LeanEvent>);
-      foldPendingBefore(development);
-      state = evolve(state, development.event);
-      developments += 1;
+      if (isCorrectionType(event.type) || (amendedBy.size > 0 && amendedBy.has(event.id))) return;
+      // Its interval is worked out only when an amended development may have to go before it.
+      if (next < pending.length) foldPendingBefore(event as DevelopmentOf<LeanEvent>);
+      add(event as DevelopmentOf<LeanEvent>);
     },
     finish: (): { readonly state: NegotiationState; readonly developments: number } => {
       foldPendingBefore(undefined);
-      return { state, developments };
+      return { state: builder.finish(), developments };
     },
   };
 };
