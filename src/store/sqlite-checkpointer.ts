@@ -135,6 +135,9 @@ export const startCheckpointer = (file: string): Checkpointer => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Unreferenced, the thread would let the process end before it exits, leaving this promise unsettled and
+      // the store's own connection open: while closing, it holds the process.
+      worker.ref();
       // Messages are handled in order: a checkpoint asked for before this finishes first.
       worker.postMessage('close');
       await exited;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,21 @@ describe('WAL checkpoints on a worker thread', () => {
     const reopened = createSqliteEventStore({ file });
     expect(unwrap(await reopened.readStream('n')())).toHaveLength(10);
     await reopened.close();
+  });
+
+  it('let a process that closes its store and has nothing else to do finish the close', () => {
+    // The built store (npm test builds before jest), in a process of its own: nothing else keeps it alive.
+    const storeModule = join(__dirname, '..', '..', 'dist', 'src', 'store', 'index.js');
+    const file = join(dir, 'events.sqlite');
+    const script = `
+      const { createSqliteEventStore } = require(${JSON.stringify(storeModule)});
+      const store = createSqliteEventStore({ file: ${JSON.stringify(file)}, checkpointInBackground: true });
+      store.close().then(() => console.log('closed'));
+    `;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed');
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
   it('are not started for an in-memory database or by default', async () => {
