@@ -28,7 +28,7 @@ const decoded = (event: EventToAppend): EventToAppend => {
 export const ensureDataset = async (spec: DatasetSpec, log: (line: string) => void): Promise<string> => {
   const file = join(spec.dir, STORE_FILE_NAME);
   const marker = join(spec.dir, 'dataset.json');
-  const wanted = JSON.stringify({ ...spec, version: 4 });
+  const wanted = JSON.stringify({ ...spec, version: 5 });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted && existsSync(file)) return file;
   rmSync(spec.dir, { recursive: true, force: true });
   mkdirSync(spec.dir, { recursive: true });

@@ -2,8 +2,14 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeNewEvent, toLeanEvent } from '../../src/domain';
-import { EventToAppend, createSqliteEventStore, hashEvent, GENESIS_HASH } from '../../src/store';
+import { decodeNewEvent, occurredInterval, toLeanEvent } from '../../src/domain';
+import {
+  EventToAppend,
+  GENESIS_HASH,
+  SQLITE_STORE_SCHEMA,
+  createSqliteEventStore,
+  hashEvent,
+} from '../../src/store';
 import { seconds } from './measure';
 import { negotiationEvents } from './workload';
 
@@ -33,14 +39,15 @@ const batchesOf = (
   return batches;
 };
 
-/** Plain better-sqlite3: the same table, indexes, pragmas and (pre-serialised) rows, inserted 100 per transaction. */
+/**
+ * Plain better-sqlite3: the store's own tables, indexes and pragmas, and the same (pre-serialised) rows, inserted
+ * 100 per transaction.
+ */
 const storageFloor = (file: string, batches: ReturnType<typeof batchesOf>): number => {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE,
-    negotiation_id TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL,
-    hash TEXT NOT NULL, data TEXT NOT NULL, lean TEXT, UNIQUE (negotiation_id, revision))`);
+  db.exec(SQLITE_STORE_SCHEMA);
   const revisions = new Map<string, number>();
   const rows = batches.map(({ negotiationId, events }) =>
     events.map((event) => {
@@ -55,15 +62,35 @@ const storageFloor = (file: string, batches: ReturnType<typeof batchesOf>): numb
         previousHash: GENESIS_HASH,
       };
       const stored = { ...record, hash: hashEvent(record) };
-      return { ...stored, data: JSON.stringify(stored), lean: JSON.stringify(toLeanEvent(stored)) };
+      const interval = occurredInterval(stored);
+      return {
+        ...stored,
+        data: JSON.stringify(stored),
+        lean: JSON.stringify(toLeanEvent(stored)),
+        occurredStart: interval.startMs,
+        occurredEnd: interval.endMs,
+      };
     }),
   );
   const insert = db.prepare(
-    'INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean, occurred_start,
+       occurred_end, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertBatch = db.transaction((batch: (typeof rows)[number]) => {
     for (const r of batch)
-      insert.run(r.id, r.negotiationId, r.revision, r.type, r.recordedAt, r.hash, r.data, r.lean);
+      insert.run(
+        r.id,
+        r.negotiationId,
+        r.revision,
+        r.type,
+        r.recordedAt,
+        r.hash,
+        r.data,
+        r.lean,
+        r.occurredStart,
+        r.occurredEnd,
+        r.reportedAt,
+      );
   });
   const started = process.hrtime.bigint();
   for (const batch of rows) insertBatch(batch);

@@ -48,6 +48,9 @@ export async function* allEvents(store: EventStore): AsyncGenerator<StoredEvent>
   }
 }
 
+const isChainReason = (reason: string): boolean =>
+  reason === 'hash-mismatch' || reason === 'previous-hash-mismatch' || reason === 'revision-gap';
+
 export const registerLogCommands = (program: Command): void => {
   program
     .command('import')
@@ -147,14 +150,17 @@ export const registerLogCommands = (program: Command): void => {
 
   program
     .command('verify')
-    .description('Check the hash chain of every negotiation; exits 1 and names the first broken event')
+    .description(
+      'Check the hash chain of every negotiation and that the copies folds read agree with it; exits 1 and names the broken events',
+    )
     .addOption(new Option('--negotiation <id>', 'only this negotiation'))
     .action(
       action(async (options: { negotiation?: string }) =>
         withStore(async ({ store }) => {
           const streams = await store.listStreams()();
           if (E.isLeft(streams)) throw new CliFailure(streams.left.message, EXIT.storeFailure);
-          const breaks: Array<{ negotiationId: string; problem: ChainBreak | string }> = [];
+          type Problem = { readonly eventId: string; readonly revision: number; readonly reason: string };
+          const breaks: Array<{ negotiationId: string; problem: ChainBreak | Problem | string }> = [];
           let checked = 0;
           for (const { negotiationId } of streams.right) {
             if (options.negotiation !== undefined && negotiationId !== options.negotiation) continue;
@@ -167,15 +173,35 @@ export const registerLogCommands = (program: Command): void => {
             const problem = findChainBreak(stream.right);
             if (problem) breaks.push({ negotiationId, problem });
           }
+          // What the projections read (lean copies, their index entries) must say what the hashed data says.
+          const derived = store.checkDerivedCopies
+            ? await store.checkDerivedCopies(options.negotiation)()
+            : undefined;
+          if (derived !== undefined && E.isLeft(derived))
+            throw new CliFailure(derived.left.message, EXIT.storeFailure);
+          for (const problem of derived?.right ?? [])
+            breaks.push({
+              negotiationId: problem.negotiationId ?? '(file)',
+              problem:
+                problem.eventId === undefined
+                  ? problem.reason
+                  : { eventId: problem.eventId, revision: problem.revision ?? -1, reason: problem.reason },
+            });
           if (breaks.length > 0) {
             const lines = breaks.map(({ negotiationId, problem }) =>
               typeof problem === 'string'
                 ? `${negotiationId}: ${problem}`
                 : `${negotiationId}: event ${problem.eventId} at revision ${problem.revision}: ${problem.reason}`,
             );
-            throw new CliFailure(`hash chain BROKEN\n${lines.join('\n')}`, EXIT.checkFailed);
+            const chainBroken = breaks.some(
+              ({ problem }) => typeof problem !== 'string' && isChainReason(problem.reason),
+            );
+            const heading = chainBroken ? 'hash chain BROKEN' : 'derived copies DIFFER from the hashed data';
+            throw new CliFailure(`${heading}\n${lines.join('\n')}`, EXIT.checkFailed);
           }
-          console.log(`hash chain verified: ${checked} events in ${streams.right.length} negotiation(s)`);
+          console.log(
+            `hash chain verified: ${checked} events in ${streams.right.length} negotiation(s)${derived === undefined ? '' : '; the copies folds read agree with it'}`,
+          );
         }),
       ),
     );

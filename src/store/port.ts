@@ -128,12 +128,27 @@ export interface EventStore {
     negotiationId: string,
     visitor: OccurrenceScanVisitor,
   ): TE.TaskEither<StoreFailure, number>;
+  /**
+   * Optional, for stores that keep copies derived from each event (the lean text and occurrence columns, and the
+   * index entries built on them, that folds and replays read instead of the hashed data): the events whose copies
+   * do not say what their hashed data says, and any index that does not match its table. The hash chain proves
+   * the data; this proves what the projections are built from.
+   */
+  checkDerivedCopies?(negotiationId?: string): TE.TaskEither<StoreFailure, readonly DerivedCopyProblem[]>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;
   /** Every event in global (position) order, for replay and export. */
   readAll(options?: ReadAllOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
   close(): Promise<void>;
+}
+
+export interface DerivedCopyProblem {
+  /** The event whose copy differs, when the problem is one event's (an index problem names none). */
+  readonly eventId?: string;
+  readonly negotiationId?: string;
+  readonly revision?: number;
+  readonly reason: string;
 }
 
 export interface OccurrenceScanVisitor {

@@ -3,12 +3,14 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
 import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
 import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
   AppendResult,
   Clock,
+  DerivedCopyProblem,
   EventStore,
   ReadAllOptions,
   ReadStreamOptions,
@@ -68,6 +70,18 @@ interface EventRow {
   readonly position: number;
   readonly hash: string;
   readonly data: string;
+}
+
+interface DerivedRow {
+  readonly event_id: string;
+  readonly negotiation_id: string;
+  readonly revision: number;
+  readonly hash: string;
+  readonly data: string;
+  readonly lean: string | null;
+  readonly occurred_start: number | null;
+  readonly occurred_end: number | null;
+  readonly reported_at: string | null;
 }
 
 interface StreamRow {
@@ -156,20 +170,25 @@ const DERIVED_COLUMNS_VERSION = 1;
 
 /**
  * The indexes an occurrence scan reads (see scanLeanByOccurrence), as of user_version 2: the developments of a
- * negotiation in the order of compareDevelopments, so a replay streams them without SQLite sorting the whole
- * negotiation (lean text and all) first; and the corrections and retractions alone, so looking for them does
- * not read every event of the negotiation. The WHERE terms are those of the queries word for word: SQLite uses a
- * partial index only for a query that repeats them. (Carrying the lean text in the occurrence index as well
- * would spare the replay the table's rows too, but every append would then write that text twice.)
+ * negotiation in the order of compareDevelopments, carrying their type and lean text, so a replay streams them
+ * from the index alone (no sort, and none of the table's rows, each about three times the size with its full
+ * data); and the corrections and retractions alone, so looking for them does not read every event of the
+ * negotiation. The WHERE terms are those of the queries word for word: SQLite uses a partial index only for a
+ * query that repeats them. The price is paid at append: the lean text is written twice (about 12 % of ingest
+ * throughput, and about 0.8 GB more file per million events, measured with the benchmark's events) for a replay
+ * about 30 % faster, and faster still when the file is not in the page cache.
  */
 const SCAN_INDEXES = `
 CREATE INDEX IF NOT EXISTS events_by_occurrence
-  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id)
+  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id, type, lean)
   WHERE type NOT IN ('EventCorrected', 'EventRetracted');
 CREATE INDEX IF NOT EXISTS events_amendments
   ON events (negotiation_id, revision)
   WHERE type IN ('EventCorrected', 'EventRetracted');
 `;
+
+/** Every table, trigger and index of a current store file (the benchmark's storage floor uses the same). */
+export const SQLITE_STORE_SCHEMA = SCHEMA + SCAN_INDEXES;
 
 const SCAN_INDEXES_VERSION = 2;
 
@@ -285,6 +304,13 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     'SELECT position, hash, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
   const selectStreams = db.prepare<[], StreamRow>('SELECT * FROM streams ORDER BY negotiation_id');
+  const derivedSelection = `SELECT event_id, negotiation_id, revision, hash, data, lean, occurred_start, occurred_end,
+    reported_at FROM events`;
+  const selectDerived = db.prepare<[], DerivedRow>(`${derivedSelection} ORDER BY position`);
+  const selectDerivedOf = db.prepare<[string], DerivedRow>(
+    `${derivedSelection} WHERE negotiation_id = ? ORDER BY revision`,
+  );
+  const checkIntegrity = db.prepare<[], string>('PRAGMA integrity_check(events)').pluck();
 
   const toEvent = (row: EventRow): StoredEvent => {
     // data is the canonical JSON the hash covers; the hash lives in its own column.
@@ -446,6 +472,38 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
             visited += 1;
           }
           return visited;
+        }),
+      ),
+    checkDerivedCopies: (negotiationId) =>
+      attempt(
+        db.transaction(() => {
+          const problems: DerivedCopyProblem[] = [];
+          const rows =
+            negotiationId === undefined ? selectDerived.iterate() : selectDerivedOf.iterate(negotiationId);
+          for (const row of rows) {
+            const event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
+            const expected = derivedColumns(event, row.data);
+            const differs = [
+              // Compared as values: files migrated to the lean column wrote it with another key order.
+              row.lean !== null && isDeepStrictEqual(JSON.parse(expected.lean), JSON.parse(row.lean))
+                ? []
+                : ['lean'],
+              expected.occurredStart === row.occurred_start ? [] : ['occurred_start'],
+              expected.occurredEnd === row.occurred_end ? [] : ['occurred_end'],
+              expected.reportedAt === row.reported_at ? [] : ['reported_at'],
+            ].flat();
+            if (differs.length > 0)
+              problems.push({
+                eventId: row.event_id,
+                negotiationId: row.negotiation_id,
+                revision: row.revision,
+                reason: `derived copy differs from the hashed data: ${differs.join(', ')}`,
+              });
+          }
+          // Index entries against the rows they index (a changed copy inside an index shows here).
+          for (const message of checkIntegrity.all())
+            if (message !== 'ok') problems.push({ reason: `integrity check: ${message}` });
+          return problems;
         }),
       ),
     streamRevision: (negotiationId) => attempt(() => revisionOf(negotiationId)),

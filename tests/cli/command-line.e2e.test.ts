@@ -80,18 +80,38 @@ describeIfBuilt('the command line over the embedded store', () => {
     expect(tokens).not.toContain(token);
   });
 
-  it('catches a byte altered in the SQLite file and names the event', () => {
+  it('catches a byte altered in any copy of an event in the SQLite file, and names the event', () => {
     const recall = referenceLines().find((l) => l.event.type === 'DelegationRecalled');
-    const file = join(dataDir, 'events.sqlite');
-    const bytes = readFileSync(file);
-    const at = bytes.indexOf('Internal deliberations.');
-    expect(at).toBeGreaterThan(0);
-    bytes[at] = 'i'.charCodeAt(0);
-    writeFileSync(file, bytes);
-    const verified = run(dataDir, 'verify');
-    expect(verified.code).toBe(1);
-    expect(verified.stderr).toContain('hash chain BROKEN');
-    expect(verified.stderr).toContain(`event ${recall?.event.id}`);
-    expect(verified.stderr).toContain('hash-mismatch');
+    const clean = readFileSync(join(dataDir, 'events.sqlite'));
+    // The recall's reason is in the hashed data, in the lean copy folds read, and in the index replays read.
+    const needle = Buffer.from('Internal deliberations.');
+    const places: number[] = [];
+    for (let at = clean.indexOf(needle); at >= 0; at = clean.indexOf(needle, at + 1)) places.push(at);
+    expect(places.length).toBeGreaterThanOrEqual(3);
+    const reports = places.map((at, k) => {
+      const dir = mkdtempSync(join(tmpdir(), `tracker-cli-tampered-${k}-`));
+      const bytes = Buffer.from(clean);
+      bytes[at] = 'i'.charCodeAt(0);
+      writeFileSync(join(dir, 'events.sqlite'), bytes);
+      const verified = run(dir, 'verify');
+      rmSync(dir, { recursive: true, force: true });
+      return verified;
+    });
+    // Whichever copy was altered, verify fails.
+    for (const verified of reports) expect(verified.code).toBe(1);
+    const said = reports.map((r) => r.stderr);
+    // The hashed data: the chain breaks at that event.
+    expect(said).toContainEqual(expect.stringContaining('hash chain BROKEN'));
+    expect(said).toContainEqual(
+      expect.stringContaining(`event ${recall?.event.id} at revision 49: hash-mismatch`),
+    );
+    // The lean copy: it no longer says what the data says.
+    expect(said).toContainEqual(
+      expect.stringContaining(
+        `event ${recall?.event.id} at revision 49: derived copy differs from the hashed data: lean`,
+      ),
+    );
+    // The index entry: it no longer matches its row.
+    expect(said).toContainEqual(expect.stringContaining('integrity check: row'));
   });
 });

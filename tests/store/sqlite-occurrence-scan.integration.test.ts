@@ -151,7 +151,7 @@ describe('replaying by occurrence scan', () => {
     expect(
       plan(`SELECT lean FROM events WHERE negotiation_id = ? AND type NOT IN ('EventCorrected', 'EventRetracted')
        ORDER BY occurred_start, occurred_end, reported_at, event_id`),
-    ).toBe('SEARCH events USING INDEX events_by_occurrence (negotiation_id=?)');
+    ).toBe('SEARCH events USING COVERING INDEX events_by_occurrence (negotiation_id=?)');
     expect(
       plan(
         `SELECT lean FROM events WHERE negotiation_id = ? AND type IN ('EventCorrected', 'EventRetracted') ORDER BY revision`,

@@ -18,6 +18,38 @@ describeEventStoreConformance('SQLite store', (clock) => {
 });
 
 describe('SQLite store on its file', () => {
+  it('finds derived copies that no longer say what the hashed data says', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.sqlite');
+    const store = createSqliteEventStore({ file, clock: manualClock() });
+    const [first, second] = [
+      reported('TalksResumed', { venue: 'Doha' }),
+      reported('TalksResumed', { venue: 'Cairo' }),
+    ];
+    await appendAll(store, [first, second]);
+    expect(unwrap(await store.checkDerivedCopies!()())).toEqual([]);
+    // Someone with the file edits the copy folds read (the trigger only guards honest connections).
+    const other = new Database(file);
+    other.exec('DROP TRIGGER events_are_immutable');
+    other
+      .prepare(`UPDATE events SET lean = replace(lean, 'Cairo', 'Paris') WHERE event_id = ?`)
+      .run(second.id);
+    other.prepare('UPDATE events SET occurred_start = occurred_start + 1 WHERE event_id = ?').run(first.id);
+    other.close();
+    const problems = unwrap(await store.checkDerivedCopies!()());
+    expect(problems).toEqual([
+      expect.objectContaining({
+        eventId: first.id,
+        revision: 0,
+        reason: expect.stringContaining('occurred_start'),
+      }),
+      expect.objectContaining({ eventId: second.id, revision: 1, reason: expect.stringContaining('lean') }),
+    ]);
+    expect(unwrap(await store.checkDerivedCopies!('elsewhere')())).toEqual([]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('answers stream revisions that follow commits of other connections at once', async () => {
     const dir = tempDir();
     const file = join(dir, 'events.sqlite');
