@@ -79,12 +79,22 @@ export const snapshotReader =
     if (kept !== undefined) return sendJson(res, kept);
     const rendered = render(result.right, params.right);
     if (E.isLeft(rendered)) return sendProblem(res, rendered.left);
-    const body = Buffer.from(
+    const body = ownBuffer(
       JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
     );
     if (key !== undefined) cache?.set(key, body);
     sendJson(res, body);
   };
+
+/**
+ * The text in a buffer of its own. Buffer.from places small ones in a shared 8 KB pool slab, which a kept
+ * answer would hold whole: the cache's byte budget would then understate what it keeps alive.
+ */
+const ownBuffer = (text: string): Buffer => {
+  const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  body.write(text);
+  return body;
+};
 
 const sendJson = (res: Response, body: Buffer): void => {
   res.set('Content-Type', 'application/json; charset=utf-8').send(body);

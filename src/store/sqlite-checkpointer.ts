@@ -6,7 +6,10 @@ import { Worker } from 'node:worker_threads';
  * behind it wait tens of milliseconds. Here the store turns that off (`wal_autocheckpoint = 0`) and a worker
  * thread with its own connection runs passive checkpoints instead, on the other core, while the event loop
  * goes on committing. Passive checkpoints never block a writer or a reader; the next writer restarts the WAL
- * from its start once all of it has been copied, so the file stays bounded.
+ * from its start once all of it has been copied. Under writes that never pause, a checkpoint may never catch up
+ * with the end of the WAL: the store keeps a far larger inline checkpoint as a safety net (the committing
+ * connection then copies it all and the WAL restarts), and if the thread fails it goes back to inline
+ * checkpoints altogether (onFailure).
  *
  * Durability is unchanged: a commit is durable once its WAL frames are synced (synchronous = FULL), whoever
  * copies them back later. A crash at any point leaves a WAL that SQLite replays on the next open.
@@ -55,7 +58,7 @@ parentPort.on('message', (message) => {
 });
 `;
 
-export const startCheckpointer = (file: string): Checkpointer => {
+export const startCheckpointer = (file: string, onFailure: (error: string) => void): Checkpointer => {
   const worker = new Worker(THREAD_SOURCE, {
     eval: true,
     workerData: { file, driver: require.resolve('better-sqlite3') },
@@ -71,6 +74,7 @@ export const startCheckpointer = (file: string): Checkpointer => {
   let last: CheckpointStats['last'];
   let lastError: string | undefined;
   let waiting: Array<() => void> = [];
+  let dead = false;
 
   const settleIdle = () => {
     if (running || timer !== undefined || commitsSince > 0) return;
@@ -82,7 +86,11 @@ export const startCheckpointer = (file: string): Checkpointer => {
   const run = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (closed || running) return;
+    if (closed || running || dead) {
+      if (closed || dead) commitsSince = 0;
+      settleIdle();
+      return;
+    }
     running = true;
     commitsSince = 0;
     worker.postMessage('checkpoint');
@@ -97,21 +105,38 @@ export const startCheckpointer = (file: string): Checkpointer => {
       completed += 1;
       last = message;
     }
-    // Commits that came in while it ran are checkpointed next.
-    if (commitsSince >= COMMITS_PER_CHECKPOINT) run();
+    // Commits that came in while it ran are checkpointed next (unless the store is closing).
+    if (closed) commitsSince = 0;
+    else if (commitsSince >= COMMITS_PER_CHECKPOINT) run();
     else if (commitsSince > 0 && timer === undefined) timer = setTimeout(run, MAX_DELAY_MS).unref();
     settleIdle();
   });
-  worker.on('error', (error) => {
+  // A thread that fails or ends on its own takes no more checkpoints: the store goes back to inline ones.
+  const died = (reason: string) => {
+    if (dead) return;
+    dead = true;
     running = false;
-    failed += 1;
-    lastError = error.message;
+    commitsSince = 0;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (!closed) {
+      failed += 1;
+      lastError = reason;
+      onFailure(reason);
+    }
     settleIdle();
-  });
+  };
+  worker.on('error', (error) => died(error.message));
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      died(`checkpoint thread exited (code ${code})`);
+      resolve();
+    }),
+  );
 
   return {
     committed: () => {
-      if (closed) return;
+      if (closed || dead) return;
       commitsSince += 1;
       if (running) return;
       if (commitsSince >= COMMITS_PER_CHECKPOINT) run();
@@ -134,7 +159,7 @@ export const startCheckpointer = (file: string): Checkpointer => {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      if (dead) return;
       // Unreferenced, the thread would let the process end before it exits, leaving this promise unsettled and
       // the store's own connection open: while closing, it holds the process.
       worker.ref();

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteEventStore, findChainBreak } from '../../src/store';
+import { startCheckpointer } from '../../src/store/sqlite-checkpointer';
 import { appendAll, manualClock, reported, unwrap } from '../support/builders';
 import { describeEventStoreConformance } from './event-store-conformance';
 
@@ -79,6 +80,29 @@ describe('WAL checkpoints on a worker thread', () => {
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('closed');
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('hand checkpoints back to the store when the thread fails, and still close', async () => {
+    const failures: string[] = [];
+    // A file the thread cannot open: its connection fails as it starts.
+    const checkpointer = startCheckpointer(join(dir, 'missing', 'events.sqlite'), (reason) =>
+      failures.push(reason),
+    );
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (failures.length > 0) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    expect(failures[0]).toMatch(/directory does not exist|unable to open|cannot open/i);
+    expect(checkpointer.stats()).toMatchObject({ failed: 1 });
+    // Asking for more does nothing and waits for nothing.
+    checkpointer.committed();
+    await checkpointer.idle();
+    await checkpointer.close();
+    expect(failures).toHaveLength(1);
   });
 
   it('are not started for an in-memory database or by default', async () => {

@@ -35,6 +35,8 @@ describe('SQLite store on its file', () => {
       .prepare(`UPDATE events SET lean = replace(lean, 'Cairo', 'Paris') WHERE event_id = ?`)
       .run(second.id);
     other.prepare('UPDATE events SET occurred_start = occurred_start + 1 WHERE event_id = ?').run(first.id);
+    // A development dressed as a retraction would drop out of every replay.
+    other.prepare(`UPDATE events SET type = 'EventRetracted' WHERE event_id = ?`).run(second.id);
     other.close();
     const problems = unwrap(await store.checkDerivedCopies!()());
     expect(problems).toEqual([
@@ -43,7 +45,11 @@ describe('SQLite store on its file', () => {
         revision: 0,
         reason: expect.stringContaining('occurred_start'),
       }),
-      expect.objectContaining({ eventId: second.id, revision: 1, reason: expect.stringContaining('lean') }),
+      expect.objectContaining({
+        eventId: second.id,
+        revision: 1,
+        reason: expect.stringMatching(/lean, type/),
+      }),
     ]);
     expect(unwrap(await store.checkDerivedCopies!('elsewhere')())).toEqual([]);
     await store.close();
