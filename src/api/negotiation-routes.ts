@@ -64,7 +64,10 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
 export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
   const router = Router();
 
-  const read = snapshotReader(tracker.snapshot, cache);
+  const read = snapshotReader(
+    tracker.snapshot,
+    cache === undefined ? undefined : { answers: cache, revisionOf: tracker.streamRevision },
+  );
   const readFull = snapshotReader(tracker.fullSnapshot);
 
   const asOfResult = (

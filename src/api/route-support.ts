@@ -48,7 +48,10 @@ export interface CacheAs<P> {
 export const snapshotReader =
   <R extends LeanEvent>(
     load: (negotiationId: string, knownAt?: string) => TE.TaskEither<TrackerError, LogSnapshot<R>>,
-    cache?: AnswerCache,
+    cache?: {
+      readonly answers: AnswerCache;
+      readonly revisionOf: (negotiationId: string) => TE.TaskEither<unknown, number>;
+    },
   ) =>
   <P extends object>(
     codec: t.Decoder<unknown, P>,
@@ -62,29 +65,40 @@ export const snapshotReader =
     const params = decodeQuery(codec, req.query);
     if (E.isLeft(params))
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+    const cacheable = cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right);
+    // An answer kept for the stream's current revision is sent without loading the log at all.
+    if (cacheable) {
+      const current = await cache.revisionOf(id.right)();
+      const kept =
+        E.isRight(current) && current.right >= 0
+          ? cache.answers.get(answerKey(cacheAs.view, id.right, current.right, params.right))
+          : undefined;
+      if (E.isRight(current) && kept !== undefined) return sendAnswer(req, res, current.right, kept);
+    }
     const result = await load(id.right, knownAtOf(params.right))();
     if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
     const { revision } = result.right;
-    const etag = etagOf(revision);
-    res.set('ETag', etag).set('Cache-Control', 'no-cache');
-    if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
-      return;
-    }
-    const key =
-      cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
-        ? answerKey(cacheAs.view, id.right, revision, params.right)
-        : undefined;
-    const kept = key === undefined ? undefined : cache?.get(key);
-    if (kept !== undefined) return sendJson(res, kept);
+    if (req.headers['if-none-match'] === etagOf(revision))
+      return sendAnswer(req, res, revision, Buffer.alloc(0));
     const rendered = render(result.right, params.right);
     if (E.isLeft(rendered)) return sendProblem(res, rendered.left);
     const body = ownBuffer(
       JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
     );
-    if (key !== undefined) cache?.set(key, body);
-    sendJson(res, body);
+    if (cacheable) cache.answers.set(answerKey(cacheAs.view, id.right, revision, params.right), body);
+    sendAnswer(req, res, revision, body);
   };
+
+/** The answer at a revision, with that revision as ETag; 304 to a client that already has it. */
+const sendAnswer = (req: Request, res: Response, revision: number, body: Buffer): void => {
+  const etag = etagOf(revision);
+  res.set('ETag', etag).set('Cache-Control', 'no-cache');
+  if (req.headers['if-none-match'] === etag) {
+    res.status(304).end();
+    return;
+  }
+  sendJson(res, body);
+};
 
 /**
  * The text in a buffer of its own. Buffer.from places small ones in a shared 8 KB pool slab, which a kept

@@ -191,6 +191,9 @@ export const createTracker = ({
     snapshot,
     fullSnapshot,
     listNegotiations: (): TE.TaskEither<StoreFailure, readonly StreamSummary[]> => store.listStreams(),
+    /** How far a negotiation's stream has got (-1: no such negotiation); what a kept answer is checked against. */
+    streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
+      store.streamRevision(negotiationId),
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       pipe(
         store.streamRevision(negotiationId),

@@ -150,9 +150,14 @@ describe('as-of answers kept for reuse', () => {
       expect(second.text).toBe(fresh.text);
       expect(second.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(second.headers['etag']).toBe(fresh.headers['etag']);
+      // A kept answer still honours a conditional GET.
+      const etag = String(second.headers['etag']);
+      const unchanged = await request(cached).get(query).set('If-None-Match', etag).expect(304);
+      expect(unchanged.text).toBe('');
     }
     const health = await request(cached).get('/health').expect(200);
-    expect(health.body.answerCache).toMatchObject({ entries: queries.length, hits: queries.length });
+    // Each query: built once, then found twice (the plain GET and the conditional one).
+    expect(health.body.answerCache).toMatchObject({ entries: queries.length, hits: 2 * queries.length });
   });
 
   it('follow the log: after an append the same query is answered from the new revision', async () => {
