@@ -57,20 +57,23 @@ export const measureHttp = async (
         .slice(0, 10);
     // Warm the big negotiation into the server's cache, as any first query would.
     await fetch(`${server.url}/negotiations/${negotiationId}/status`);
-    const status = await run({
-      url: server.url,
-      connections: 50,
-      duration: durationSeconds,
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (request) => ({
-            ...request,
-            path: `/negotiations/${negotiationId}/status?asOf=${date()}`,
-          }),
-        },
-      ],
-    });
+    /** Status as of the dates `asOf` draws, 50 connections for the run's duration. */
+    const statusRun = (asOf: () => string) =>
+      run({
+        url: server.url,
+        connections: 50,
+        duration: durationSeconds,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (request) => ({
+              ...request,
+              path: `/negotiations/${negotiationId}/status?asOf=${asOf()}`,
+            }),
+          },
+        ],
+      });
+    const status = await statusRun(date);
     const health = (await (await fetch(`${server.url}/health`)).json()) as {
       answerCache?: { hits: number; misses: number };
     };
@@ -80,20 +83,7 @@ export const measureHttp = async (
     // Every request a different second of the span: each answer is built from the log, none is reused.
     const instant = () =>
       new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * spanDays * 86_400) * 1000).toISOString();
-    const distinct = await run({
-      url: server.url,
-      connections: 50,
-      duration: durationSeconds,
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (request) => ({
-            ...request,
-            path: `/negotiations/${negotiationId}/status?asOf=${instant()}`,
-          }),
-        },
-      ],
-    });
+    const distinct = await statusRun(instant);
     const event = (id: string) =>
       JSON.stringify({
         id,
