@@ -40,7 +40,11 @@ const main = async () => {
       `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,
     );
   });
+  // Once: a second signal (npm passing on the same Ctrl-C) must not exit before the store has closed.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close(() => {
       void runtime.store.close().then(() => process.exit(0));
     });
