@@ -65,39 +65,46 @@ export const snapshotReader =
     const params = decodeQuery(codec, req.query);
     if (E.isLeft(params))
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-    const cacheable = cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right);
+    const keyAt = (revision: number) =>
+      cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
+        ? answerKey(cacheAs.view, id.right, revision, params.right)
+        : undefined;
     // An answer kept for the stream's current revision is sent without loading the log at all.
-    if (cacheable) {
+    if (cache !== undefined) {
       const current = await cache.revisionOf(id.right)();
-      const kept =
-        E.isRight(current) && current.right >= 0
-          ? cache.answers.get(answerKey(cacheAs.view, id.right, current.right, params.right))
-          : undefined;
-      if (E.isRight(current) && kept !== undefined) return sendAnswer(req, res, current.right, kept);
+      const key = E.isRight(current) && current.right >= 0 ? keyAt(current.right) : undefined;
+      const kept = key === undefined ? undefined : cache.answers.get(key);
+      if (E.isRight(current) && kept !== undefined) return sendAnswer(req, res, current.right, () => kept);
     }
     const result = await load(id.right, knownAtOf(params.right))();
     if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
     const { revision } = result.right;
-    if (req.headers['if-none-match'] === etagOf(revision))
-      return sendAnswer(req, res, revision, Buffer.alloc(0));
-    const rendered = render(result.right, params.right);
-    if (E.isLeft(rendered)) return sendProblem(res, rendered.left);
-    const body = ownBuffer(
-      JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
-    );
-    if (cacheable) cache.answers.set(answerKey(cacheAs.view, id.right, revision, params.right), body);
-    sendAnswer(req, res, revision, body);
+    sendAnswer(req, res, revision, () => {
+      const rendered = render(result.right, params.right);
+      if (E.isLeft(rendered)) return rendered.left;
+      const body = ownBuffer(
+        JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
+      );
+      const key = keyAt(revision);
+      if (key !== undefined) cache?.answers.set(key, body);
+      return body;
+    });
   };
 
-/** The answer at a revision, with that revision as ETag; 304 to a client that already has it. */
-const sendAnswer = (req: Request, res: Response, revision: number, body: Buffer): void => {
+/**
+ * The answer at a revision, with that revision as ETag: 304 to a client that already has it (the body is then
+ * never built), else the body, or the problem building it ran into.
+ */
+const sendAnswer = (req: Request, res: Response, revision: number, body: () => Buffer | Problem): void => {
   const etag = etagOf(revision);
   res.set('ETag', etag).set('Cache-Control', 'no-cache');
   if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
     return;
   }
-  sendJson(res, body);
+  const built = body();
+  if (Buffer.isBuffer(built)) sendJson(res, built);
+  else sendProblem(res, built);
 };
 
 /**

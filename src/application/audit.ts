@@ -3,6 +3,7 @@ import {
   AsOfQuery,
   Change,
   EffectiveLog,
+  EventHeading,
   Evidence,
   diffDigests,
   digestOf,
@@ -11,17 +12,10 @@ import {
 } from '../projections';
 import { GENESIS_HASH, hashVerifies } from '../store';
 
-export interface HistoryEntry {
+export interface HistoryEntry extends EventHeading {
   readonly revision: number;
   readonly position: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly precision: string;
-  readonly reportedAt: string;
-  readonly recordedAt: string;
   readonly recordedBy: string;
-  readonly summary?: string;
   readonly hash: string;
   readonly previousHash: string;
   readonly verification: { readonly hashMatchesContent: boolean; readonly chainsToPrevious: boolean };

@@ -1,16 +1,20 @@
 import { CAMEO_CODES, StoredEvent, endOfDateOrDateTime, startOfDateOrDateTime } from '../domain';
 import { EffectiveDevelopment, EffectiveLog } from './effective-log';
 
-/** One development in the timeline, with its sources and the corrections that changed it. */
-export interface TimelineEntry {
+/** How an answer names an event: its id and type, and its three clocks. */
+export interface EventHeading {
   readonly eventId: string;
   readonly type: string;
   readonly occurredAt: string;
   readonly precision: string;
   readonly reportedAt: string;
   readonly recordedAt: string;
-  readonly confidence?: string;
   readonly summary?: string;
+}
+
+/** One development in the timeline, with its sources and the corrections that changed it. */
+export interface TimelineEntry extends EventHeading {
+  readonly confidence?: string;
   readonly cameoCode?: string;
   readonly sources: StoredEvent['sources'];
   readonly payload: EffectiveDevelopment<StoredEvent>['event']['payload'];

@@ -216,11 +216,17 @@ export const planRecordedAppend = (
   return E.right({ kind: 'write', records: events, canonicalTexts });
 };
 
+/** What an append decides, given the stream's head and the events already stored under the batch's ids. */
+export type Decide<L> = (
+  head: StreamHead,
+  existing: ReadonlyArray<StoredEvent | undefined>,
+) => E.Either<L, AppendPlan>;
+
 /** How an adapter carries out a plan: look up the head and ids, let `decide` plan, write what it says. */
 export type PlanWriter = <L>(
   negotiationId: string,
   eventIds: readonly string[],
-  decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+  decide: Decide<L>,
 ) => TE.TaskEither<L | StoreFailure, AppendResult>;
 
 /** The port's two appends over an adapter's writer: every adapter decides them with the same plans. */

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../domain';
-import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
+import { Decide, EMPTY_HEAD, appendedEvent, appendsThrough } from './append-plan';
 import {
   AppendResult,
   Clock,
@@ -22,7 +22,7 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   const write = <L>(
     negotiationId: string,
     eventIds: readonly string[],
-    decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+    decide: Decide<L>,
   ): E.Either<L, AppendResult> => {
     const stream = streams.get(negotiationId) ?? [];
     const last = stream[stream.length - 1];

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
-import { AppendPlan, EMPTY_HEAD, StreamHead, appendedEvent, appendsThrough } from './append-plan';
+import { Decide, EMPTY_HEAD, PlanWriter, appendedEvent, appendsThrough } from './append-plan';
 import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
   AppendResult,
@@ -337,17 +337,16 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     return decoded.right;
   };
 
-  type Decide = (
-    head: StreamHead,
-    existing: ReadonlyArray<StoredEvent | undefined>,
-  ) => E.Either<unknown, AppendPlan>;
-
   /**
    * Reads the head and the stored ids, lets the plan decide, and writes its records. Runs as a savepoint inside a
    * group commit, so it sees the writes of the appends committed with it, and an exception undoes only its own.
    */
   const writeOne = db.transaction(
-    (negotiationId: string, eventIds: readonly string[], decide: Decide): E.Either<unknown, AppendResult> => {
+    (
+      negotiationId: string,
+      eventIds: readonly string[],
+      decide: Decide<unknown>,
+    ): E.Either<unknown, AppendResult> => {
       const row = selectHead.get(negotiationId);
       const head = row ? { revision: row.revision, lastHash: row.last_hash } : EMPTY_HEAD;
       // One lookup for the whole batch: a retried or conflicting id is rare, the query for it is not.
@@ -438,14 +437,10 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   };
 
   /** Runs when the task runs; the plan's errors pass through, an exception becomes a StoreFailure. */
-  const write =
-    <L>(
-      negotiationId: string,
-      eventIds: readonly string[],
-      decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
-    ): TE.TaskEither<L | StoreFailure, AppendResult> =>
+  const write: PlanWriter =
+    <L>(negotiationId: string, eventIds: readonly string[], decide: Decide<L>) =>
     () =>
-      new Promise((resolve) => {
+      new Promise<E.Either<L | StoreFailure, AppendResult>>((resolve) => {
         pending.push({
           args: [negotiationId, eventIds, decide],
           settle: (outcome) => resolve(outcome as E.Either<L | StoreFailure, AppendResult>),

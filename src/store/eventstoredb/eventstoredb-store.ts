@@ -11,7 +11,7 @@ import {
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../../domain';
-import { AppendPlan, StreamHead, appendedEvent, appendsThrough } from '../append-plan';
+import { Decide, PlanWriter, appendedEvent, appendsThrough } from '../append-plan';
 import {
   AppendResult,
   Clock,
@@ -240,19 +240,15 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
    * EventStoreDB success can also stand for the same ids written before (its own idempotency), in which case the
    * plan decides again with them in view (a replay, or an id conflict if the content differs).
    */
-  const write =
-    <L>(
-      negotiationId: string,
-      eventIds: readonly string[],
-      decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
-    ): TE.TaskEither<L | StoreFailure, AppendResult> =>
+  const write: PlanWriter =
+    <L>(negotiationId: string, eventIds: readonly string[], decide: Decide<L>) =>
     () =>
       oneAtATime(negotiationId, () => attemptWrite(negotiationId, eventIds, decide));
 
   const attemptWrite = async <L>(
     negotiationId: string,
     eventIds: readonly string[],
-    decide: (head: StreamHead, existing: ReadonlyArray<StoredEvent | undefined>) => E.Either<L, AppendPlan>,
+    decide: Decide<L>,
   ): Promise<E.Either<L | StoreFailure, AppendResult>> => {
     const ready = await whenCaughtUp();
     if (E.isLeft(ready)) return ready;
