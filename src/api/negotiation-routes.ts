@@ -76,24 +76,18 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   ) => stateAsOf(snapshot.log, params);
 
   router.get('/negotiations', async (_req, res) => {
-    const streams = await tracker.listNegotiations()();
-    if (E.isLeft(streams)) return sendProblem(res, problemFromTrackerError(streams.left));
-    const negotiations = await Promise.all(
-      streams.right.map(async (stream) => {
-        const snapshot = await tracker.snapshot(stream.negotiationId)();
-        const state = E.isRight(snapshot) ? stateAsOf(snapshot.right.log, {}).state : undefined;
-        return {
-          negotiationId: stream.negotiationId,
-          title: state?.title ?? stream.negotiationId,
-          revision: stream.revision,
-          eventCount: stream.eventCount,
-          lastRecordedAt: stream.lastRecordedAt,
-          stage: state?.stage,
-          activity: state?.activity,
-          lastDevelopment: state?.lastDevelopment,
-        };
-      }),
-    );
+    const listed = await tracker.listNegotiations()();
+    if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
+    const negotiations = listed.right.map(({ stream, state }) => ({
+      negotiationId: stream.negotiationId,
+      title: state?.title ?? stream.negotiationId,
+      revision: stream.revision,
+      eventCount: stream.eventCount,
+      lastRecordedAt: stream.lastRecordedAt,
+      stage: state?.stage,
+      activity: state?.activity,
+      lastDevelopment: state?.lastDevelopment,
+    }));
     res.json({ negotiations });
   });
   router.all('/negotiations', methodNotAllowed('GET'));

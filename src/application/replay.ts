@@ -31,7 +31,7 @@ const PAGE = 20_000;
  * The current state of one negotiation: streamed in occurrence order when the store can scan that way (memory
  * stays flat), else read in pages into an effective log.
  */
-const foldNegotiation = async (
+export const foldNegotiation = async (
   store: EventStore,
   negotiationId: string,
 ): Promise<E.Either<StoreFailure, { state: NegotiationState; developments: number }>> => {

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { FieldViolation, LeanEvent, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
-import { EffectiveLog, effectiveLog } from '../projections';
+import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../projections';
 import {
   revisionMatches,
   AppendError,
@@ -12,6 +12,7 @@ import {
   StoreFailure,
   StreamSummary,
 } from '../store';
+import { foldNegotiation } from './replay';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
 export type TrackerError =
@@ -26,6 +27,15 @@ export interface TrackerDependencies {
   /** Recorded events kept folded in memory across negotiations (default DEFAULT_CACHE_BUDGET). */
   readonly cacheBudget?: number;
 }
+
+/** A negotiation as listed: its stream, and its current state (undefined if it could not be read). */
+export interface ListedNegotiation {
+  readonly stream: StreamSummary;
+  readonly state: NegotiationState | undefined;
+}
+
+/** Current states of negotiations not in the cache, kept for listings (one small state each, by revision). */
+const MAX_LISTED_STATES = 10_000;
 
 export interface AppendCommand {
   readonly negotiationId: string;
@@ -186,11 +196,46 @@ export const createTracker = ({
     );
   };
 
+  const listedStates = new Map<string, { readonly revision: number; readonly state: NegotiationState }>();
+
+  /**
+   * The current state for a listing, without loading the log into the cache: a listing of a large store would
+   * otherwise read every negotiation into memory and push the ones being queried out. The cached log answers
+   * when it is at the listed revision; else the state is folded straight from the store (flat memory with a
+   * scanning store) and kept by revision, so a listing folds again only the negotiations that moved.
+   */
+  const currentState = async (stream: StreamSummary): Promise<NegotiationState | undefined> => {
+    const cached = cache.get(stream.negotiationId);
+    if (cached !== undefined && cached.revision === stream.revision) return stateAsOf(cached, {}).state;
+    const kept = listedStates.get(stream.negotiationId);
+    if (kept !== undefined && kept.revision === stream.revision) return kept.state;
+    const folded = await foldNegotiation(store, stream.negotiationId);
+    if (E.isLeft(folded)) return undefined;
+    // Kept only if no append landed meanwhile: the fold may have seen it, and the state must match its revision.
+    const after = await store.streamRevision(stream.negotiationId)();
+    if (E.isRight(after) && after.right === stream.revision) {
+      if (listedStates.size >= MAX_LISTED_STATES) listedStates.clear();
+      listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
+    }
+    return folded.right.state;
+  };
+
+  /** Every negotiation with its current state, one after the other (a fold reads one negotiation at a time). */
+  const listNegotiations = (): TE.TaskEither<StoreFailure, readonly ListedNegotiation[]> =>
+    pipe(
+      store.listStreams(),
+      TE.flatMap((streams) => async () => {
+        const listed: ListedNegotiation[] = [];
+        for (const stream of streams) listed.push({ stream, state: await currentState(stream) });
+        return E.right(listed);
+      }),
+    );
+
   return {
     append: (command: AppendCommand) => appendChecked(command, 0),
     snapshot,
     fullSnapshot,
-    listNegotiations: (): TE.TaskEither<StoreFailure, readonly StreamSummary[]> => store.listStreams(),
+    listNegotiations,
     /** How far a negotiation's stream has got (-1: no such negotiation); what a kept answer is checked against. */
     streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
       store.streamRevision(negotiationId),

@@ -1,6 +1,11 @@
 import * as E from 'fp-ts/Either';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTracker } from '../../src/application/tracker';
-import { EventStore, createInMemoryEventStore } from '../../src/store';
+import { stateAsOf } from '../../src/projections';
+import { EventStore, createInMemoryEventStore, createSqliteEventStore } from '../../src/store';
 import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 describe('appending a correction while another writer retracts its target', () => {
@@ -53,4 +58,92 @@ describe('appending a correction while another writer retracts its target', () =
       ]);
     },
   );
+});
+
+describe('listing negotiations', () => {
+  const opened = (title: string) =>
+    reported('NegotiationOpened', { title, parties: ['Israel', 'Hamas'], mediators: ['Qatar'] });
+
+  /** A SQLite store that counts what the tracker reads: whole-log loads, and occurrence scans per negotiation. */
+  const countingStore = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-'));
+    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+    const reads = { lean: 0, full: 0, scans: new Map<string, number>() };
+    const store: EventStore = {
+      ...inner,
+      readLeanStream: (negotiationId, options) => {
+        reads.lean += 1;
+        return inner.readLeanStream!(negotiationId, options);
+      },
+      readStream: (negotiationId, options) => {
+        reads.full += 1;
+        return inner.readStream(negotiationId, options);
+      },
+      scanLeanByOccurrence: (negotiationId, visitor) => {
+        reads.scans.set(negotiationId, (reads.scans.get(negotiationId) ?? 0) + 1);
+        return inner.scanLeanByOccurrence!(negotiationId, visitor);
+      },
+    };
+    return {
+      inner,
+      store,
+      reads,
+      cleanup: async () => {
+        await inner.close?.();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+
+  it('states each negotiation as it now stands without loading logs, and folds again only those that moved', async () => {
+    const { inner, store, reads, cleanup } = countingStore();
+    try {
+      await appendAll(inner, [opened('Gaza ceasefire talks')], { negotiationId: 'gaza' });
+      await appendAll(inner, [opened('Sudan talks'), reported('TalksStalled', { reason: 'deadlock' })], {
+        negotiationId: 'sudan',
+      });
+      const tracker = createTracker({ store, newEventId: () => randomUUID() });
+      const list = async () =>
+        new Map(
+          unwrap(await tracker.listNegotiations()()).map(({ stream, state }) => [
+            stream.negotiationId,
+            state,
+          ]),
+        );
+      // What a separate tracker answers from the full log, for comparison.
+      const reference = createTracker({ store: inner, newEventId: () => randomUUID() });
+      const current = async (negotiationId: string) =>
+        stateAsOf(unwrap(await reference.snapshot(negotiationId)()).log, {}).state;
+
+      const first = await list();
+      expect(first.get('gaza')).toEqual(await current('gaza'));
+      expect(first.get('sudan')).toEqual(await current('sudan'));
+      expect(first.get('sudan')?.activity).toBe('stalled');
+      expect(reads.lean + reads.full).toBe(0);
+      expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 1 });
+
+      // Nothing moved: nothing is folded again.
+      expect(await list()).toEqual(first);
+      expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 1 });
+
+      // Sudan moves: only Sudan is folded again, and the listing shows the new state.
+      await appendAll(inner, [reported('TalksResumed', { venue: 'Jeddah' })], { negotiationId: 'sudan' });
+      const moved = await list();
+      expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 2 });
+      expect(moved.get('sudan')).toEqual(await current('sudan'));
+      expect(moved.get('sudan')?.activity).toBe('active');
+
+      // A negotiation whose log is cached (it was queried) is answered from that log.
+      await appendAll(inner, [reported('TalksStalled', { reason: 'walkout' })], { negotiationId: 'gaza' });
+      unwrap(await tracker.snapshot('gaza')());
+      const loads = reads.lean + reads.full;
+      const cached = await list();
+      expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 2 });
+      expect(reads.lean + reads.full).toBe(loads);
+      expect(cached.get('gaza')).toEqual(await current('gaza'));
+      expect(cached.get('gaza')?.activity).toBe('stalled');
+    } finally {
+      await cleanup();
+    }
+  });
 });
