@@ -73,7 +73,11 @@ export const openStore = (
 /** The composition root: wires the store, the tracker and the HTTP edge from the configuration. */
 export const compose = async (config: Config, clock: Clock = systemClock): Promise<Runtime> => {
   const { store, name } = openStore(config, clock);
-  const tracker = createTracker({ store, newEventId: randomUUID });
+  const tracker = createTracker({
+    store,
+    newEventId: randomUUID,
+    ...(config.maxNegotiationEvents === undefined ? {} : { maxLogEvents: config.maxNegotiationEvents }),
+  });
   let importedOnStart = 0;
   const streams = await store.listStreams()();
   if (E.isLeft(streams)) throw new Error(`cannot open the store: ${streams.left.message}`);

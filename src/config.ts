@@ -83,6 +83,7 @@ const Environment = t.partial({
   LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS),
   EVENTSTORE_URL: EventStoreUrl,
   ANSWER_CACHE_MB: NonNegativeInteger,
+  MAX_NEGOTIATION_EVENTS: PositiveInteger,
 });
 
 export interface Config {
@@ -106,6 +107,8 @@ export interface Config {
   readonly eventStoreUrl?: string;
   /** Megabytes of serialised as-of answers kept for reuse (0: none). */
   readonly answerCacheMb: number;
+  /** The longest negotiation folded in memory; unset: what half of the heap holds (see defaultMaxLogEvents). */
+  readonly maxNegotiationEvents?: number;
 }
 
 /** Reads the configuration from the environment; every bad variable is named. */
@@ -136,6 +139,9 @@ export const loadConfig = (
       logLevel: vars.LOG_LEVEL ?? 'info',
       ...(vars.EVENTSTORE_URL === undefined ? {} : { eventStoreUrl: vars.EVENTSTORE_URL }),
       answerCacheMb: vars.ANSWER_CACHE_MB ?? 32,
+      ...(vars.MAX_NEGOTIATION_EVENTS === undefined
+        ? {}
+        : { maxNegotiationEvents: vars.MAX_NEGOTIATION_EVENTS }),
     }),
   )(Environment.decode(present));
 };

@@ -101,6 +101,20 @@ export const problemFromTrackerError = (
         detail: `Event ${error.eventId}: ${error.reason}. Nothing was appended.`,
         errors: [{ field: `events.${error.index}.id`, reason: error.reason }],
       };
+    case 'NegotiationTooLarge':
+      // The server's limit, not the client's mistake: a 5xx, with what to do about it.
+      return {
+        type: problemType('negotiation-too-large'),
+        title: 'Negotiation too large to fold in memory',
+        status: 503,
+        detail: `Negotiation "${error.negotiationId}" has ${error.events} events; this server folds at most ${error.limit} in memory for this view. Its events can still be appended and read in pages (GET /negotiations/${error.negotiationId}/events), and replayed with the CLI. Raise MAX_NEGOTIATION_EVENTS together with the heap (node --max-old-space-size) to serve it.`,
+        errors: [
+          {
+            field: 'negotiationId',
+            reason: `has ${error.events} events, more than the ${error.limit} this server folds in memory`,
+          },
+        ],
+      };
     case 'StoreFailure':
       return {
         type: problemType('store-unavailable'),

@@ -1,7 +1,17 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
-import { FieldViolation, LeanEvent, NewEvent, StoredEvent, checkAppend, knownEventsOf } from '../domain';
+import { getHeapStatistics } from 'node:v8';
+import {
+  FieldViolation,
+  KnownEvent,
+  LeanEvent,
+  NewEvent,
+  StoredEvent,
+  checkAppend,
+  idsConsulted,
+  rememberConsulted,
+} from '../domain';
 import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../projections';
 import {
   revisionMatches,
@@ -18,6 +28,13 @@ import { foldNegotiation } from './replay';
 export type TrackerError =
   | AppendError
   | { readonly _tag: 'NegotiationNotFound'; readonly negotiationId: string }
+  /** Folding it would take more memory than this process is given (see maxLogEvents). */
+  | {
+      readonly _tag: 'NegotiationTooLarge';
+      readonly negotiationId: string;
+      readonly events: number;
+      readonly limit: number;
+    }
   | { readonly _tag: 'RuleViolated'; readonly violations: readonly FieldViolation[] };
 
 export interface TrackerDependencies {
@@ -26,7 +43,25 @@ export interface TrackerDependencies {
   readonly newEventId: () => string;
   /** Recorded events kept folded in memory across negotiations (default DEFAULT_CACHE_BUDGET). */
   readonly cacheBudget?: number;
+  /**
+   * The longest negotiation folded in memory (default: what half of the heap holds, see defaultMaxLogEvents).
+   * A longer one is refused with NegotiationTooLarge rather than run the process out of memory; its events can
+   * still be appended, read in pages, listed and replayed (those stream).
+   */
+  readonly maxLogEvents?: number;
 }
+
+/**
+ * Heap one folded event takes in the cached log, checkpoints included, rounded up from the benchmark's
+ * negotiation of 100,000 events (133 MB of heap, about 1,330 bytes each). A log with every source's words (as
+ * of a past recording time) takes about three times as much.
+ */
+const HEAP_BYTES_PER_FOLDED_EVENT = 1_500;
+const FULL_EVENT_WEIGHT = 3;
+
+/** The longest negotiation whose folded log fits in half of this process's heap limit. */
+export const defaultMaxLogEvents = (): number =>
+  Math.floor((getHeapStatistics().heap_size_limit * 0.5) / HEAP_BYTES_PER_FOLDED_EVENT);
 
 /** A negotiation as listed: its stream, and its current state (undefined if it could not be read). */
 export interface ListedNegotiation {
@@ -67,10 +102,21 @@ export const createTracker = ({
   store,
   newEventId,
   cacheBudget = DEFAULT_CACHE_BUDGET,
+  maxLogEvents = defaultMaxLogEvents(),
 }: TrackerDependencies) => {
+  const tooLarge = (
+    negotiationId: string,
+    revision: number,
+    weight: number,
+  ): E.Either<TrackerError, void> => {
+    const limit = Math.floor(maxLogEvents / weight);
+    return revision + 1 > limit
+      ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
+      : E.right(undefined);
+  };
   // Map order is recency order: a hit is deleted and set again.
   const cache = new Map<string, EffectiveLog>();
-  const refreshing = new Map<string, Promise<E.Either<StoreFailure, EffectiveLog | undefined>>>();
+  const refreshing = new Map<string, Promise<E.Either<TrackerError, EffectiveLog | undefined>>>();
 
   const readStream = (
     negotiationId: string,
@@ -92,15 +138,20 @@ export const createTracker = ({
 
   /** The current log of a negotiation, brought up to the stream's revision; undefined when it has no events. */
   const currentLog =
-    (negotiationId: string): TE.TaskEither<StoreFailure, EffectiveLog | undefined> =>
+    (negotiationId: string): TE.TaskEither<TrackerError, EffectiveLog | undefined> =>
     () => {
       // One refresh per negotiation at a time: concurrent queries share it instead of reading the same events twice.
       const running = refreshing.get(negotiationId);
       if (running !== undefined) return running;
-      const refresh = (async (): Promise<E.Either<StoreFailure, EffectiveLog | undefined>> => {
+      const refresh = (async (): Promise<E.Either<TrackerError, EffectiveLog | undefined>> => {
         const revision = await store.streamRevision(negotiationId)();
         if (E.isLeft(revision)) return revision;
         if (revision.right < 0) return E.right(undefined);
+        const fits = tooLarge(negotiationId, revision.right, 1);
+        if (E.isLeft(fits)) {
+          cache.delete(negotiationId);
+          return fits;
+        }
         const cached = cache.get(negotiationId);
         const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
         // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
@@ -130,8 +181,15 @@ export const createTracker = ({
     knownAt?: string,
   ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
     pipe(
-      readStream(negotiationId),
+      store.streamRevision(negotiationId),
       TE.mapLeft((failure): TrackerError => failure),
+      TE.flatMap((revision) => TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT))),
+      TE.flatMap(() =>
+        pipe(
+          readStream(negotiationId),
+          TE.mapLeft((failure): TrackerError => failure),
+        ),
+      ),
       TE.flatMap(({ revision, stream }) =>
         revision < 0
           ? TE.left<TrackerError, LogSnapshot<StoredEvent>>({ _tag: 'NegotiationNotFound', negotiationId })
@@ -145,12 +203,40 @@ export const createTracker = ({
     if (knownAt !== undefined) return fullSnapshot(negotiationId, knownAt);
     return pipe(
       currentLog(negotiationId),
-      TE.mapLeft((failure): TrackerError => failure),
       TE.flatMap((log) =>
         log === undefined ? notFound : TE.right({ negotiationId, revision: log.revision, log }),
       ),
     );
   };
+
+  /**
+   * The stream's history as the append rules need it for a batch: only the events it names (its own ids, the
+   * targets of its amendments) and their retractions, read in pages of lean events, so checking a correction
+   * against a negotiation of any length holds a few entries, not the negotiation. With the revision read up to.
+   */
+  const consultedHistory =
+    (
+      negotiationId: string,
+      consulted: ReadonlySet<string>,
+    ): TE.TaskEither<StoreFailure, { revision: number; known: Map<string, KnownEvent> }> =>
+    async () => {
+      const known = new Map<string, KnownEvent>();
+      let revision = -1;
+      for (;;) {
+        const page = { fromRevision: revision + 1, limit: REFRESH_PAGE };
+        const read = await (
+          store.readLeanStream
+            ? store.readLeanStream(negotiationId, page)
+            : store.readStream(negotiationId, page)
+        )();
+        if (E.isLeft(read)) return read;
+        for (const event of read.right) {
+          rememberConsulted(known, event, consulted);
+          revision = event.revision;
+        }
+        if (read.right.length < REFRESH_PAGE) return E.right({ revision, known });
+      }
+    };
 
   /**
    * Corrections and retractions are checked against the stream; the append then expects the revision that was
@@ -170,10 +256,10 @@ export const createTracker = ({
         ? TE.left({ _tag: 'RuleViolated', violations: withinBatch.left })
         : store.append({ ...command, events });
     return pipe(
-      readStream(command.negotiationId),
+      consultedHistory(command.negotiationId, idsConsulted(events)),
       TE.mapLeft((failure): TrackerError => failure),
-      TE.flatMap(({ revision, stream }) => {
-        const checked = checkAppend(knownEventsOf(stream), events);
+      TE.flatMap(({ revision, known }) => {
+        const checked = checkAppend(known, events);
         if (E.isLeft(checked))
           return TE.left<TrackerError, AppendResult>({ _tag: 'RuleViolated', violations: checked.left });
         // Pin the append to the revision the rules were checked against, whatever the client expected (any,

@@ -38,7 +38,13 @@ export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Pr
   try {
     return await run({
       store,
-      tracker: createTracker({ store, newEventId: randomUUID }),
+      tracker: createTracker({
+        store,
+        newEventId: randomUUID,
+        ...(config.right.maxNegotiationEvents === undefined
+          ? {}
+          : { maxLogEvents: config.right.maxNegotiationEvents }),
+      }),
       storeName: name,
       ...(sqliteFile === undefined ? {} : { sqliteFile }),
     });

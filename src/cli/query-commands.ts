@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import * as E from 'fp-ts/Either';
 import { AsOfParams, decodeQuery } from '../api/http-inputs';
+import { problemFromTrackerError } from '../api/problem';
 import { endOfDateOrDateTime } from '../domain';
 import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
 import { CliFailure, EXIT, action, withStore } from './context';
@@ -45,7 +46,12 @@ export const registerQueryCommands = (program: Command): void => {
           await withStore(async ({ tracker }) => {
             const snapshot = await tracker.fullSnapshot(options.negotiation, params.right.knownAt)();
             if (E.isLeft(snapshot))
-              throw new CliFailure(`no negotiation "${options.negotiation}"`, EXIT.badInput);
+              throw snapshot.left._tag === 'NegotiationNotFound'
+                ? new CliFailure(`no negotiation "${options.negotiation}"`, EXIT.badInput)
+                : new CliFailure(
+                    problemFromTrackerError(snapshot.left).detail ?? snapshot.left._tag,
+                    EXIT.storeFailure,
+                  );
             const result = stateAsOf(snapshot.right.log, params.right);
             const asOfMs =
               params.right.asOf === undefined ? Date.now() : endOfDateOrDateTime(params.right.asOf);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { EVENT_PAYLOADS, EventType, isCorrectionType } from './catalog';
-import { NewEvent, StoredEvent } from './events';
+import { LeanEvent, NewEvent, StoredEvent } from './events';
 import { occurrenceInterval } from './time';
 import { FieldViolation, toFieldViolations } from './validation-error';
 
@@ -13,13 +13,43 @@ export interface KnownEvent {
 }
 
 /** Summarises a stream's history for the append rules: each event by id, and whether it has been retracted. */
-export const knownEventsOf = (history: readonly StoredEvent[]): Map<string, KnownEvent> => {
+export const knownEventsOf = (history: Iterable<StoredEvent | LeanEvent>): Map<string, KnownEvent> => {
   const known = new Map<string, KnownEvent>();
   for (const event of history) remember(known, event);
   return known;
 };
 
-const remember = (known: Map<string, KnownEvent>, event: NewEvent & { id?: string }) => {
+/**
+ * The ids the rules look up in the history for a batch: its own ids (a retry) and the targets of its corrections
+ * and retractions. A history summarised for these alone judges the batch as the whole history would.
+ */
+export const idsConsulted = (batch: readonly (NewEvent & { id?: string })[]): ReadonlySet<string> =>
+  new Set(
+    batch.flatMap((event) => [
+      ...(event.id === undefined ? [] : [event.id]),
+      ...(event.type === 'EventCorrected' || event.type === 'EventRetracted'
+        ? [event.payload.targetEventId]
+        : []),
+    ]),
+  );
+
+/**
+ * Adds an earlier event to a summary kept for `consulted` ids only (see idsConsulted): memory stays flat however
+ * long the history read through it.
+ */
+export const rememberConsulted = (
+  known: Map<string, KnownEvent>,
+  event: StoredEvent | LeanEvent,
+  consulted: ReadonlySet<string>,
+): void => {
+  if (
+    consulted.has(event.id) ||
+    (event.type === 'EventRetracted' && consulted.has(event.payload.targetEventId))
+  )
+    remember(known, event);
+};
+
+const remember = (known: Map<string, KnownEvent>, event: (NewEvent & { id?: string }) | LeanEvent) => {
   if (event.id !== undefined)
     known.set(event.id, {
       type: event.type,

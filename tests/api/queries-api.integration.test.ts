@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTracker } from '../../src/application/tracker';
 import { createAnswerCache, createApp } from '../../src/api';
@@ -194,5 +195,92 @@ describe('as-of answers kept for reuse', () => {
     await request(cached).get(`${base}/status`).expect(200);
     await request(cached).get(`${base}/status`).expect(200);
     expect((await request(cached).get('/health')).body.answerCache.entries).toBe(entries);
+  });
+});
+
+describe('a negotiation longer than the server folds in memory', () => {
+  let h: Harness;
+  let app: Harness['app'];
+  beforeAll(async () => {
+    h = harness('sqlite');
+    const importer = createTracker({ store: h.store, newEventId: () => 'unused' });
+    expect(E.isRight(await importNdjsonFiles(importer, [REFERENCE_FILE], 'importer'))).toBe(true);
+    // The reference story has 59 events: a limit of 40 refuses its folded views, and 120 (a third for the full
+    // log a past recording time needs) refuses only those.
+    app = createApp({
+      tracker: createTracker({ store: h.store, newEventId: randomUUID, maxLogEvents: 40 }),
+      clock: h.clock,
+      storeName: 'sqlite',
+    });
+  });
+  afterAll(() => h.close());
+
+  it.each(['status?asOf=2024-12-27', 'issues', 'phases', 'timeline'])(
+    'answers %s with 503 problem+json naming the negotiation and the limit, and keeps serving',
+    async (view) => {
+      const res = await request(app).get(`${base}/${view}`).expect(503);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body).toMatchObject({
+        type: '/problems/negotiation-too-large',
+        errors: [
+          { field: 'negotiationId', reason: expect.stringMatching(/^has 59 events, more than the (40|13) /) },
+        ],
+      });
+      await request(app).get('/health').expect(200);
+    },
+  );
+
+  it('still lists it (its state folded from the store), pages its events and takes appends', async () => {
+    const list = await request(app).get('/negotiations').expect(200);
+    expect(list.body.negotiations).toEqual([
+      expect.objectContaining({
+        negotiationId: REFERENCE_ID,
+        title: expect.stringContaining('Gaza'),
+        revision: 58,
+      }),
+    ]);
+    const page = await request(app).get(`${base}/events?fromRevision=50&limit=5`).expect(200);
+    expect(page.body.events.map((e: { revision: number }) => e.revision)).toEqual([50, 51, 52, 53, 54]);
+    // A correction is checked against the stream without folding it.
+    const target = page.body.events.find((e: { type: string }) => !e.type.startsWith('Event')) as {
+      id: string;
+    };
+    const sources = [
+      {
+        outlet: 'Test Wire',
+        title: 'A later report',
+        publishedAt: '2025-01-06',
+        quote: 'the earlier report had the venue wrong',
+        attribution: { kind: 'anonymous', descriptor: 'official' },
+      },
+    ];
+    const correction = {
+      type: 'EventRetracted',
+      occurredAt: '2025-01-06',
+      precision: 'day',
+      reportedAt: '2025-01-06',
+      sources,
+      payload: { targetEventId: target.id, reason: 'misreported' },
+    };
+    const appended = await request(app).post(`${base}/events`).send(correction).expect(201);
+    expect(appended.body.revision).toBe(59);
+    const again = await request(app)
+      .post(`${base}/events`)
+      .send({ ...correction, payload: { targetEventId: target.id, reason: 'twice' } })
+      .expect(422);
+    expect(again.body.errors).toEqual([
+      { field: 'events.0.payload.targetEventId', reason: `event ${target.id} has been retracted` },
+    ]);
+  });
+
+  it('refuses the full log of a past recording time at a third of the limit', async () => {
+    const roomy = createApp({
+      tracker: createTracker({ store: h.store, newEventId: () => 'unused', maxLogEvents: 120 }),
+      clock: h.clock,
+      storeName: 'sqlite',
+    });
+    await request(roomy).get(`${base}/status?asOf=2024-12-27`).expect(200);
+    const past = await request(roomy).get(`${base}/status?asOf=2024-12-27&knownAt=2025-01-04`).expect(503);
+    expect(past.body.errors[0].reason).toContain('more than the 40');
   });
 });

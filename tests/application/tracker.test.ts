@@ -99,9 +99,16 @@ describe('listing negotiations', () => {
     const { inner, store, reads, cleanup } = countingStore();
     try {
       await appendAll(inner, [opened('Gaza ceasefire talks')], { negotiationId: 'gaza' });
-      await appendAll(inner, [opened('Sudan talks'), reported('TalksStalled', { reason: 'deadlock' })], {
-        negotiationId: 'sudan',
-      });
+      await appendAll(
+        inner,
+        [
+          opened('Sudan talks'),
+          reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-08-01' }),
+        ],
+        {
+          negotiationId: 'sudan',
+        },
+      );
       const tracker = createTracker({ store, newEventId: () => randomUUID() });
       const list = async () =>
         new Map(
@@ -127,14 +134,20 @@ describe('listing negotiations', () => {
       expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 1 });
 
       // Sudan moves: only Sudan is folded again, and the listing shows the new state.
-      await appendAll(inner, [reported('TalksResumed', { venue: 'Jeddah' })], { negotiationId: 'sudan' });
+      await appendAll(inner, [reported('TalksResumed', { venue: 'Jeddah' }, { occurredAt: '2024-09-01' })], {
+        negotiationId: 'sudan',
+      });
       const moved = await list();
       expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 2 });
       expect(moved.get('sudan')).toEqual(await current('sudan'));
       expect(moved.get('sudan')?.activity).toBe('active');
 
       // A negotiation whose log is cached (it was queried) is answered from that log.
-      await appendAll(inner, [reported('TalksStalled', { reason: 'walkout' })], { negotiationId: 'gaza' });
+      await appendAll(
+        inner,
+        [reported('TalksStalled', { reason: 'walkout' }, { occurredAt: '2024-10-01' })],
+        { negotiationId: 'gaza' },
+      );
       unwrap(await tracker.snapshot('gaza')());
       const loads = reads.lean + reads.full;
       const cached = await list();
@@ -145,5 +158,53 @@ describe('listing negotiations', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('checking corrections against a long history', () => {
+  it('reads the history in pages and judges the batch as the whole history would', async () => {
+    const store = createInMemoryEventStore(manualClock());
+    const early = reported(
+      'DelegationSent',
+      { party: 'Israel', venue: 'Doha' },
+      { occurredAt: '2024-01-02' },
+    );
+    const retractedLater = reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-01-03' });
+    await appendAll(store, [early, retractedLater]);
+    // More than one page of the tracker's reads between the events and the retraction.
+    const filler = Array.from({ length: 10_050 }, (_, index) =>
+      reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
+    );
+    for (let at = 0; at < filler.length; at += 1_000) await appendAll(store, filler.slice(at, at + 1_000));
+    await appendAll(store, [
+      reported('EventRetracted', { targetEventId: retractedLater.id, reason: 'misreported' }),
+    ]);
+    const tracker = createTracker({ store, newEventId: () => randomUUID() });
+    const missing = randomUUID();
+    const append = (events: Parameters<typeof tracker.append>[0]['events']) =>
+      tracker.append({ negotiationId: 'n', events, expectedRevision: { kind: 'any' }, recordedBy: 't' })();
+
+    const refused = await append([
+      reported('EventCorrected', {
+        targetEventId: retractedLater.id,
+        reason: 'late',
+        corrections: { payload: { reason: 'walkout' } },
+      }),
+      reported('EventRetracted', { targetEventId: missing, reason: 'typo' }),
+    ]);
+    expect(E.isLeft(refused) && refused.left._tag === 'RuleViolated' && refused.left.violations).toEqual([
+      { field: 'events.0.payload.targetEventId', reason: `event ${retractedLater.id} has been retracted` },
+      { field: 'events.1.payload.targetEventId', reason: `no event ${missing} in this negotiation` },
+    ]);
+
+    const correction = reported('EventCorrected', {
+      targetEventId: early.id,
+      reason: 'it was Cairo',
+      corrections: { payload: { party: 'Israel', venue: 'Cairo' } },
+    });
+    const accepted = unwrap(await append([correction]));
+    expect(accepted.revision).toBe(2 + filler.length + 1);
+    // The same batch again is a retry: answered with its original result, not judged against its own record.
+    expect(unwrap(await append([correction]))).toMatchObject({ replayed: true, revision: accepted.revision });
   });
 });

@@ -18,13 +18,13 @@ export type AdapterName = 'in-memory' | 'sqlite';
 export const ADAPTERS: AdapterName[] = ['in-memory', 'sqlite'];
 
 /** The HTTP app over a fresh store of the named adapter, with a controllable clock. */
-export const harness = (adapter: AdapterName): Harness => {
+export const harness = (adapter: AdapterName, options: { maxLogEvents?: number } = {}): Harness => {
   const clock = manualClock('2025-01-05T08:00:00.000Z');
   const dir = adapter === 'sqlite' ? mkdtempSync(join(tmpdir(), 'tracker-api-')) : undefined;
   const store = dir
     ? createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock })
     : createInMemoryEventStore(clock);
-  const tracker = createTracker({ store, newEventId: randomUUID });
+  const tracker = createTracker({ store, newEventId: randomUUID, ...options });
   const app = createApp({ tracker, clock, storeName: adapter });
   return {
     app,
