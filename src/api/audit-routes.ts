@@ -27,9 +27,8 @@ export const auditRoutes = (tracker: Tracker): Router => {
     const fromRevision = ndjson ? 0 : (params.right.fromRevision ?? 0);
     const limit = ndjson ? Number.MAX_SAFE_INTEGER : (params.right.limit ?? DEFAULT_HISTORY_PAGE);
     // Each entry's change compares the log before and after it, so the read starts at revision 0.
-    const page = await tracker.readEvents(
+    const page = await tracker.readHistory(
       id.right,
-      0,
       ndjson ? Number.MAX_SAFE_INTEGER : fromRevision + limit,
     )();
     if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));

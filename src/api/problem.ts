@@ -107,7 +107,7 @@ export const problemFromTrackerError = (
         type: problemType('negotiation-too-large'),
         title: 'Negotiation too large to fold in memory',
         status: 503,
-        detail: `Negotiation "${error.negotiationId}" has ${error.events} events; this server folds at most ${error.limit} in memory for this view. Its events can still be appended and read in pages (GET /negotiations/${error.negotiationId}/events), and replayed with the CLI. Raise MAX_NEGOTIATION_EVENTS together with the heap (node --max-old-space-size) to serve it.`,
+        detail: `Negotiation "${error.negotiationId}" has ${error.events} events; this server folds at most ${error.limit} in memory for this view. Its events can still be appended and read in pages (GET /negotiations/${error.negotiationId}/events), and replayed with the CLI. Retrying will not help: raise MAX_NEGOTIATION_EVENTS together with the heap (node --max-old-space-size) to serve it.`,
         errors: [
           {
             field: 'negotiationId',

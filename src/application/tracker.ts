@@ -101,15 +101,16 @@ const REFRESH_PAGE = 10_000;
 export const createTracker = ({
   store,
   newEventId,
-  cacheBudget = DEFAULT_CACHE_BUDGET,
   maxLogEvents = defaultMaxLogEvents(),
+  // The cache holds no more than one negotiation at the limit: both are the same share of the heap.
+  cacheBudget = Math.min(DEFAULT_CACHE_BUDGET, maxLogEvents),
 }: TrackerDependencies) => {
   const tooLarge = (
     negotiationId: string,
     revision: number,
     weight: number,
   ): E.Either<TrackerError, void> => {
-    const limit = Math.floor(maxLogEvents / weight);
+    const limit = Math.max(1, Math.floor(maxLogEvents / weight));
     return revision + 1 > limit
       ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
       : E.right(undefined);
@@ -126,8 +127,9 @@ export const createTracker = ({
       TE.map((stream) => ({ revision: stream[stream.length - 1]?.revision ?? -1, stream })),
     );
 
-  const evictBeyondBudget = (keep: string) => {
-    let total = [...cache.values()].reduce((sum, log) => sum + log.revision + 1, 0);
+  /** Evicts least recently used logs (never `keep`) until the cached events and `incoming` fit the budget. */
+  const evictBeyondBudget = (keep: string, incoming = 0) => {
+    let total = incoming + [...cache.values()].reduce((sum, log) => sum + log.revision + 1, 0);
     for (const [negotiationId, log] of cache) {
       if (total <= cacheBudget) break;
       if (negotiationId === keep) continue;
@@ -153,7 +155,10 @@ export const createTracker = ({
           return fits;
         }
         const cached = cache.get(negotiationId);
-        const log = cached !== undefined && cached.revision <= revision.right ? cached : new EffectiveLog();
+        const reusable = cached !== undefined && cached.revision <= revision.right ? cached : undefined;
+        // Room first: the others cached and this one at full length stay within the budget while it loads.
+        evictBeyondBudget(negotiationId, revision.right - (reusable?.revision ?? -1));
+        const log = reusable ?? new EffectiveLog();
         // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
         while (log.revision < revision.right) {
           const page = { fromRevision: log.revision + 1, limit: REFRESH_PAGE };
@@ -294,14 +299,41 @@ export const createTracker = ({
     const cached = cache.get(stream.negotiationId);
     if (cached !== undefined && cached.revision === stream.revision) return stateAsOf(cached, {}).state;
     const kept = listedStates.get(stream.negotiationId);
-    if (kept !== undefined && kept.revision === stream.revision) return kept.state;
+    if (kept !== undefined && kept.revision === stream.revision) {
+      // Most recently used last: the first entries are the ones evicted.
+      listedStates.delete(stream.negotiationId);
+      listedStates.set(stream.negotiationId, kept);
+      return kept.state;
+    }
+    // Without an occurrence scan the fold holds the whole log: not for one the views would refuse to fold.
+    if (
+      store.scanLeanByOccurrence === undefined &&
+      E.isLeft(tooLarge(stream.negotiationId, stream.revision, 1))
+    )
+      return undefined;
+    // Listings running at once share the fold of a negotiation at a revision.
+    const key = `${stream.negotiationId}@${stream.revision}`;
+    const running = listingFolds.get(key);
+    if (running !== undefined) return running;
+    const fold = foldForListing(stream).finally(() => listingFolds.delete(key));
+    listingFolds.set(key, fold);
+    return fold;
+  };
+
+  const listingFolds = new Map<string, Promise<NegotiationState | undefined>>();
+
+  const foldForListing = async (stream: StreamSummary): Promise<NegotiationState | undefined> => {
+    // Each fold is one synchronous read on SQLite: requests queued meanwhile are served between two of them.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const folded = await foldNegotiation(store, stream.negotiationId);
     if (E.isLeft(folded)) return undefined;
-    // Kept only if no append landed meanwhile: the fold may have seen it, and the state must match its revision.
-    const after = await store.streamRevision(stream.negotiationId)();
-    if (E.isRight(after) && after.right === stream.revision) {
-      if (listedStates.size >= MAX_LISTED_STATES) listedStates.clear();
-      listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
+    // Kept by the listed revision. If an append landed during the fold, the state may already include it; it is
+    // then never served again, since the stream has moved past the revision it is kept under.
+    listedStates.delete(stream.negotiationId);
+    listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
+    for (const oldest of listedStates.keys()) {
+      if (listedStates.size <= MAX_LISTED_STATES) break;
+      listedStates.delete(oldest);
     }
     return folded.right.state;
   };
@@ -317,6 +349,29 @@ export const createTracker = ({
       }),
     );
 
+  /** A page of a negotiation's stored events, with the stream's revision (NegotiationNotFound for none). */
+  const readEvents = (
+    negotiationId: string,
+    fromRevision: number,
+    limit: number,
+  ): TE.TaskEither<TrackerError, { revision: number; events: readonly StoredEvent[] }> =>
+    pipe(
+      store.streamRevision(negotiationId),
+      TE.mapLeft((failure): TrackerError => failure),
+      TE.flatMap((revision) =>
+        revision < 0
+          ? TE.left<TrackerError, { revision: number; events: readonly StoredEvent[] }>({
+              _tag: 'NegotiationNotFound',
+              negotiationId,
+            })
+          : pipe(
+              store.readStream(negotiationId, { fromRevision, limit }),
+              TE.map((events) => ({ revision, events })),
+              TE.mapLeft((failure): TrackerError => failure),
+            ),
+      ),
+    );
+
   return {
     append: (command: AppendCommand) => appendChecked(command, 0),
     snapshot,
@@ -325,23 +380,21 @@ export const createTracker = ({
     /** How far a negotiation's stream has got (-1: no such negotiation); what a kept answer is checked against. */
     streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
       store.streamRevision(negotiationId),
-    readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
+    /**
+     * The first `count` events in full, for the audit history (each entry folds the log before it): refused as
+     * too large when that many full events would not fit where a folded log with every source's words does.
+     */
+    readHistory: (negotiationId: string, count: number) =>
       pipe(
         store.streamRevision(negotiationId),
         TE.mapLeft((failure): TrackerError => failure),
         TE.flatMap((revision) =>
-          revision < 0
-            ? TE.left<TrackerError, { revision: number; events: readonly StoredEvent[] }>({
-                _tag: 'NegotiationNotFound',
-                negotiationId,
-              })
-            : pipe(
-                store.readStream(negotiationId, { fromRevision, limit }),
-                TE.map((events) => ({ revision, events })),
-                TE.mapLeft((failure): TrackerError => failure),
-              ),
+          TE.fromEither(tooLarge(negotiationId, Math.min(revision, count - 1), FULL_EVENT_WEIGHT)),
         ),
+        TE.flatMap(() => readEvents(negotiationId, 0, count)),
       ),
+    readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
+      readEvents(negotiationId, fromRevision, limit),
   };
 };
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import * as E from 'fp-ts/Either';
 import { AsOfParams, decodeQuery } from '../api/http-inputs';
-import { problemFromTrackerError } from '../api/problem';
+import { TrackerError } from '../application/tracker';
 import { endOfDateOrDateTime } from '../domain';
 import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
 import { CliFailure, EXIT, action, withStore } from './context';
@@ -44,30 +44,39 @@ export const registerQueryCommands = (program: Command): void => {
               EXIT.badInput,
             );
           await withStore(async ({ tracker }) => {
-            const snapshot = await tracker.fullSnapshot(options.negotiation, params.right.knownAt)();
-            if (E.isLeft(snapshot))
-              throw snapshot.left._tag === 'NegotiationNotFound'
-                ? new CliFailure(`no negotiation "${options.negotiation}"`, EXIT.badInput)
-                : new CliFailure(
-                    problemFromTrackerError(snapshot.left).detail ?? snapshot.left._tag,
-                    EXIT.storeFailure,
-                  );
-            const result = stateAsOf(snapshot.right.log, params.right);
             const asOfMs =
               params.right.asOf === undefined ? Date.now() : endOfDateOrDateTime(params.right.asOf);
-            const body =
-              view === 'status'
-                ? statusView(result, asOfMs)
-                : view === 'issues'
-                  ? issuesView(result, true)
-                  : view === 'phases'
-                    ? phasesView(result)
-                    : timelineView(snapshot.right.log, {});
+            // The timeline shows each source's words, and a past recording time needs the log as it then was:
+            // both fold the full events; the other views fold the lean log, as the server does.
+            const answer = async (): Promise<{ revision: number; body: object }> => {
+              if (view === 'timeline') {
+                const full = await tracker.fullSnapshot(options.negotiation, params.right.knownAt)();
+                if (E.isLeft(full)) throw queryFailure(options.negotiation, full.left);
+                return { revision: full.right.revision, body: timelineView(full.right.log, {}) };
+              }
+              const snapshot = await (
+                params.right.knownAt === undefined
+                  ? tracker.snapshot(options.negotiation)
+                  : tracker.fullSnapshot(options.negotiation, params.right.knownAt)
+              )();
+              if (E.isLeft(snapshot)) throw queryFailure(options.negotiation, snapshot.left);
+              const result = stateAsOf(snapshot.right.log, params.right);
+              return {
+                revision: snapshot.right.revision,
+                body:
+                  view === 'status'
+                    ? statusView(result, asOfMs)
+                    : view === 'issues'
+                      ? issuesView(result, true)
+                      : phasesView(result),
+              };
+            };
+            const { revision, body } = await answer();
             console.log(
               JSON.stringify(
                 {
                   negotiationId: options.negotiation,
-                  revision: snapshot.right.revision,
+                  revision,
                   ...params.right,
                   [view]: body,
                 },
@@ -78,5 +87,28 @@ export const registerQueryCommands = (program: Command): void => {
           });
         }),
       );
+  }
+};
+
+const queryFailure = (negotiationId: string, error: TrackerError): CliFailure => {
+  switch (error._tag) {
+    case 'NegotiationNotFound':
+      return new CliFailure(`no negotiation "${negotiationId}"`, EXIT.badInput);
+    case 'NegotiationTooLarge':
+      return new CliFailure(
+        `negotiation "${negotiationId}" has ${error.events} events, more than the ${error.limit} this process folds in memory for this view: run with a larger heap (NODE_OPTIONS=--max-old-space-size=...) and MAX_NEGOTIATION_EVENTS`,
+        EXIT.badInput,
+      );
+    case 'StoreFailure':
+      return new CliFailure(`cannot read the store: ${error.message}`, EXIT.storeFailure);
+    // Append errors: a read never produces them.
+    case 'EventIdConflict':
+    case 'RevisionConflict':
+    case 'RuleViolated':
+      return new CliFailure(`cannot answer: ${error._tag}`, EXIT.storeFailure);
+    default: {
+      const exhaustive: never = error;
+      return exhaustive;
+    }
   }
 };

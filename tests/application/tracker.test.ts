@@ -208,3 +208,87 @@ describe('checking corrections against a long history', () => {
     expect(unwrap(await append([correction]))).toMatchObject({ replayed: true, revision: accepted.revision });
   });
 });
+
+describe('listing while appends land', () => {
+  it('shows the next listing the append that landed during a fold, folded again at its revision', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-race-'));
+    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+    try {
+      await appendAll(inner, [
+        reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-08-01' }),
+      ]);
+      let scans = 0;
+      const store: EventStore = {
+        ...inner,
+        scanLeanByOccurrence: (negotiationId, visitor) => async () => {
+          scans += 1;
+          // The first scan runs after another writer's append: the fold sees revision 1, the listing said 0.
+          if (scans === 1)
+            await appendAll(inner, [
+              reported('TalksResumed', { venue: 'Doha' }, { occurredAt: '2024-09-01' }),
+            ]);
+          return inner.scanLeanByOccurrence!(negotiationId, visitor)();
+        },
+      };
+      const tracker = createTracker({ store, newEventId: () => randomUUID() });
+      unwrap(await tracker.listNegotiations()());
+      expect(scans).toBe(1);
+      const second = unwrap(await tracker.listNegotiations()());
+      expect(second[0]?.stream.revision).toBe(1);
+      expect(second[0]?.state?.activity).toBe('active');
+      expect(scans).toBe(2);
+      // At rest, the state is kept.
+      unwrap(await tracker.listNegotiations()());
+      expect(scans).toBe(2);
+    } finally {
+      await inner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('checking corrections against a long history on SQLite', () => {
+  it('pages the lean stream and judges as the whole history would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-corrections-'));
+    const store = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+    try {
+      const target = reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-01-03' });
+      await appendAll(store, [target]);
+      const filler = Array.from({ length: 10_020 }, (_, index) =>
+        reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
+      );
+      for (let at = 0; at < filler.length; at += 2_000) await appendAll(store, filler.slice(at, at + 2_000));
+      await appendAll(store, [
+        reported('EventRetracted', { targetEventId: target.id, reason: 'misreported' }),
+      ]);
+      let leanPages = 0;
+      const counting: EventStore = {
+        ...store,
+        readLeanStream: (negotiationId, options) => {
+          leanPages += 1;
+          return store.readLeanStream!(negotiationId, options);
+        },
+      };
+      const tracker = createTracker({ store: counting, newEventId: () => randomUUID() });
+      const refused = await tracker.append({
+        negotiationId: 'n',
+        events: [
+          reported('EventCorrected', {
+            targetEventId: target.id,
+            reason: 'late',
+            corrections: { payload: { reason: 'walkout' } },
+          }),
+        ],
+        expectedRevision: { kind: 'any' },
+        recordedBy: 't',
+      })();
+      expect(E.isLeft(refused) && refused.left._tag === 'RuleViolated' && refused.left.violations).toEqual([
+        { field: 'events.0.payload.targetEventId', reason: `event ${target.id} has been retracted` },
+      ]);
+      expect(leanPages).toBe(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

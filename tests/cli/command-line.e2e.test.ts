@@ -42,6 +42,18 @@ describeIfBuilt('the command line over the embedded store', () => {
     };
     expect(body.status.activity).toBe('stalled');
     expect(body.status.recalledDelegations.map((d) => d.party)).toEqual(['Israel']);
+    // Longer than MAX_NEGOTIATION_EVENTS: refused with the count and the limit, not a crash or "no negotiation".
+    const tooLong = spawnSync(
+      process.execPath,
+      [CLI, 'status', '--negotiation', 'gaza-ceasefire-2024', '--as-of', '2024-12-27'],
+      {
+        env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', MAX_NEGOTIATION_EVENTS: '58' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(tooLong.status).toBe(2);
+    expect(tooLong.stderr).toContain('has 59 events, more than the 58 this process folds in memory');
     const bad = run(dataDir, 'status', '--negotiation', 'gaza-ceasefire-2024', '--as-of', 'tomorrow');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--as-of');
