@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { diffBetween, historyPage } from '../application/audit';
+import { diffBetween, historyEntries, historyPage } from '../application/audit';
 import { Tracker } from '../application/tracker';
 import { startOfDateOrDateTime, endOfDateOrDateTime } from '../domain';
 import { DiffParams, HistoryParams, decodeQuery, etagOf } from './http-inputs';
@@ -9,6 +9,8 @@ import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-suppo
 
 export const NDJSON = 'application/x-ndjson';
 const DEFAULT_HISTORY_PAGE = 50;
+/** History entries written between two turns of the event loop. */
+const NDJSON_BATCH = 100;
 
 /** The audit views: the recorded history with per-event changes and hash checks, and the diff between dates. */
 export const auditRoutes = (tracker: Tracker): Router => {
@@ -36,7 +38,15 @@ export const auditRoutes = (tracker: Tracker): Router => {
     res.set('ETag', etagOf(revision));
     if (ndjson) {
       res.type(NDJSON);
-      for (const entry of historyPage(events, 0, events.length)) res.write(`${JSON.stringify(entry)}\n`);
+      // Each entry diffs two answers: a long history is real work, so other requests are served between
+      // batches, and a client that went away stops it.
+      let written = 0;
+      for (const entry of historyEntries(events, 0, events.length)) {
+        if (res.destroyed) return;
+        res.write(`${JSON.stringify(entry)}\n`);
+        written += 1;
+        if (written % NDJSON_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       res.end();
       return;
     }

@@ -32,8 +32,14 @@ export const historyPage = (
   stream: readonly StoredEvent[],
   fromRevision: number,
   limit: number,
-): HistoryEntry[] => {
-  const entries: HistoryEntry[] = [];
+): HistoryEntry[] => [...historyEntries(stream, fromRevision, limit)];
+
+/** The entries of historyPage one at a time, for a caller that streams them (and lets other work run between). */
+export function* historyEntries(
+  stream: readonly StoredEvent[],
+  fromRevision: number,
+  limit: number,
+): Generator<HistoryEntry> {
   // The log grows one recorded event at a time, so each change is a diff of two consecutive answers.
   const log = new EffectiveLog();
   for (const event of stream.slice(0, fromRevision)) log.record(event);
@@ -45,7 +51,7 @@ export const historyPage = (
     log.record(event);
     const after = digestOf(stateAsOf(log, {}));
     const previous = revision === 0 ? GENESIS_HASH : stream[revision - 1]?.hash;
-    entries.push({
+    yield {
       revision: event.revision,
       position: event.position,
       eventId: event.id,
@@ -63,11 +69,10 @@ export const historyPage = (
         chainsToPrevious: event.previousHash === previous,
       },
       changes: diffDigests(before, after),
-    });
+    };
     before = after;
   }
-  return entries;
-};
+}
 
 export interface DiffView {
   readonly changes: readonly Change[];

@@ -49,6 +49,8 @@ export interface TrackerDependencies {
    * still be appended, read in pages, listed and replayed (those stream).
    */
   readonly maxLogEvents?: number;
+  /** Negotiations whose current state is kept for listings (default MAX_LISTED_STATES). */
+  readonly maxListedStates?: number;
 }
 
 /**
@@ -59,9 +61,15 @@ export interface TrackerDependencies {
 const HEAP_BYTES_PER_FOLDED_EVENT = 1_500;
 const FULL_EVENT_WEIGHT = 3;
 
-/** The longest negotiation whose folded log fits in half of this process's heap limit. */
+/**
+ * The share of the heap one folded log may take: the cache (never more than one such log) plus one large load
+ * or full read in flight (they run one at a time) stay within 80 % of the heap.
+ */
+const HEAP_SHARE = 0.4;
+
+/** The longest negotiation whose folded log fits in HEAP_SHARE of this process's heap limit. */
 export const defaultMaxLogEvents = (): number =>
-  Math.floor((getHeapStatistics().heap_size_limit * 0.5) / HEAP_BYTES_PER_FOLDED_EVENT);
+  Math.floor((getHeapStatistics().heap_size_limit * HEAP_SHARE) / HEAP_BYTES_PER_FOLDED_EVENT);
 
 /** A negotiation as listed: its stream, and its current state (undefined if it could not be read). */
 export interface ListedNegotiation {
@@ -70,7 +78,7 @@ export interface ListedNegotiation {
 }
 
 /** Current states of negotiations not in the cache, kept for listings (one small state each, by revision). */
-const MAX_LISTED_STATES = 10_000;
+export const MAX_LISTED_STATES = 10_000;
 
 export interface AppendCommand {
   readonly negotiationId: string;
@@ -102,18 +110,33 @@ export const createTracker = ({
   store,
   newEventId,
   maxLogEvents = defaultMaxLogEvents(),
+  maxListedStates = MAX_LISTED_STATES,
   // The cache holds no more than one negotiation at the limit: both are the same share of the heap.
   cacheBudget = Math.min(DEFAULT_CACHE_BUDGET, maxLogEvents),
 }: TrackerDependencies) => {
+  /** Refuses holding `held` events (weighted) of a negotiation whose stream is at `revision`. */
   const tooLarge = (
     negotiationId: string,
     revision: number,
     weight: number,
+    held = revision + 1,
   ): E.Either<TrackerError, void> => {
     const limit = Math.max(1, Math.floor(maxLogEvents / weight));
-    return revision + 1 > limit
+    return held > limit
       ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
       : E.right(undefined);
+  };
+
+  /**
+   * Loads of more than a page (a long log into the cache, a long stream in full) run one at a time: the cache
+   * makes room for one before it starts, and two at once could together outgrow the heap.
+   */
+  let largeLoads: Promise<unknown> = Promise.resolve();
+  const oneLargeLoadAtATime = <A>(events: number, load: () => Promise<A>): Promise<A> => {
+    if (events <= REFRESH_PAGE) return load();
+    const turn = largeLoads.then(load, load);
+    largeLoads = turn.catch(() => undefined);
+    return turn;
   };
   // Map order is recency order: a hit is deleted and set again.
   const cache = new Map<string, EffectiveLog>();
@@ -154,27 +177,32 @@ export const createTracker = ({
           cache.delete(negotiationId);
           return fits;
         }
-        const cached = cache.get(negotiationId);
-        const reusable = cached !== undefined && cached.revision <= revision.right ? cached : undefined;
-        // Room first: the others cached and this one at full length stay within the budget while it loads.
-        evictBeyondBudget(negotiationId, revision.right - (reusable?.revision ?? -1));
-        const log = reusable ?? new EffectiveLog();
-        // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
-        while (log.revision < revision.right) {
-          const page = { fromRevision: log.revision + 1, limit: REFRESH_PAGE };
-          const news = await (
-            store.readLeanStream
-              ? store.readLeanStream(negotiationId, page)
-              : store.readStream(negotiationId, page)
-          )();
-          if (E.isLeft(news)) return news;
-          for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
-          if (news.right.length < REFRESH_PAGE) break;
-        }
-        cache.delete(negotiationId);
-        cache.set(negotiationId, log);
-        evictBeyondBudget(negotiationId);
-        return E.right(log);
+        const load = async (): Promise<E.Either<TrackerError, EffectiveLog>> => {
+          const cached = cache.get(negotiationId);
+          const reusable = cached !== undefined && cached.revision <= revision.right ? cached : undefined;
+          // A log ahead of the store (a file restored under a running server) is dropped, not counted twice.
+          if (cached !== undefined && reusable === undefined) cache.delete(negotiationId);
+          // Room first: the others cached and this one at full length stay within the budget while it loads.
+          evictBeyondBudget(negotiationId, revision.right - (reusable?.revision ?? -1));
+          const log = reusable ?? new EffectiveLog();
+          // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
+          while (log.revision < revision.right) {
+            const page = { fromRevision: log.revision + 1, limit: REFRESH_PAGE };
+            const news = await (
+              store.readLeanStream
+                ? store.readLeanStream(negotiationId, page)
+                : store.readStream(negotiationId, page)
+            )();
+            if (E.isLeft(news)) return news;
+            for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
+            if (news.right.length < REFRESH_PAGE) break;
+          }
+          cache.delete(negotiationId);
+          cache.set(negotiationId, log);
+          evictBeyondBudget(negotiationId);
+          return E.right(log);
+        };
+        return oneLargeLoadAtATime(revision.right - (cache.get(negotiationId)?.revision ?? -1), load);
       })();
       refreshing.set(negotiationId, refresh);
       return refresh.finally(() => refreshing.delete(negotiationId));
@@ -188,11 +216,19 @@ export const createTracker = ({
     pipe(
       store.streamRevision(negotiationId),
       TE.mapLeft((failure): TrackerError => failure),
-      TE.flatMap((revision) => TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT))),
-      TE.flatMap(() =>
+      TE.flatMap((revision) =>
         pipe(
-          readStream(negotiationId),
-          TE.mapLeft((failure): TrackerError => failure),
+          TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT)),
+          TE.flatMap(
+            () => () =>
+              oneLargeLoadAtATime(
+                revision + 1,
+                pipe(
+                  readStream(negotiationId),
+                  TE.mapLeft((f): TrackerError => f),
+                ),
+              ),
+          ),
         ),
       ),
       TE.flatMap(({ revision, stream }) =>
@@ -299,12 +335,7 @@ export const createTracker = ({
     const cached = cache.get(stream.negotiationId);
     if (cached !== undefined && cached.revision === stream.revision) return stateAsOf(cached, {}).state;
     const kept = listedStates.get(stream.negotiationId);
-    if (kept !== undefined && kept.revision === stream.revision) {
-      // Most recently used last: the first entries are the ones evicted.
-      listedStates.delete(stream.negotiationId);
-      listedStates.set(stream.negotiationId, kept);
-      return kept.state;
-    }
+    if (kept !== undefined && kept.revision === stream.revision) return kept.state;
     // Without an occurrence scan the fold holds the whole log: not for one the views would refuse to fold.
     if (
       store.scanLeanByOccurrence === undefined &&
@@ -329,12 +360,14 @@ export const createTracker = ({
     if (E.isLeft(folded)) return undefined;
     // Kept by the listed revision. If an append landed during the fold, the state may already include it; it is
     // then never served again, since the stream has moved past the revision it is kept under.
-    listedStates.delete(stream.negotiationId);
-    listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
-    for (const oldest of listedStates.keys()) {
-      if (listedStates.size <= MAX_LISTED_STATES) break;
-      listedStates.delete(oldest);
-    }
+    const previous = listedStates.get(stream.negotiationId);
+    // Once full, new negotiations are not kept: every listing walks them in the same order, so evicting the
+    // oldest would evict the next one needed. A state kept at a later revision (an async store) stays.
+    if (
+      (previous === undefined && listedStates.size < maxListedStates) ||
+      (previous !== undefined && previous.revision < stream.revision)
+    )
+      listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
     return folded.right.state;
   };
 
@@ -389,9 +422,16 @@ export const createTracker = ({
         store.streamRevision(negotiationId),
         TE.mapLeft((failure): TrackerError => failure),
         TE.flatMap((revision) =>
-          TE.fromEither(tooLarge(negotiationId, Math.min(revision, count - 1), FULL_EVENT_WEIGHT)),
+          pipe(
+            TE.fromEither(
+              tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT, Math.min(revision + 1, count)),
+            ),
+            TE.flatMap(
+              () => () =>
+                oneLargeLoadAtATime(Math.min(revision + 1, count), readEvents(negotiationId, 0, count)),
+            ),
+          ),
         ),
-        TE.flatMap(() => readEvents(negotiationId, 0, count)),
       ),
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       readEvents(negotiationId, fromRevision, limit),

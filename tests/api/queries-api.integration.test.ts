@@ -232,15 +232,23 @@ describe('a negotiation longer than the server folds in memory', () => {
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.body).toMatchObject({
         type: '/problems/negotiation-too-large',
-        errors: [{ field: 'negotiationId', reason: `has 59 events, more than the ${limit} this server folds in memory` }],
+        errors: [
+          {
+            field: 'negotiationId',
+            reason: `has 59 events, more than the ${limit} this server folds in memory`,
+          },
+        ],
       });
       await request(app).get('/health').expect(200);
     },
   );
 
-  it('serves a history page whose events fit', async () => {
+  it('serves a history page whose events fit, and names the whole count for one that does not', async () => {
     const page = await request(app).get(`${base}/history?fromRevision=0&limit=5`).expect(200);
     expect(page.body.history).toHaveLength(5);
+    // 20 events to read, over the 13 a full read may hold: the problem gives the negotiation's 59, not the 20.
+    const over = await request(app).get(`${base}/history?fromRevision=0&limit=20`).expect(503);
+    expect(over.body.errors[0].reason).toBe('has 59 events, more than the 13 this server folds in memory');
   });
 
   it('still lists it (its state folded from the store), pages its events and takes appends', async () => {
@@ -296,9 +304,17 @@ describe('a negotiation longer than the server folds in memory', () => {
     const listed = await request(app).get('/negotiations').expect(200);
     const events = (listed.body.negotiations[0].revision as number) + 1;
     await request(withLimit(events)).get(`${base}/status?asOf=2024-12-27`).expect(200);
-    await request(withLimit(events - 1)).get(`${base}/status?asOf=2024-12-27`).expect(503);
-    await request(withLimit(3 * events)).get(`${base}/timeline`).expect(200);
-    await request(withLimit(3 * events - 1)).get(`${base}/timeline`).expect(503);
-    await request(withLimit(3 * events - 1)).get(`${base}/status?asOf=2024-12-27`).expect(200);
+    await request(withLimit(events - 1))
+      .get(`${base}/status?asOf=2024-12-27`)
+      .expect(503);
+    await request(withLimit(3 * events))
+      .get(`${base}/timeline`)
+      .expect(200);
+    await request(withLimit(3 * events - 1))
+      .get(`${base}/timeline`)
+      .expect(503);
+    await request(withLimit(3 * events - 1))
+      .get(`${base}/status?asOf=2024-12-27`)
+      .expect(200);
   });
 });

@@ -292,3 +292,65 @@ describe('checking corrections against a long history on SQLite', () => {
     }
   });
 });
+
+describe('memory bounds of the tracker', () => {
+  it('loads long logs one at a time, each after making room in the cache', async () => {
+    const inner = createInMemoryEventStore(manualClock());
+    const long = 10_050;
+    for (const negotiationId of ['a', 'b']) {
+      const events = Array.from({ length: long }, (_, index) =>
+        reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
+      );
+      for (let at = 0; at < long; at += 2_000)
+        await appendAll(inner, events.slice(at, at + 2_000), { negotiationId });
+    }
+    const reading = new Set<string>();
+    let mostAtOnce = 0;
+    const reads = new Map<string, number>();
+    const slow: EventStore = {
+      ...inner,
+      readStream: (negotiationId, options) => async () => {
+        reading.add(negotiationId);
+        mostAtOnce = Math.max(mostAtOnce, reading.size);
+        reads.set(negotiationId, (reads.get(negotiationId) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const read = await inner.readStream(negotiationId, options)();
+        reading.delete(negotiationId);
+        return read;
+      },
+    };
+    // Room for one of them only.
+    const tracker = createTracker({ store: slow, newEventId: () => randomUUID(), maxLogEvents: 15_000 });
+    const [a, b] = await Promise.all([tracker.snapshot('a')(), tracker.snapshot('b')()]);
+    expect(unwrap(a).revision).toBe(long - 1);
+    expect(unwrap(b).revision).toBe(long - 1);
+    expect(mostAtOnce).toBe(1);
+    // The second load evicted the first before it started: asking for the first again reads it again.
+    const readsOfA = reads.get('a') ?? 0;
+    unwrap(await tracker.snapshot('a')());
+    expect(reads.get('a')).toBeGreaterThan(readsOfA);
+  });
+
+  it('keeps listing states up to its bound and stops adding, so a full listing still finds the ones it kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-bound-'));
+    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+    try {
+      for (const negotiationId of ['a', 'b', 'c'])
+        await appendAll(inner, [reported('TalksStalled', { reason: 'deadlock' })], { negotiationId });
+      const scans = new Map<string, number>();
+      const store: EventStore = {
+        ...inner,
+        scanLeanByOccurrence: (negotiationId, visitor) => {
+          scans.set(negotiationId, (scans.get(negotiationId) ?? 0) + 1);
+          return inner.scanLeanByOccurrence!(negotiationId, visitor);
+        },
+      };
+      const tracker = createTracker({ store, newEventId: () => randomUUID(), maxListedStates: 2 });
+      for (let listing = 0; listing < 3; listing += 1) unwrap(await tracker.listNegotiations()());
+      expect(Object.fromEntries(scans)).toEqual({ a: 1, b: 1, c: 3 });
+    } finally {
+      await inner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
