@@ -52,7 +52,11 @@ export const auditRoutes = (tracker: Tracker): Router => {
     }
     const entries = historyPage(events, fromRevision, limit);
     const last = entries[entries.length - 1];
-    const next = last !== undefined && last.revision < revision ? last.revision + 1 : undefined;
+    // No link to a page this server would refuse (every page reads the log from revision 0).
+    const next =
+      last !== undefined && last.revision < revision && last.revision + 1 + limit <= tracker.fullReadLimit
+        ? last.revision + 1
+        : undefined;
     res.json({
       negotiationId: id.right,
       revision,

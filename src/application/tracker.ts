@@ -413,6 +413,8 @@ export const createTracker = ({
     /** How far a negotiation's stream has got (-1: no such negotiation); what a kept answer is checked against. */
     streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
       store.streamRevision(negotiationId),
+    /** The most events read in full at once (knownAt, the timeline, the history): a third of maxLogEvents. */
+    fullReadLimit: Math.max(1, Math.floor(maxLogEvents / FULL_EVENT_WEIGHT)),
     /**
      * The first `count` events in full, for the audit history (each entry folds the log before it): refused as
      * too large when that many full events would not fit where a folded log with every source's words does.

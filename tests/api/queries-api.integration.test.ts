@@ -246,6 +246,11 @@ describe('a negotiation longer than the server folds in memory', () => {
   it('serves a history page whose events fit, and names the whole count for one that does not', async () => {
     const page = await request(app).get(`${base}/history?fromRevision=0&limit=5`).expect(200);
     expect(page.body.history).toHaveLength(5);
+    expect(page.body.next).toBe(`${base}/history?fromRevision=5&limit=5`);
+    // The page after it would read 15 events, over the 13: no link to it.
+    const last = await request(app).get(`${base}/history?fromRevision=5&limit=5`).expect(200);
+    expect(last.body.history).toHaveLength(5);
+    expect(last.body.next).toBeUndefined();
     // 20 events to read, over the 13 a full read may hold: the problem gives the negotiation's 59, not the 20.
     const over = await request(app).get(`${base}/history?fromRevision=0&limit=20`).expect(503);
     expect(over.body.errors[0].reason).toBe('has 59 events, more than the 13 this server folds in memory');
