@@ -27,6 +27,14 @@ export interface ReplaySummary {
 
 const PAGE = 20_000;
 
+/** A page of a stream as folds read it: lean when the store keeps lean copies, else in full. */
+export const readFoldPage = (
+  store: EventStore,
+  negotiationId: string,
+  page: { readonly fromRevision: number; readonly limit: number },
+) =>
+  store.readLeanStream ? store.readLeanStream(negotiationId, page) : store.readStream(negotiationId, page);
+
 /**
  * The current state of one negotiation: streamed in occurrence order when the store can scan that way (memory
  * stays flat), else read in pages into an effective log.
@@ -43,11 +51,7 @@ export const foldNegotiation = async (
   const log = new EffectiveLog();
   for (let fromRevision = 0; ; fromRevision += PAGE) {
     const options = { fromRevision, limit: PAGE };
-    const page = await (
-      store.readLeanStream
-        ? store.readLeanStream(negotiationId, options)
-        : store.readStream(negotiationId, options)
-    )();
+    const page = await readFoldPage(store, negotiationId, options)();
     if (E.isLeft(page)) return page;
     for (const event of page.right) log.record(event);
     if (page.right.length < PAGE) break;

@@ -22,7 +22,7 @@ import {
   StoreFailure,
   StreamSummary,
 } from '../store';
-import { foldNegotiation } from './replay';
+import { foldNegotiation, readFoldPage } from './replay';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
 export type TrackerError =
@@ -44,7 +44,7 @@ export interface TrackerDependencies {
   /** Recorded events kept folded in memory across negotiations (default DEFAULT_CACHE_BUDGET). */
   readonly cacheBudget?: number;
   /**
-   * The longest negotiation folded in memory (default: what half of the heap holds, see defaultMaxLogEvents).
+   * The longest negotiation folded in memory (default: what 40 % of the heap holds, see defaultMaxLogEvents).
    * A longer one is refused with NegotiationTooLarge rather than run the process out of memory; its events can
    * still be appended, read in pages, listed and replayed (those stream).
    */
@@ -115,13 +115,15 @@ export const createTracker = ({
   cacheBudget = Math.min(DEFAULT_CACHE_BUDGET, maxLogEvents),
 }: TrackerDependencies) => {
   /** Refuses holding `held` events (weighted) of a negotiation whose stream is at `revision`. */
+  /** Events of a negotiation held at once: maxLogEvents folded, a third of it read in full. */
+  const limitFor = (weight: number) => Math.max(1, Math.floor(maxLogEvents / weight));
   const tooLarge = (
     negotiationId: string,
     revision: number,
     weight: number,
     held = revision + 1,
   ): E.Either<TrackerError, void> => {
-    const limit = Math.max(1, Math.floor(maxLogEvents / weight));
+    const limit = limitFor(weight);
     return held > limit
       ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
       : E.right(undefined);
@@ -148,6 +150,12 @@ export const createTracker = ({
     pipe(
       store.readStream(negotiationId),
       TE.map((stream) => ({ revision: stream[stream.length - 1]?.revision ?? -1, stream })),
+    );
+
+  const revisionOf = (negotiationId: string): TE.TaskEither<TrackerError, number> =>
+    pipe(
+      store.streamRevision(negotiationId),
+      TE.mapLeft((failure): TrackerError => failure),
     );
 
   /** Evicts least recently used logs (never `keep`) until the cached events and `incoming` fit the budget. */
@@ -187,12 +195,10 @@ export const createTracker = ({
           const log = reusable ?? new EffectiveLog();
           // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
           while (log.revision < revision.right) {
-            const page = { fromRevision: log.revision + 1, limit: REFRESH_PAGE };
-            const news = await (
-              store.readLeanStream
-                ? store.readLeanStream(negotiationId, page)
-                : store.readStream(negotiationId, page)
-            )();
+            const news = await readFoldPage(store, negotiationId, {
+              fromRevision: log.revision + 1,
+              limit: REFRESH_PAGE,
+            })();
             if (E.isLeft(news)) return news;
             for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
             if (news.right.length < REFRESH_PAGE) break;
@@ -214,8 +220,7 @@ export const createTracker = ({
     knownAt?: string,
   ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
     pipe(
-      store.streamRevision(negotiationId),
-      TE.mapLeft((failure): TrackerError => failure),
+      revisionOf(negotiationId),
       TE.flatMap((revision) =>
         pipe(
           TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT)),
@@ -264,12 +269,10 @@ export const createTracker = ({
       const known = new Map<string, KnownEvent>();
       let revision = -1;
       for (;;) {
-        const page = { fromRevision: revision + 1, limit: REFRESH_PAGE };
-        const read = await (
-          store.readLeanStream
-            ? store.readLeanStream(negotiationId, page)
-            : store.readStream(negotiationId, page)
-        )();
+        const read = await readFoldPage(store, negotiationId, {
+          fromRevision: revision + 1,
+          limit: REFRESH_PAGE,
+        })();
         if (E.isLeft(read)) return read;
         for (const event of read.right) {
           rememberConsulted(known, event, consulted);
@@ -383,27 +386,22 @@ export const createTracker = ({
     );
 
   /** A page of a negotiation's stored events, with the stream's revision (NegotiationNotFound for none). */
-  const readEvents = (
+  type EventsPage = { revision: number; events: readonly StoredEvent[] };
+
+  /** A page of the stream's stored events at a revision just read (NegotiationNotFound for none). */
+  const eventsAt = (
     negotiationId: string,
+    revision: number,
     fromRevision: number,
     limit: number,
-  ): TE.TaskEither<TrackerError, { revision: number; events: readonly StoredEvent[] }> =>
-    pipe(
-      store.streamRevision(negotiationId),
-      TE.mapLeft((failure): TrackerError => failure),
-      TE.flatMap((revision) =>
-        revision < 0
-          ? TE.left<TrackerError, { revision: number; events: readonly StoredEvent[] }>({
-              _tag: 'NegotiationNotFound',
-              negotiationId,
-            })
-          : pipe(
-              store.readStream(negotiationId, { fromRevision, limit }),
-              TE.map((events) => ({ revision, events })),
-              TE.mapLeft((failure): TrackerError => failure),
-            ),
-      ),
-    );
+  ): TE.TaskEither<TrackerError, EventsPage> =>
+    revision < 0
+      ? TE.left({ _tag: 'NegotiationNotFound', negotiationId })
+      : pipe(
+          store.readStream(negotiationId, { fromRevision, limit }),
+          TE.map((events) => ({ revision, events })),
+          TE.mapLeft((failure): TrackerError => failure),
+        );
 
   return {
     append: (command: AppendCommand) => appendChecked(command, 0),
@@ -414,29 +412,28 @@ export const createTracker = ({
     streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
       store.streamRevision(negotiationId),
     /** The most events read in full at once (knownAt, the timeline, the history): a third of maxLogEvents. */
-    fullReadLimit: Math.max(1, Math.floor(maxLogEvents / FULL_EVENT_WEIGHT)),
+    fullReadLimit: limitFor(FULL_EVENT_WEIGHT),
     /**
      * The first `count` events in full, for the audit history (each entry folds the log before it): refused as
      * too large when that many full events would not fit where a folded log with every source's words does.
      */
-    readHistory: (negotiationId: string, count: number) =>
+    readHistory: (negotiationId: string, count: number): TE.TaskEither<TrackerError, EventsPage> =>
       pipe(
-        store.streamRevision(negotiationId),
-        TE.mapLeft((failure): TrackerError => failure),
-        TE.flatMap((revision) =>
-          pipe(
-            TE.fromEither(
-              tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT, Math.min(revision + 1, count)),
-            ),
-            TE.flatMap(
-              () => () =>
-                oneLargeLoadAtATime(Math.min(revision + 1, count), readEvents(negotiationId, 0, count)),
-            ),
-          ),
-        ),
+        revisionOf(negotiationId),
+        TE.flatMap((revision) => {
+          const held = Math.min(revision + 1, count);
+          return pipe(
+            TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT, held)),
+            TE.flatMap(() => () => oneLargeLoadAtATime(held, eventsAt(negotiationId, revision, 0, count))),
+          );
+        }),
       ),
+    /** A page of a negotiation's stored events, with the stream's revision (NegotiationNotFound for none). */
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
-      readEvents(negotiationId, fromRevision, limit),
+      pipe(
+        revisionOf(negotiationId),
+        TE.flatMap((revision) => eventsAt(negotiationId, revision, fromRevision, limit)),
+      ),
   };
 };
 
