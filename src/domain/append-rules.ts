@@ -12,7 +12,10 @@ export interface KnownEvent {
   readonly retracted: boolean;
 }
 
-/** Summarises a stream's history for the append rules: each event by id, and whether it has been retracted. */
+/**
+ * Summarises a whole stream's history for the append rules: each event by id, and whether it has been retracted.
+ * The tracker keeps only the consulted ids (rememberConsulted); a property test holds the verdicts equal.
+ */
 export const knownEventsOf = (history: Iterable<StoredEvent | LeanEvent>): Map<string, KnownEvent> => {
   const known = new Map<string, KnownEvent>();
   for (const event of history) remember(known, event);

@@ -8,6 +8,27 @@ import { stateAsOf } from '../../src/projections';
 import { EventStore, createInMemoryEventStore, createSqliteEventStore } from '../../src/store';
 import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
+/** Runs `test` with a SQLite store on a fresh temporary file, closed and removed afterwards. */
+const withSqliteStore = async (test: (store: EventStore) => Promise<void>): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracker-test-'));
+  const store = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+  try {
+    await test(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** Appends `count` resumptions of talks (a long, plain history), 2,000 to a batch. */
+const appendResumptions = async (store: EventStore, count: number, negotiationId = 'n') => {
+  const events = Array.from({ length: count }, (_, index) =>
+    reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
+  );
+  for (let at = 0; at < count; at += 2_000)
+    await appendAll(store, events.slice(at, at + 2_000), { negotiationId });
+};
+
 describe('appending a correction while another writer retracts its target', () => {
   it.each(['any', 'stream-exists'] as const)(
     'with expectation %s, the correction is checked again and refused, never stored after the retraction',
@@ -64,10 +85,8 @@ describe('listing negotiations', () => {
   const opened = (title: string) =>
     reported('NegotiationOpened', { title, parties: ['Israel', 'Hamas'], mediators: ['Qatar'] });
 
-  /** A SQLite store that counts what the tracker reads: whole-log loads, and occurrence scans per negotiation. */
-  const countingStore = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-'));
-    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
+  /** A store that counts what the tracker reads: whole-log loads, and occurrence scans per negotiation. */
+  const counting = (inner: EventStore) => {
     const reads = { lean: 0, full: 0, scans: new Map<string, number>() };
     const store: EventStore = {
       ...inner,
@@ -84,20 +103,12 @@ describe('listing negotiations', () => {
         return inner.scanLeanByOccurrence!(negotiationId, visitor);
       },
     };
-    return {
-      inner,
-      store,
-      reads,
-      cleanup: async () => {
-        await inner.close?.();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return { store, reads };
   };
 
   it('states each negotiation as it now stands without loading logs, and folds again only those that moved', async () => {
-    const { inner, store, reads, cleanup } = countingStore();
-    try {
+    await withSqliteStore(async (inner) => {
+      const { store, reads } = counting(inner);
       await appendAll(inner, [opened('Gaza ceasefire talks')], { negotiationId: 'gaza' });
       await appendAll(
         inner,
@@ -155,9 +166,7 @@ describe('listing negotiations', () => {
       expect(reads.lean + reads.full).toBe(loads);
       expect(cached.get('gaza')).toEqual(await current('gaza'));
       expect(cached.get('gaza')?.activity).toBe('stalled');
-    } finally {
-      await cleanup();
-    }
+    });
   });
 });
 
@@ -172,10 +181,8 @@ describe('checking corrections against a long history', () => {
     const retractedLater = reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-01-03' });
     await appendAll(store, [early, retractedLater]);
     // More than one page of the tracker's reads between the events and the retraction.
-    const filler = Array.from({ length: 10_050 }, (_, index) =>
-      reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
-    );
-    for (let at = 0; at < filler.length; at += 1_000) await appendAll(store, filler.slice(at, at + 1_000));
+    const filler = 10_050;
+    await appendResumptions(store, filler);
     await appendAll(store, [
       reported('EventRetracted', { targetEventId: retractedLater.id, reason: 'misreported' }),
     ]);
@@ -203,7 +210,7 @@ describe('checking corrections against a long history', () => {
       corrections: { payload: { party: 'Israel', venue: 'Cairo' } },
     });
     const accepted = unwrap(await append([correction]));
-    expect(accepted.revision).toBe(2 + filler.length + 1);
+    expect(accepted.revision).toBe(2 + filler + 1);
     // The same batch again is a retry: answered with its original result, not judged against its own record.
     expect(unwrap(await append([correction]))).toMatchObject({ replayed: true, revision: accepted.revision });
   });
@@ -211,9 +218,7 @@ describe('checking corrections against a long history', () => {
 
 describe('listing while appends land', () => {
   it('shows the next listing the append that landed during a fold, folded again at its revision', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-race-'));
-    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
-    try {
+    await withSqliteStore(async (inner) => {
       await appendAll(inner, [
         reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-08-01' }),
       ]);
@@ -240,24 +245,16 @@ describe('listing while appends land', () => {
       // At rest, the state is kept.
       unwrap(await tracker.listNegotiations()());
       expect(scans).toBe(2);
-    } finally {
-      await inner.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('checking corrections against a long history on SQLite', () => {
   it('pages the lean stream and judges as the whole history would', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tracker-corrections-'));
-    const store = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
-    try {
+    await withSqliteStore(async (store) => {
       const target = reported('TalksStalled', { reason: 'deadlock' }, { occurredAt: '2024-01-03' });
       await appendAll(store, [target]);
-      const filler = Array.from({ length: 10_020 }, (_, index) =>
-        reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
-      );
-      for (let at = 0; at < filler.length; at += 2_000) await appendAll(store, filler.slice(at, at + 2_000));
+      await appendResumptions(store, 10_020);
       await appendAll(store, [
         reported('EventRetracted', { targetEventId: target.id, reason: 'misreported' }),
       ]);
@@ -286,10 +283,7 @@ describe('checking corrections against a long history on SQLite', () => {
         { field: 'events.0.payload.targetEventId', reason: `event ${target.id} has been retracted` },
       ]);
       expect(leanPages).toBe(2);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -297,13 +291,7 @@ describe('memory bounds of the tracker', () => {
   it('loads long logs one at a time, each after making room in the cache', async () => {
     const inner = createInMemoryEventStore(manualClock());
     const long = 10_050;
-    for (const negotiationId of ['a', 'b']) {
-      const events = Array.from({ length: long }, (_, index) =>
-        reported('TalksResumed', { venue: `venue ${index}` }, { occurredAt: '2024-02-01' }),
-      );
-      for (let at = 0; at < long; at += 2_000)
-        await appendAll(inner, events.slice(at, at + 2_000), { negotiationId });
-    }
+    for (const negotiationId of ['a', 'b']) await appendResumptions(inner, long, negotiationId);
     const reading = new Set<string>();
     let mostAtOnce = 0;
     const reads = new Map<string, number>();
@@ -332,9 +320,7 @@ describe('memory bounds of the tracker', () => {
   });
 
   it('keeps listing states up to its bound and stops adding, so a full listing still finds the ones it kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tracker-listing-bound-'));
-    const inner = createSqliteEventStore({ file: join(dir, 'events.sqlite'), clock: manualClock() });
-    try {
+    await withSqliteStore(async (inner) => {
       for (const negotiationId of ['a', 'b', 'c'])
         await appendAll(inner, [reported('TalksStalled', { reason: 'deadlock' })], { negotiationId });
       const scans = new Map<string, number>();
@@ -348,9 +334,6 @@ describe('memory bounds of the tracker', () => {
       const tracker = createTracker({ store, newEventId: () => randomUUID(), maxListedStates: 2 });
       for (let listing = 0; listing < 3; listing += 1) unwrap(await tracker.listNegotiations()());
       expect(Object.fromEntries(scans)).toEqual({ a: 1, b: 1, c: 3 });
-    } finally {
-      await inner.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
