@@ -44,10 +44,11 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-const summary = (runs: readonly HttpRun[]) => ({
+/** Medians of the measured runs; errors also count the warm-up's (an answer that failed is never a warm-up). */
+const summary = (runs: readonly HttpRun[], warmUp: HttpRun) => ({
   requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
   p99Ms: median(runs.map((r) => r.p99Ms)),
-  errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  errors: runs.reduce((sum, r) => sum + r.errors, warmUp.errors),
 });
 
 const figuresOf = (result: autocannon.Result): HttpRun => ({
@@ -111,7 +112,7 @@ export const measureHttp = async (
       new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * spanDays * 86_400) * 1000).toISOString();
     // Warm-up, not measured: the server's code is compiled on its first thousands of requests. Distinct
     // instants, so no answer the measured runs ask for (a bare day) is cached by it.
-    await statusRun(instant, WARM_UP_SECONDS);
+    const statusWarmUp = figuresOf(await statusRun(instant, WARM_UP_SECONDS));
     const reuse = async () => {
       const health = (await (await fetch(`${server.url}/health`)).json()) as {
         answerCache?: { hits: number; misses: number };
@@ -161,11 +162,11 @@ export const measureHttp = async (
         ],
       });
     // Warm-up of the write path, not measured, on a negotiation of its own.
-    await postRun('bench-http-warm-up', WARM_UP_SECONDS);
+    const postWarmUp = figuresOf(await postRun('bench-http-warm-up', WARM_UP_SECONDS));
     const postRuns: HttpRun[] = [];
     for (let n = 0; n < RUNS; n += 1) postRuns.push(figuresOf(await postRun('bench-http-writes')));
-    const status = summary(statusRuns);
-    const post = summary(postRuns);
+    const status = summary(statusRuns, statusWarmUp);
+    const post = summary(postRuns, postWarmUp);
     const memory = memoryOf(pid);
     return {
       statusRequestsPerSecond: status.requestsPerSecond,
