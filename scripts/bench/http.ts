@@ -91,22 +91,21 @@ export const measureHttp = async (
         .slice(0, 10);
     // Warm the big negotiation into the server's cache, as any first query would.
     await fetch(`${server.url}/negotiations/${negotiationId}/status`);
-    /** Status as of the dates `asOf` draws, 50 connections for `seconds`. */
-    const statusRun = (asOf: () => string, seconds = durationSeconds) =>
-      run({
-        url: server.url,
-        connections: 50,
-        duration: seconds,
-        requests: [
-          {
-            method: 'GET',
-            setupRequest: (request) => ({
-              ...request,
-              path: `/negotiations/${negotiationId}/status?asOf=${asOf()}`,
-            }),
-          },
-        ],
-      });
+    /** One request shape, 50 connections for `seconds`. */
+    const load = (request: autocannon.Request, seconds = durationSeconds) =>
+      run({ url: server.url, connections: 50, duration: seconds, requests: [request] });
+    /** Status as of the dates `asOf` draws. */
+    const statusRun = (asOf: () => string, seconds?: number) =>
+      load(
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/negotiations/${negotiationId}/status?asOf=${asOf()}`,
+          }),
+        },
+        seconds,
+      );
     // Every request a different second of the span: each answer is built from the log, none is reused.
     const instant = () =>
       new Date(Date.UTC(2020, 0, 1) + Math.floor(random() * spanDays * 86_400) * 1000).toISOString();
@@ -144,23 +143,20 @@ export const measureHttp = async (
         ],
         payload: { by: ['Qatar'], kind: 'unilateral', characterisation: 'progress' },
       });
-    const postRun = (negotiation: string, seconds = durationSeconds) =>
-      run({
-        url: server.url,
-        connections: 50,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            setupRequest: (request) => ({
-              ...request,
-              path: `/negotiations/${negotiation}/events`,
-              body: event(randomUUID()),
-            }),
-          },
-        ],
-      });
+    /** One new event a request, appended to `negotiation`. */
+    const postRun = (negotiation: string, seconds?: number) =>
+      load(
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          setupRequest: (request) => ({
+            ...request,
+            path: `/negotiations/${negotiation}/events`,
+            body: event(randomUUID()),
+          }),
+        },
+        seconds,
+      );
     // Warm-up of the write path, not measured, on a negotiation of its own.
     const postWarmUp = figuresOf(await postRun('bench-http-warm-up', WARM_UP_SECONDS));
     const postRuns: HttpRun[] = [];
