@@ -1,4 +1,11 @@
-import { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import {
+  Agent,
+  IncomingMessage,
+  RequestListener,
+  Server,
+  ServerResponse,
+  request as httpRequest,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createHttpServer } from '../../src/api';
 
@@ -20,11 +27,25 @@ const serve = async (listener: RequestListener & { request?: object; response?: 
   };
 };
 
+/** One request over `agent`: its status and its body as JSON. */
+const exchange = (agent: Agent, url: string, method: string, body?: string) =>
+  new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+    const sent = httpRequest(url, { method, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+
 interface Seen {
   requestPrototype: object | null;
   responsePrototype: object | null;
   isRequest: boolean;
   isResponse: boolean;
+  socket: object;
 }
 
 /** A listener that records what it was handed, echoes the request's method, URL and body, and answers 200. */
@@ -35,6 +56,7 @@ const recording = (seen: Seen[]): RequestListener => {
       responsePrototype: Object.getPrototypeOf(res) as object | null,
       isRequest: req instanceof IncomingMessage,
       isResponse: res instanceof ServerResponse,
+      socket: req.socket,
     });
     let body = '';
     req.setEncoding('utf8');
@@ -47,26 +69,46 @@ const recording = (seen: Seen[]): RequestListener => {
 };
 
 describe('the HTTP server', () => {
+  it("keeps Node's own request and response when the app's prototypes are not Node's", async () => {
+    const seen: Seen[] = [];
+    const live = await serve(Object.assign(recording(seen), { request: {}, response: {} }));
+    try {
+      const answered = await fetch(`${live.url}/foreign`);
+      expect(await answered.json()).toEqual({ method: 'GET', url: '/foreign', body: '' });
+      expect(seen[0]?.requestPrototype).toBe(IncomingMessage.prototype);
+      expect(seen[0]?.responsePrototype).toBe(ServerResponse.prototype);
+    } finally {
+      await live.close();
+    }
+  });
+
   it("builds requests and responses under the app's prototypes, fully working Node objects", async () => {
     const seen: Seen[] = [];
     const request = Object.create(IncomingMessage.prototype) as object;
     const response = Object.create(ServerResponse.prototype) as object;
     const live = await serve(Object.assign(recording(seen), { request, response }));
     try {
-      const posted = await fetch(`${live.url}/echo?x=1`, { method: 'POST', body: 'a body' });
-      expect(posted.status).toBe(200);
-      expect(await posted.json()).toEqual({ method: 'POST', url: '/echo?x=1', body: 'a body' });
-      // A second request on the same keep-alive connection is built the same way.
-      const again = await fetch(`${live.url}/again`);
-      expect(await again.json()).toEqual({ method: 'GET', url: '/again', body: '' });
-      expect(seen).toHaveLength(2);
-      for (const each of seen)
-        expect(each).toEqual({
-          requestPrototype: request,
-          responsePrototype: response,
-          isRequest: true,
-          isResponse: true,
+      // One connection, kept alive: the second request is built on the same socket, the same way.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        expect(await exchange(agent, `${live.url}/echo?x=1`, 'POST', 'a body')).toEqual({
+          status: 200,
+          json: { method: 'POST', url: '/echo?x=1', body: 'a body' },
         });
+        expect(await exchange(agent, `${live.url}/again`, 'GET')).toEqual({
+          status: 200,
+          json: { method: 'GET', url: '/again', body: '' },
+        });
+      } finally {
+        agent.destroy();
+      }
+      expect(seen).toHaveLength(2);
+      expect(seen[1]?.socket).toBe(seen[0]?.socket);
+      for (const each of seen) {
+        expect(each.requestPrototype).toBe(request);
+        expect(each.responsePrototype).toBe(response);
+        expect(each.isRequest && each.isResponse).toBe(true);
+      }
     } finally {
       await live.close();
     }
@@ -78,14 +120,9 @@ describe('the HTTP server', () => {
     try {
       const answered = await fetch(`${live.url}/plain`);
       expect(answered.status).toBe(200);
-      expect(seen).toEqual([
-        {
-          requestPrototype: IncomingMessage.prototype,
-          responsePrototype: ServerResponse.prototype,
-          isRequest: true,
-          isResponse: true,
-        },
-      ]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.requestPrototype).toBe(IncomingMessage.prototype);
+      expect(seen[0]?.responsePrototype).toBe(ServerResponse.prototype);
     } finally {
       await live.close();
     }
