@@ -7,14 +7,15 @@ import {
   request as httpRequest,
 } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { createHttpServer } from '../../src/api';
+import express from 'express';
+import { Reparenting, createHttpServer } from '../../src/api';
 
 /**
  * The server builds each request and response with the prototypes the app would give them (express re-parents
- * both on every request, which costs V8 a new hidden class per object when Node's constructors built them). What
- * the app sees must be the same objects Node would have built, only born under the app's prototypes.
+ * both on every request, which was slow on objects Node's own constructors built: see createHttpServer). What the
+ * app sees must be the same objects Node would have built, only born under the app's prototypes.
  */
-const serve = async (listener: RequestListener & { request?: object; response?: object }) => {
+const serve = async (listener: RequestListener & Reparenting) => {
   const server: Server = createHttpServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -109,6 +110,35 @@ describe('the HTTP server', () => {
         expect(each.responsePrototype).toBe(response);
         expect(each.isRequest && each.isResponse).toBe(true);
       }
+    } finally {
+      await live.close();
+    }
+  });
+
+  it("gives an express app's requests and responses its prototypes before express sees them", async () => {
+    const app = express();
+    app.get('/express', (req, res) => {
+      res.json({ api: typeof req.get === 'function' && typeof res.json === 'function' });
+    });
+    const born: Array<{ request: object | null; response: object | null }> = [];
+    // Notes the prototypes the server built the objects with, then hands them to express.
+    const listener = Object.assign(
+      (req: IncomingMessage, res: ServerResponse) => {
+        born.push({
+          request: Object.getPrototypeOf(req) as object | null,
+          response: Object.getPrototypeOf(res) as object | null,
+        });
+        app(req, res);
+      },
+      { request: app.request, response: app.response },
+    );
+    const live = await serve(listener);
+    try {
+      const answered = await fetch(`${live.url}/express`);
+      expect(await answered.json()).toEqual({ api: true });
+      expect(born).toHaveLength(1);
+      expect(born[0]?.request).toBe(app.request);
+      expect(born[0]?.response).toBe(app.response);
     } finally {
       await live.close();
     }
