@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
+import { newEventId } from './application/event-ids';
 import { createTracker, Tracker } from './application/tracker';
 import { createAnswerCache, createApp } from './api';
 import { Config } from './config';
@@ -75,7 +75,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
   const { store, name } = openStore(config, clock);
   const tracker = createTracker({
     store,
-    newEventId: randomUUID,
+    newEventId,
     ...(config.maxNegotiationEvents === undefined ? {} : { maxLogEvents: config.maxNegotiationEvents }),
   });
   let importedOnStart = 0;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { newEventId } from '../../src/application/event-ids';
 import { decodeNewEvent, occurredInterval, toLeanEvent } from '../../src/domain';
 import {
   EventToAppend,
@@ -21,10 +22,18 @@ const decoded = (event: EventToAppend): EventToAppend => {
   return result.right as EventToAppend;
 };
 
+/**
+ * Where the events' ids come from: `sent`, the workload's own random (version 4) ids, as clients that send ids
+ * for idempotent retries do; `minted`, ids minted in append order as the tracker mints them for events sent
+ * without one (time-ordered, see event-ids.ts), the default path.
+ */
+export type IdSource = 'sent' | 'minted';
+
 /** The same batches of 100 events for every contender: `negotiations` streams, interleaved batch by batch. */
 const batchesOf = (
   total: number,
   negotiations: number,
+  ids: IdSource,
 ): Array<{ negotiationId: string; events: EventToAppend[] }> => {
   const perNegotiation = Math.ceil(total / negotiations);
   const sources = Array.from({ length: negotiations }, (_, n) => ({
@@ -34,8 +43,13 @@ const batchesOf = (
   }));
   const batches: Array<{ negotiationId: string; events: EventToAppend[] }> = [];
   for (let start = 0; start < perNegotiation; start += BATCH)
-    for (const { negotiationId, events } of sources)
-      batches.push({ negotiationId, events: events.slice(start, start + BATCH) });
+    for (const { negotiationId, events } of sources) {
+      const batch = events.slice(start, start + BATCH);
+      batches.push({
+        negotiationId,
+        events: ids === 'sent' ? batch : batch.map((event) => ({ ...event, id: newEventId() })),
+      });
+    }
   return batches;
 };
 
@@ -150,10 +164,11 @@ export const runIngestContender = async (
   contender: IngestContender,
   workDir: string,
   total: number,
+  ids: IdSource,
 ): Promise<number | undefined> => {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  const batches = batchesOf(total, 10);
+  const batches = batchesOf(total, 10, ids);
   switch (contender) {
     case 'floor':
       return storageFloor(join(workDir, 'floor.sqlite'), batches);

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { newEventId } from '../application/event-ids';
 import { createTracker, Tracker } from '../application/tracker';
 import { openStore } from '../composition';
 import { loadConfig } from '../config';
@@ -40,7 +40,7 @@ export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Pr
       store,
       tracker: createTracker({
         store,
-        newEventId: randomUUID,
+        newEventId,
         ...(config.right.maxNegotiationEvents === undefined
           ? {}
           : { maxLogEvents: config.right.maxNegotiationEvents }),
