@@ -5,7 +5,7 @@ import { emmettAggregateLatency, readAndFoldLatency, trackerLatency } from './be
 import { BIG, SMALL, ensureDataset } from './bench/dataset';
 import { IdSource, IngestContender } from './bench/ingest';
 import { HttpRun, RUNS as HTTP_RUNS, measureHttp } from './bench/http';
-import { round } from './bench/measure';
+import { median, round } from './bench/measure';
 
 /**
  * `npm run bench [-- --quick] [-- --dir <work dir>]`: measures ingest, as-of queries, replay, HTTP and memory on
@@ -40,6 +40,8 @@ const SIZES = quick
       httpSeconds: 10,
     };
 const SPAN_DAYS = 1_800;
+/** Replays from the page cache whose median rate is the replay figure. */
+const REPLAY_RUNS = 3;
 
 const log = (line: string) => console.error(line);
 
@@ -88,7 +90,7 @@ const main = async () => {
     const store = ingest('store', ids);
     ingestFigures[ids] = { storePerSecond: store, floorPerSecond: floor };
     rows.push({
-      figure: `ingest, SQLite store, ids ${ids === 'minted' ? 'minted by the tracker' : 'sent by clients'} (events/s)`,
+      figure: `ingest, ids ${ids === 'minted' ? 'minted by the tracker' : 'sent by clients'} (events/s)`,
       value: fmt(store),
       target: `>= 0.5 x floor (${fmt((floor ?? 0) / 2)}) and >= 3 x emmett (${fmt((emmett ?? 0) * 3)})`,
       baseline: `floor ${fmt(floor)}, emmett-sqlite ${fmt(emmett)}`,
@@ -153,22 +155,38 @@ const main = async () => {
     met: big.p50Ms <= 2 * small.p50Ms,
   });
 
-  log(`replay: every projection from ${SIZES.total} stored events, in a fresh process, twice`);
+  log(
+    `replay: every projection from ${SIZES.total} stored events, each run in a fresh process: ` +
+      `one from disk, then ${REPLAY_RUNS} from the page cache`,
+  );
   type Replay = { events: number; seconds: number; peakRssMb: number };
-  // The first run reads the file from disk as the earlier steps left the page cache; the second, right after it,
-  // from the page cache, as a server replays a file it is serving. Both are printed; the target is judged on the
-  // second.
+  // The first run reads the file from disk as the earlier steps left the page cache; the next ones, right after
+  // it, from the page cache, as a server replays a file it is serving. The target is judged on their median rate
+  // (one run differs from the next by up to a fifth on this machine) and on the peak RSS of every run.
   const cold = child<Replay>('replay-child.js', [file]);
-  const replay = child<Replay>('replay-child.js', [file]);
-  const replayRate = replay.events / replay.seconds;
-  const coldRate = cold.events / cold.seconds;
-  figures['replay'] = { ...replay, perSecond: replayRate, firstRun: { ...cold, perSecond: coldRate } };
+  const warm = Array.from({ length: REPLAY_RUNS }, () => child<Replay>('replay-child.js', [file]));
+  const rateOf = (run: Replay) => run.events / run.seconds;
+  const replayRate = median(warm.map(rateOf));
+  const coldRate = rateOf(cold);
+  const peakRssMb = Math.max(cold.peakRssMb, ...warm.map((run) => run.peakRssMb));
+  figures['replay'] = {
+    events: cold.events,
+    perSecond: replayRate,
+    peakRssMb,
+    runs: warm.map((run) => ({ ...run, perSecond: rateOf(run) })),
+    firstRun: { ...cold, perSecond: coldRate },
+  };
   rows.push({
-    figure: `replay ${fmt(replay.events)} events (events/s, peak RSS MB)`,
-    value: `${fmt(replayRate)}, ${fmt(replay.peakRssMb)}`,
+    figure: `replay ${fmt(cold.events)} events (events/s, peak RSS MB)`,
+    value: `${fmt(replayRate)}, ${fmt(peakRssMb)}`,
     target: '>= 300,000/s, <= 1,024 MB',
-    baseline: `first run, file not yet in page cache: ${fmt(coldRate)}/s, ${fmt(cold.peakRssMb)} MB`,
-    met: replayRate >= 300_000 && replay.peakRssMb <= 1024 && cold.peakRssMb <= 1024,
+    baseline:
+      `runs ${warm.map((run) => fmt(rateOf(run))).join(', ')}; ` +
+      `first run, file not yet in page cache: ${fmt(coldRate)}/s`,
+    met:
+      replayRate >= 300_000 &&
+      peakRssMb <= 1024 &&
+      [cold, ...warm].every((run) => run.events === cold.events),
   });
 
   log(

@@ -3,7 +3,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { startServerProcess, stopGracefully } from '../reliability/server-process';
-import { memoryOf } from './measure';
+import { median, memoryOf } from './measure';
 import { seededRandom } from './workload';
 
 /** One autocannon run: requests a second (mean over the run), p99 latency, and failed or non-2xx answers. */
@@ -38,11 +38,6 @@ export const RUNS = 3;
 
 /** Seconds of unmeasured load before the measured runs of each kind. */
 const WARM_UP_SECONDS = 3;
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
 
 /** Medians of the measured runs; errors also count the warm-up's (an answer that failed is never a warm-up). */
 const summary = (runs: readonly HttpRun[], warmUp: HttpRun) => ({

@@ -17,4 +17,10 @@ export const memoryOf = (pid: number | 'self'): { rssMb: number; peakRssMb: numb
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 };
 
+/** The middle value (the upper middle of an even count): the figure of repeated runs on a noisy machine. */
+export const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
 export const round = (value: number, digits = 0): number => Number(value.toFixed(digits));
