@@ -53,17 +53,12 @@ const batchesOf = (
   return batches;
 };
 
-/**
- * Plain better-sqlite3: the store's own tables, indexes and pragmas, and the same (pre-serialised) rows, inserted
- * 100 per transaction.
- */
-const storageFloor = (file: string, batches: ReturnType<typeof batchesOf>): number => {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SQLITE_STORE_SCHEMA);
+type Batches = ReturnType<typeof batchesOf>;
+
+/** The rows the store would write for the batches, serialised up front (a floor measures SQLite alone). */
+const rowsOf = (batches: Batches) => {
   const revisions = new Map<string, number>();
-  const rows = batches.map(({ negotiationId, events }) =>
+  return batches.map(({ negotiationId, events }) =>
     events.map((event) => {
       const revision = (revisions.get(negotiationId) ?? -1) + 1;
       revisions.set(negotiationId, revision);
@@ -86,25 +81,37 @@ const storageFloor = (file: string, batches: ReturnType<typeof batchesOf>): numb
       };
     }),
   );
+};
+
+/**
+ * Plain better-sqlite3 inserting `rows` into a fresh file with `schema` (a table named events with at least the
+ * columns named here), 100 per transaction in WAL mode with synchronous=FULL; events per second.
+ */
+const plainInserts = (file: string, schema: string, rows: ReturnType<typeof rowsOf>): number => {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(schema);
+  const columns = new Set((db.pragma('table_info(events)') as Array<{ name: string }>).map((c) => c.name));
+  const values = {
+    event_id: (r: Row) => r.id,
+    negotiation_id: (r: Row) => r.negotiationId,
+    revision: (r: Row) => r.revision,
+    type: (r: Row) => r.type,
+    recorded_at: (r: Row) => r.recordedAt,
+    hash: (r: Row) => r.hash,
+    data: (r: Row) => r.data,
+    lean: (r: Row) => r.lean,
+    occurred_start: (r: Row) => r.occurredStart,
+    occurred_end: (r: Row) => r.occurredEnd,
+    reported_at: (r: Row) => r.reportedAt,
+  };
+  const present = Object.entries(values).filter(([name]) => columns.has(name));
   const insert = db.prepare(
-    `INSERT INTO events (event_id, negotiation_id, revision, type, recorded_at, hash, data, lean, occurred_start,
-       occurred_end, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (${present.map(([name]) => name).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
   );
-  const insertBatch = db.transaction((batch: (typeof rows)[number]) => {
-    for (const r of batch)
-      insert.run(
-        r.id,
-        r.negotiationId,
-        r.revision,
-        r.type,
-        r.recordedAt,
-        r.hash,
-        r.data,
-        r.lean,
-        r.occurredStart,
-        r.occurredEnd,
-        r.reportedAt,
-      );
+  const insertBatch = db.transaction((batch: readonly Row[]) => {
+    for (const r of batch) insert.run(...present.map(([, value]) => value(r)));
   });
   const started = process.hrtime.bigint();
   for (const batch of rows) insertBatch(batch);
@@ -112,8 +119,80 @@ const storageFloor = (file: string, batches: ReturnType<typeof batchesOf>): numb
   db.close();
   return rows.flat().length / elapsed;
 };
+type Row = ReturnType<typeof rowsOf>[number][number];
 
-const ourStore = async (file: string, batches: ReturnType<typeof batchesOf>): Promise<number> => {
+/** The storage floor: the store's own tables, indexes and pragmas, and the same rows, 100 per transaction. */
+const storageFloor = (file: string, batches: Batches): number =>
+  plainInserts(file, SQLITE_STORE_SCHEMA, rowsOf(batches));
+
+const COLUMNS = `position INTEGER PRIMARY KEY, event_id TEXT NOT NULL, negotiation_id TEXT NOT NULL,
+  revision INTEGER NOT NULL, type TEXT NOT NULL`;
+const STORE_COLUMNS = `${COLUMNS}, recorded_at TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL, lean TEXT,
+  occurred_start INTEGER, occurred_end INTEGER, reported_at TEXT`;
+const OCCURRENCE_INDEX = `CREATE INDEX events_by_occurrence
+  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id, type, lean)
+  WHERE type NOT IN ('EventCorrected', 'EventRetracted');`;
+
+/**
+ * What the floor pays for, one part at a time, on the same rows: a table holding only the canonical JSON; the
+ * store's columns (the lean copy, the hash, the occurrence interval) without any index; then each of the store's
+ * indexes alone on that table; then the whole schema (the floor itself).
+ */
+const FLOOR_PARTS: ReadonlyArray<{
+  readonly part: string;
+  readonly schema: string;
+  readonly idIndex: boolean;
+}> = [
+  {
+    part: 'a table of the canonical JSON only, no index',
+    schema: `CREATE TABLE events (${COLUMNS}, data TEXT NOT NULL);`,
+    idIndex: false,
+  },
+  {
+    part: "the store's columns, no index",
+    schema: `CREATE TABLE events (${STORE_COLUMNS});`,
+    idIndex: false,
+  },
+  {
+    part: '+ unique (negotiation, revision)',
+    schema: `CREATE TABLE events (${STORE_COLUMNS}, UNIQUE (negotiation_id, revision));`,
+    idIndex: false,
+  },
+  {
+    part: '+ unique event id',
+    schema: `CREATE TABLE events (${STORE_COLUMNS}, UNIQUE (event_id));`,
+    idIndex: true,
+  },
+  {
+    part: '+ occurrence index with the lean text',
+    schema: `CREATE TABLE events (${STORE_COLUMNS});${OCCURRENCE_INDEX}`,
+    idIndex: false,
+  },
+  { part: "the store's whole schema (the floor)", schema: SQLITE_STORE_SCHEMA, idIndex: true },
+];
+
+export interface FloorPart {
+  readonly part: string;
+  readonly ids: IdSource;
+  readonly perSecond: number;
+}
+
+/** Each of FLOOR_PARTS with both kinds of ids (the parts without an id index once), each on a fresh file. */
+export const runFloorBreakdown = (workDir: string, total: number): FloorPart[] => {
+  const rows = { sent: rowsOf(batchesOf(total, 10, 'sent')), minted: rowsOf(batchesOf(total, 10, 'minted')) };
+  return FLOOR_PARTS.flatMap(({ part, schema, idIndex }, index) =>
+    (idIndex ? (['sent', 'minted'] as const) : (['sent'] as const)).map((ids) => {
+      const dir = join(workDir, `part-${index}-${ids}`);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const perSecond = plainInserts(join(dir, 'floor.sqlite'), schema, rows[ids]);
+      rmSync(dir, { recursive: true, force: true });
+      return { part, ids, perSecond };
+    }),
+  );
+};
+
+const ourStore = async (file: string, batches: Batches): Promise<number> => {
   // As the server runs it: checkpoints on their own thread.
   const store = createSqliteEventStore({ file, checkpointInBackground: true });
   const { seconds: elapsed } = await seconds(async () => {
@@ -138,7 +217,7 @@ interface EmmettModule {
 }
 
 /** @event-driven-io/emmett-sqlite appending the same events, 100 per call; undefined if it cannot be loaded. */
-const emmett = async (file: string, batches: ReturnType<typeof batchesOf>): Promise<number | undefined> => {
+const emmett = async (file: string, batches: Batches): Promise<number | undefined> => {
   let module: EmmettModule;
   try {
     module = (await import('@event-driven-io/emmett-sqlite')) as unknown as EmmettModule;
