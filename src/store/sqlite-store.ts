@@ -175,9 +175,10 @@ const DERIVED_COLUMNS_VERSION = 1;
  * from the index alone (no sort, and none of the table's rows, each about three times the size with its full
  * data); and the corrections and retractions alone, so looking for them does not read every event of the
  * negotiation. The WHERE terms are those of the queries word for word: SQLite uses a partial index only for a
- * query that repeats them. The price is paid at append: the lean text is written twice (about 12 % of ingest
- * throughput, and about 0.8 GB more file per million events, measured with the benchmark's events) for a replay
- * about 30 % faster, and faster still when the file is not in the page cache.
+ * query that repeats them. The price is paid at append: the lean text is written twice (about 12 % of the
+ * store's ingest throughput when it was added; alone on a plain table, about a third of the inserts per second
+ * in the benchmark's floor breakdown; and about 0.8 GB more file per million events) for a replay about 30 %
+ * faster, and faster still when the file is not in the page cache.
  */
 const SCAN_INDEXES = `
 CREATE INDEX IF NOT EXISTS events_by_occurrence
