@@ -1,6 +1,9 @@
 import { IngestContender, runIngestContender } from './ingest';
 
-/** `node ingest-child.js <floor|store|emmett> <workDir> <events> <sent|minted>`: prints {"perSecond": n} or {"error": ...}. */
+/**
+ * `node ingest-child.js <floor|store|emmett> <workDir> <events> <sent|minted>`: prints {"perSecond": n} or
+ * {"error": ...}.
+ */
 const [contender, workDir, total, ids = 'sent'] = process.argv.slice(2);
 if (ids !== 'sent' && ids !== 'minted') {
   console.log(JSON.stringify({ error: `ids must be sent or minted, not ${ids}` }));
