@@ -7,6 +7,7 @@ import { decodeNewEvent, occurredInterval, toLeanEvent } from '../../src/domain'
 import {
   EventToAppend,
   GENESIS_HASH,
+  SQLITE_OCCURRENCE_INDEX,
   SQLITE_STORE_SCHEMA,
   createSqliteEventStore,
   hashEvent,
@@ -131,10 +132,6 @@ const COLUMNS = `position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT N
   revision INTEGER NOT NULL, type TEXT NOT NULL`;
 const STORE_COLUMNS = `${COLUMNS}, recorded_at TEXT NOT NULL, hash TEXT NOT NULL, data TEXT NOT NULL, lean TEXT,
   occurred_start INTEGER, occurred_end INTEGER, reported_at TEXT`;
-const OCCURRENCE_INDEX = `CREATE INDEX events_by_occurrence
-  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id, type, lean)
-  WHERE type NOT IN ('EventCorrected', 'EventRetracted');`;
-
 /**
  * What the floor pays for, one part at a time, on the same rows: a table holding only the canonical JSON and the
  * key columns (position, id, negotiation, revision, type); the store's events columns (adding the lean copy, the
@@ -169,7 +166,7 @@ const FLOOR_PARTS: ReadonlyArray<{
   },
   {
     part: '+ occurrence index with the lean text',
-    schema: `CREATE TABLE events (${STORE_COLUMNS});${OCCURRENCE_INDEX}`,
+    schema: `CREATE TABLE events (${STORE_COLUMNS});${SQLITE_OCCURRENCE_INDEX}`,
     idIndex: false,
   },
   { part: "the store's whole schema (the floor)", schema: SQLITE_STORE_SCHEMA, idIndex: true },

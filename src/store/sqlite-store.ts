@@ -169,6 +169,11 @@ const migrateDerivedColumns = (db: Database.Database): void => {
 
 const DERIVED_COLUMNS_VERSION = 1;
 
+/** The first of SCAN_INDEXES (below); the benchmark's floor breakdown measures it on its own. */
+export const SQLITE_OCCURRENCE_INDEX = `CREATE INDEX IF NOT EXISTS events_by_occurrence
+  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id, type, lean)
+  WHERE type NOT IN ('EventCorrected', 'EventRetracted');`;
+
 /**
  * The indexes an occurrence scan reads (see scanLeanByOccurrence), as of user_version 2: the developments of a
  * negotiation in the order of compareDevelopments, carrying their type and lean text, so a replay streams them
@@ -176,14 +181,12 @@ const DERIVED_COLUMNS_VERSION = 1;
  * data); and the corrections and retractions alone, so looking for them does not read every event of the
  * negotiation. The WHERE terms are those of the queries word for word: SQLite uses a partial index only for a
  * query that repeats them. The price is paid at append: the lean text is written twice (about 12 % of the
- * store's ingest throughput when it was added; alone on a plain table, about a third of the inserts per second
- * in the benchmark's floor breakdown; and about 0.8 GB more file per million events) for a replay about 30 %
+ * store's ingest throughput when it was added; alone on a plain table, about 40 % fewer inserts per second in
+ * the benchmark's floor breakdown; and about 0.8 GB more file per million events) for a replay about 30 %
  * faster, and faster still when the file is not in the page cache.
  */
 const SCAN_INDEXES = `
-CREATE INDEX IF NOT EXISTS events_by_occurrence
-  ON events (negotiation_id, occurred_start, occurred_end, reported_at, event_id, type, lean)
-  WHERE type NOT IN ('EventCorrected', 'EventRetracted');
+${SQLITE_OCCURRENCE_INDEX}
 CREATE INDEX IF NOT EXISTS events_amendments
   ON events (negotiation_id, revision)
   WHERE type IN ('EventCorrected', 'EventRetracted');
