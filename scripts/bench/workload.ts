@@ -1,3 +1,4 @@
+import { Unbranded } from '../../src/domain';
 import { EventToAppend } from '../../src/store';
 
 /**
@@ -61,7 +62,12 @@ export interface WorkloadOptions {
 }
 
 /** The events of one negotiation, in the order they are reported (generated lazily, a batch at a time). */
+/** The workload's events, typed as a client writes them (ids unbranded); the store takes them as decoded ones. */
 export function* negotiationEvents(options: WorkloadOptions): Generator<EventToAppend> {
+  for (const event of draftEvents(options)) yield event as EventToAppend;
+}
+
+function* draftEvents(options: WorkloadOptions): Generator<Unbranded<EventToAppend>> {
   const random = seededRandom(options.seed);
   for (let index = 0; index < options.events; index += 1) {
     let occurredMs = START_MS + Math.floor((index / options.events) * options.spanDays) * DAY_MS;

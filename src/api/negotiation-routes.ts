@@ -80,12 +80,12 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
     const negotiations = listed.right.map(({ stream, state }) => ({
       negotiationId: stream.negotiationId,
-      title: state?.title ?? stream.negotiationId,
+      title: state?.talks.title ?? stream.negotiationId,
       revision: stream.revision,
       eventCount: stream.eventCount,
       lastRecordedAt: stream.lastRecordedAt,
       stage: state?.stage,
-      activity: state?.activity,
+      activity: state?.talks.activity,
       lastDevelopment: state?.lastDevelopment,
     }));
     res.json({ negotiations });

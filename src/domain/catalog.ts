@@ -1,6 +1,8 @@
 import * as t from 'io-ts';
 import {
   Name,
+  NonNegativeInteger,
+  Percent,
   PositiveNumber,
   Slug,
   Text,
@@ -10,7 +12,19 @@ import {
   oneOf,
   strictObject,
 } from './codecs';
-import { Characterisation, Person, Phases, Stance } from './phases';
+import { AgreementKind, BodyKind, Characterisation, Person, Phases, Role, Stance } from './phases';
+import {
+  AgreementId,
+  CeasefireId,
+  CommitmentId,
+  DeadlineId,
+  GroupingId,
+  IssueId,
+  MeetingId,
+  PhaseId,
+  ProposalId,
+  SubjectId,
+} from './ids';
 import { Confidence, Sources } from './provenance';
 import { DateOrDateTime, Precision } from './time';
 
@@ -37,36 +51,61 @@ export const CorrectedFields = strictObject(
 );
 export type CorrectedFields = t.TypeOf<typeof CorrectedFields>;
 
+const Parties = (name: string) => SomeNames(name);
+const Issues = (name: string) => boundedArray(IssueId, name, 50);
+const Deferral = strictObject('Deferral', { issueId: IssueId, toPhaseId: PhaseId });
+
 export const EVENT_PAYLOADS = {
-  // Process
+  // Process: the table, its venue and its rhythm
   NegotiationOpened: strictObject(
     'NegotiationOpened',
     { title: Text, parties: SomeNames('parties'), mediators: Names('mediators') },
     { description: Text },
   ),
+  TalksOpened: strictObject(
+    'TalksOpened',
+    { venue: Name },
+    {
+      participants: Names('participants'),
+      chairedBy: Name,
+      format: oneOf('format', ['direct', 'indirect', 'proximity'] as const),
+      description: Text,
+    },
+  ),
+  TalksMoved: strictObject('TalksMoved', { venue: Name }, { from: Name, reason: Text }),
   ProposalTabled: strictObject(
     'ProposalTabled',
-    { proposalId: Slug, author: Name, summary: Text },
-    { conveyedBy: Names('conveyedBy'), phases: Phases, supersedes: Slug },
+    { proposalId: ProposalId, author: Name, summary: Text },
+    {
+      conveyedBy: Names('conveyedBy'),
+      phases: Phases,
+      supersedes: ProposalId,
+      jointlyWith: Names('jointlyWith'),
+    },
   ),
   ProposalAnnounced: strictObject(
     'ProposalAnnounced',
-    { proposalId: Slug, announcedBy: SomeNames('announcedBy'), summary: Text },
+    { proposalId: ProposalId, announcedBy: SomeNames('announcedBy'), summary: Text },
     { expectedBy: DateOrDateTime },
   ),
-  ProposalEndorsed: strictObject('ProposalEndorsed', {
-    proposalId: Slug,
-    endorsedBy: SomeNames('endorsedBy'),
-  }),
+  ProposalEndorsed: strictObject(
+    'ProposalEndorsed',
+    { proposalId: ProposalId, endorsedBy: SomeNames('endorsedBy') },
+    { bodyKind: BodyKind, details: Text },
+  ),
   ResponseDelivered: strictObject(
     'ResponseDelivered',
-    { proposalId: Slug, by: Name, stance: Stance },
+    { proposalId: ProposalId, by: Name, stance: Stance },
     { via: Names('via'), details: Text },
   ),
   PositionShifted: strictObject(
     'PositionShifted',
     { party: Name, description: Text },
-    { proposalId: Slug, issueId: Slug, direction: oneOf('direction', ['softened', 'hardened'] as const) },
+    {
+      proposalId: ProposalId,
+      issueId: IssueId,
+      direction: oneOf('direction', ['softened', 'hardened'] as const),
+    },
   ),
   DelegationSent: strictObject(
     'DelegationSent',
@@ -77,7 +116,12 @@ export const EVENT_PAYLOADS = {
   TalksScheduled: strictObject(
     'TalksScheduled',
     { venues: SomeNames('venues'), scheduledFor: DateOrDateTime, participants: Names('participants') },
-    { description: Text },
+    { description: Text, meetingId: MeetingId },
+  ),
+  MeetingCancelled: strictObject(
+    'MeetingCancelled',
+    { reason: Text },
+    { meetingId: MeetingId, scheduledFor: DateOrDateTime, cancelledBy: Name },
   ),
   TalksResumed: strictObject(
     'TalksResumed',
@@ -105,36 +149,164 @@ export const EVENT_PAYLOADS = {
     { participants: SomeNames('participants'), topics: Names('topics') },
     { durationMinutes: PositiveNumber, medium: oneOf('medium', ['call', 'meeting'] as const) },
   ),
-  DeadlineSet: strictObject('DeadlineSet', { description: Text, deadline: DateOrDateTime }, { setBy: Name }),
+  // Deadlines
+  DeadlineSet: strictObject(
+    'DeadlineSet',
+    { description: Text, deadline: DateOrDateTime },
+    {
+      setBy: Name,
+      deadlineId: DeadlineId,
+      replaces: DeadlineId,
+      issueId: IssueId,
+      phaseId: PhaseId,
+      commitmentId: CommitmentId,
+    },
+  ),
+  DeadlineExtended: strictObject(
+    'DeadlineExtended',
+    { deadlineId: DeadlineId, deadline: DateOrDateTime },
+    { extendedBy: Name, reason: Text },
+  ),
+  DeadlineMet: strictObject('DeadlineMet', { deadlineId: DeadlineId }, { description: Text }),
+  DeadlineMissed: strictObject('DeadlineMissed', { deadlineId: DeadlineId }, { reason: Text }),
+  // Parties and roles
+  PartyJoined: strictObject('PartyJoined', { party: Name }, { reason: Text }),
+  PartyExcluded: strictObject('PartyExcluded', { party: Name, reason: Text }, { excludedBy: Name }),
+  PartyLeft: strictObject('PartyLeft', { party: Name }, { reason: Text }),
+  PartyWithdrewFromAgreement: strictObject(
+    'PartyWithdrewFromAgreement',
+    { party: Name, agreementId: AgreementId },
+    { reason: Text },
+  ),
+  RoleAssigned: strictObject(
+    'RoleAssigned',
+    { party: Name, role: Role },
+    { person: Person, description: Text },
+  ),
+  RoleEnded: strictObject('RoleEnded', { party: Name, role: Role }, { reason: Text }),
+  GroupingFormed: strictObject(
+    'GroupingFormed',
+    { groupingId: GroupingId, name: Name, members: Parties('members') },
+    { description: Text },
+  ),
   // Issues
   IssueRaised: strictObject(
     'IssueRaised',
-    { issueId: Slug, title: Text, raisedBy: Name },
-    { description: Text, blocksPhases: boundedArray(Slug, 'blocksPhases', 20) },
+    { issueId: IssueId, title: Text, raisedBy: Name },
+    {
+      description: Text,
+      blocksPhases: boundedArray(PhaseId, 'blocksPhases', 20),
+      jointlyWith: Names('jointlyWith'),
+    },
   ),
-  PositionStated: strictObject('PositionStated', { issueId: Slug, party: Name, position: Text }),
-  IssueNarrowed: strictObject('IssueNarrowed', { issueId: Slug, description: Text }),
-  IssueResolved: strictObject('IssueResolved', { issueId: Slug }, { resolution: Text }),
-  IssueReopened: strictObject('IssueReopened', { issueId: Slug }, { reason: Text }),
+  PositionStated: strictObject('PositionStated', { issueId: IssueId, party: Name, position: Text }),
+  IssueNarrowed: strictObject('IssueNarrowed', { issueId: IssueId, description: Text }),
+  IssueResolved: strictObject('IssueResolved', { issueId: IssueId }, { resolution: Text }),
+  IssueReopened: strictObject('IssueReopened', { issueId: IssueId }, { reason: Text }),
+  IssueDeferred: strictObject('IssueDeferred', { issueId: IssueId, toPhaseId: PhaseId }, { reason: Text }),
   // Deal and phases
-  FrameworkDefined: strictObject('FrameworkDefined', { proposalId: Slug, phases: Phases }),
+  FrameworkDefined: strictObject(
+    'FrameworkDefined',
+    { proposalId: ProposalId, phases: Phases },
+    { agreementId: AgreementId },
+  ),
   AgreementReached: strictObject(
     'AgreementReached',
     { scope: oneOf('scope', ['framework', 'phases'] as const), parties: SomeNames('parties') },
-    { proposalId: Slug, phaseIds: boundedArray(Slug, 'phaseIds', 20) },
+    {
+      proposalId: ProposalId,
+      phaseIds: boundedArray(PhaseId, 'phaseIds', 20),
+      agreementId: AgreementId,
+      kind: AgreementKind,
+      title: Text,
+      phases: Phases,
+      settlesIssues: Issues('settlesIssues'),
+      defersIssues: boundedArray(Deferral, 'defersIssues', 50),
+      requiresRatificationBy: Names('requiresRatificationBy'),
+      requiresSignature: t.boolean,
+      supersedes: AgreementId,
+    },
   ),
-  PhaseStarted: strictObject('PhaseStarted', { phaseId: Slug }),
-  PhaseCompleted: strictObject('PhaseCompleted', { phaseId: Slug }),
+  AgreementSigned: strictObject(
+    'AgreementSigned',
+    { agreementId: AgreementId, signatories: SomeNames('signatories') },
+    { venue: Name },
+  ),
+  RatificationVoted: strictObject(
+    'RatificationVoted',
+    { agreementId: AgreementId, body: Name, outcome: oneOf('outcome', ['approved', 'rejected'] as const) },
+    {
+      bodyKind: BodyKind,
+      votesFor: NonNegativeInteger,
+      votesAgainst: NonNegativeInteger,
+      abstentions: NonNegativeInteger,
+      yesPercent: Percent,
+      turnoutPercent: Percent,
+    },
+  ),
+  AgreementEnteredIntoForce: strictObject('AgreementEnteredIntoForce', { agreementId: AgreementId }),
+  AgreementSuperseded: strictObject('AgreementSuperseded', {
+    agreementId: AgreementId,
+    supersededBy: AgreementId,
+  }),
+  PhaseScheduled: strictObject('PhaseScheduled', { phaseId: PhaseId, scheduledFor: DateOrDateTime }),
+  PhaseStarted: strictObject('PhaseStarted', { phaseId: PhaseId }),
+  PhaseCompleted: strictObject('PhaseCompleted', { phaseId: PhaseId }),
+  PhaseLapsed: strictObject('PhaseLapsed', { phaseId: PhaseId, reason: Text }),
+  PhaseSuspended: strictObject(
+    'PhaseSuspended',
+    { phaseId: PhaseId, reason: Text },
+    { suspendedBy: Name, issueIds: Issues('issueIds') },
+  ),
+  PhaseResumed: strictObject('PhaseResumed', { phaseId: PhaseId }, { reason: Text }),
+  PhaseTerminated: strictObject(
+    'PhaseTerminated',
+    { phaseId: PhaseId, reason: Text },
+    { terminatedBy: Name },
+  ),
   ProvisionImplemented: strictObject(
     'ProvisionImplemented',
-    { phaseId: Slug, description: Text },
+    { phaseId: PhaseId, description: Text },
     { provisionId: Slug },
+  ),
+  CommitmentMade: strictObject(
+    'CommitmentMade',
+    { commitmentId: CommitmentId, parties: Parties('parties'), description: Text },
+    { agreementId: AgreementId },
+  ),
+  ComplianceAssessed: strictObject(
+    'ComplianceAssessed',
+    {
+      commitmentId: CommitmentId,
+      assessedBy: Name,
+      outcome: oneOf('outcome', ['met', 'partly-met', 'not-met'] as const),
+    },
+    { party: Name, description: Text },
+  ),
+  VerificationReported: strictObject('VerificationReported', {
+    body: Name,
+    subject: SubjectId,
+    outcome: oneOf('outcome', ['verified', 'partly-verified', 'not-verified'] as const),
+    description: Text,
+  }),
+  // The ground
+  CeasefireDeclared: strictObject(
+    'CeasefireDeclared',
+    { ceasefireId: CeasefireId, declaredBy: SomeNames('declaredBy') },
+    { scope: Text, terms: Text },
+  ),
+  CeasefireBrokeDown: strictObject(
+    'CeasefireBrokeDown',
+    { ceasefireId: CeasefireId, reason: Text },
+    { endedBy: Name },
   ),
   ViolationReported: strictObject(
     'ViolationReported',
     { description: Text, allegedBy: Name },
-    { phaseId: Slug, accused: Name },
+    { phaseId: PhaseId, accused: Name, ceasefireId: CeasefireId },
   ),
+  HostilitiesResumed: strictObject('HostilitiesResumed', { by: SomeNames('by'), description: Text }),
+  HostilitiesEnded: strictObject('HostilitiesEnded', { by: SomeNames('by'), description: Text }),
   // Corrections
   EventCorrected: strictObject('EventCorrected', {
     targetEventId: Uuid,
@@ -160,6 +332,8 @@ export const isCorrectionType = (type: EventType): type is 'EventCorrected' | 'E
  */
 export const CAMEO_CODES: Record<EventType, string | undefined> = {
   NegotiationOpened: '036',
+  TalksOpened: '046',
+  TalksMoved: '046',
   ProposalTabled: '036',
   ProposalAnnounced: '036',
   ProposalEndorsed: '051',
@@ -168,6 +342,7 @@ export const CAMEO_CODES: Record<EventType, string | undefined> = {
   DelegationSent: '046',
   DelegationRecalled: '164',
   TalksScheduled: '036',
+  MeetingCancelled: '164',
   TalksResumed: '046',
   TalksStalled: '164',
   TalksSuspended: '164',
@@ -175,17 +350,44 @@ export const CAMEO_CODES: Record<EventType, string | undefined> = {
   StatementIssued: '010',
   LeadersSpoke: '040',
   DeadlineSet: '130',
+  DeadlineExtended: undefined,
+  DeadlineMet: undefined,
+  DeadlineMissed: undefined,
+  PartyJoined: '046',
+  PartyExcluded: '164',
+  PartyLeft: '164',
+  PartyWithdrewFromAgreement: '164',
+  RoleAssigned: undefined,
+  RoleEnded: undefined,
+  GroupingFormed: undefined,
   IssueRaised: '046',
   PositionStated: '010',
   IssueNarrowed: '046',
   IssueResolved: '057',
   IssueReopened: '046',
+  IssueDeferred: '046',
   FrameworkDefined: '036',
   AgreementReached: '057',
+  AgreementSigned: '057',
+  RatificationVoted: undefined,
+  AgreementEnteredIntoForce: '057',
+  AgreementSuperseded: undefined,
+  PhaseScheduled: '036',
   PhaseStarted: '0871',
   PhaseCompleted: '081',
+  PhaseLapsed: undefined,
+  PhaseSuspended: '164',
+  PhaseResumed: '046',
+  PhaseTerminated: '164',
   ProvisionImplemented: '081',
+  CommitmentMade: '030',
+  ComplianceAssessed: undefined,
+  VerificationReported: undefined,
+  CeasefireDeclared: '0871',
+  CeasefireBrokeDown: '196',
   ViolationReported: '112',
+  HostilitiesResumed: '190',
+  HostilitiesEnded: '087',
   EventCorrected: undefined,
   EventRetracted: undefined,
 };

@@ -61,6 +61,28 @@ export const PositiveNumber = new t.Type<number, number, unknown>(
   t.identity,
 );
 
+const numberWhere = (name: string, test: (n: number) => boolean, reason: string) =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && test(u),
+    (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
+    t.identity,
+  );
+
+/** A count of votes, seats, people. */
+export const NonNegativeInteger = numberWhere(
+  'NonNegativeInteger',
+  (n) => Number.isSafeInteger(n) && n >= 0,
+  'must be a whole number, 0 or more',
+);
+
+/** A share in percent, 0 to 100. */
+export const Percent = numberWhere(
+  'Percent',
+  (n) => Number.isFinite(n) && n >= 0 && n <= 100,
+  'must be a number from 0 to 100',
+);
+
 export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
   new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
     name,

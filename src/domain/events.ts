@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import { Name, Slug, Text, Uuid, strictObject } from './codecs';
+import { Name, PositiveNumber, Slug, Text, Uuid, strictObject } from './codecs';
 import { EVENT_PAYLOADS, EventType, EventTypeCodec, PayloadOf } from './catalog';
 import { Confidence, Sources } from './provenance';
 import { DateOrDateTime, Instant, Interval, Precision, occurrenceInterval } from './time';
@@ -20,7 +20,7 @@ export const EventEnvelope = strictObject(
     sources: Sources,
     payload: t.UnknownRecord,
   },
-  { id: Uuid, negotiationId: Slug, confidence: Confidence, summary: Text },
+  { id: Uuid, negotiationId: Slug, confidence: Confidence, summary: Text, sequence: PositiveNumber },
 );
 
 interface EnvelopeFields {
@@ -32,6 +32,8 @@ interface EnvelopeFields {
   readonly sources: t.TypeOf<typeof Sources>;
   readonly confidence?: Confidence;
   readonly summary?: string;
+  /** Order among developments of the same day when the reports give one but no time of day. */
+  readonly sequence?: number;
 }
 
 /** A development as a client reports it, before the store has recorded it. */
@@ -155,7 +157,7 @@ export type LeanEvent = DistributiveOmit<
   StoredEvent,
   'sources' | 'hash' | 'previousHash' | 'position' | 'negotiationId'
 > & {
-  readonly sources: ReadonlyArray<{ readonly attribution: StoredEvent['sources'][number]['attribution'] }>;
+  readonly sources: ReadonlyArray<{ readonly attribution?: StoredEvent['sources'][number]['attribution'] }>;
 };
 
 export const toLeanEvent = (
@@ -169,5 +171,18 @@ export const toLeanEvent = (
     negotiationId: _negotiationId,
     ...rest
   } = event;
-  return { ...rest, sources: sources.map(({ attribution }) => ({ attribution })) } as LeanEvent;
+  return {
+    ...rest,
+    sources: sources.map(({ attribution }) => (attribution === undefined ? {} : { attribution })),
+  } as LeanEvent;
 };
+
+/**
+ * How developments that share an occurrence interval are ordered: those with an explicit sequence first, in its
+ * order, then the others by report time. A text key, so stores can index it beside the interval.
+ */
+export const sameIntervalKey = (event: {
+  readonly sequence?: number;
+  readonly reportedAt: string;
+}): string =>
+  event.sequence === undefined ? event.reportedAt : `!${event.sequence.toFixed(6).padStart(24, '0')}`;

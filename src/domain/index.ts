@@ -1,4 +1,5 @@
 export * from './codecs';
+export * from './ids';
 export * from './time';
 export * from './provenance';
 export * from './phases';

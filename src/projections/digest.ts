@@ -1,18 +1,25 @@
 import { AsOfResult } from './as-of';
-import { phasesView } from './views';
+import { Digest, DigestTable, createDigest, digestInto, skip } from './digest-rules';
+import { PHASE_DIGEST, StatusView, issuesView, phasesView, statusView } from './views';
+import { AGREEMENT_DIGEST } from './slices/agreements';
+import { CONDITIONS_DIGEST } from './slices/conditions';
+import { DEADLINES_DIGEST } from './slices/deadlines';
+import { GROUND_DIGEST } from './slices/ground';
+import { ISSUE_DIGEST } from './slices/issues';
+import { PARTIES_DIGEST } from './slices/parties';
+import { PROPOSALS_DIGEST } from './slices/proposals';
+import { STATEMENTS_DIGEST } from './slices/statements';
+import { TALKS_DIGEST } from './slices/talks';
+
+export type { Digest, DigestEntry } from './digest-rules';
 
 /**
- * A flat, comparable summary of what the projections say: one entry per fact ("status.activity",
+ * A flat, comparable summary of what the answers say: one entry per fact ("status.activity",
  * "issues.prisoner-deportation.position.Israel", "phases.phase-1.prerequisite.Israel accepts ..."), each with the
  * event that established it. Two digests compare into a structured change list: the unit of the audit history
- * (what one event changed) and of the diff between two dates.
+ * (what one event changed) and of the diff between two dates. Built from the views themselves, through one table
+ * per slice that the compiler holds complete.
  */
-export interface DigestEntry {
-  readonly value: string;
-  readonly evidence?: string;
-}
-export type Digest = ReadonlyMap<string, DigestEntry>;
-
 export interface Change {
   readonly section: 'status' | 'issues' | 'phases';
   readonly path: string;
@@ -22,57 +29,30 @@ export interface Change {
   readonly evidence?: string;
 }
 
-export const digestOf = (result: AsOfResult): Digest => {
-  const { state } = result;
-  const digest = new Map<string, DigestEntry>();
-  const put = (path: string, value: string | undefined, evidence?: string) => {
-    if (value !== undefined) digest.set(path, evidence === undefined ? { value } : { value, evidence });
-  };
-  put('status.stage', state.stage, state.stageSince?.eventId);
-  put('status.activity', state.activity, state.activitySince?.eventId);
-  put('status.venue', state.venue?.name, state.venue?.since.eventId);
-  put(
-    'status.latestProposal',
-    state.latestProposalId,
-    state.latestProposalId ? state.proposals[state.latestProposalId]?.tabled?.eventId : undefined,
-  );
-  for (const d of Object.values(state.delegations))
-    put(
-      `status.delegation.${d.party}`,
-      `in ${d.venue}${d.head ? `, led by ${d.head.name}` : ''}${d.level ? ` (${d.level})` : ''}`,
-      d.since.eventId,
-    );
-  for (const r of Object.values(state.recalledDelegations))
-    put(`status.delegation.${r.party}`, `recalled${r.venue ? ` from ${r.venue}` : ''}`, r.recalled.eventId);
-  for (const proposal of Object.values(state.proposals)) {
-    put(
-      `status.proposal.${proposal.proposalId}`,
-      proposal.status,
-      (proposal.tabled ?? proposal.announced)?.eventId,
-    );
-    for (const stance of Object.values(proposal.stances))
-      put(
-        `status.proposal.${proposal.proposalId}.stance.${stance.party}`,
-        stance.stance,
-        stance.evidence.eventId,
-      );
-  }
-  for (const [speaker, record] of Object.entries(state.characterisations))
-    put(`status.characterisation.${speaker}`, record.characterisation, record.evidence.eventId);
-  for (const issue of Object.values(state.issues)) {
-    put(`issues.${issue.issueId}.state`, issue.state, issue.stateSince.eventId);
-    for (const [party, position] of Object.entries(issue.positions))
-      put(`issues.${issue.issueId}.position.${party}`, position.position, position.evidence.eventId);
-  }
-  for (const phase of phasesView(result).phases) {
-    put(`phases.${phase.phaseId}.state`, phase.state, (phase.completed ?? phase.started)?.eventId);
-    for (const prerequisite of phase.prerequisites)
-      put(
-        `phases.${phase.phaseId}.prerequisite.${prerequisite.description}`,
-        prerequisite.met ? 'met' : 'not met',
-        prerequisite.since?.eventId,
-      );
-  }
+const STATUS_DIGEST: DigestTable<StatusView> = {
+  ...TALKS_DIGEST,
+  ...PARTIES_DIGEST,
+  ...PROPOSALS_DIGEST,
+  ...STATEMENTS_DIGEST,
+  ...DEADLINES_DIGEST,
+  stage: (stage, put, view) => put('status.stage', stage, view.stageSince?.eventId),
+  stageSince: skip('the evidence of stage'),
+  agreements: (list, put) => list.forEach((a) => digestInto(a, AGREEMENT_DIGEST, put)),
+  ground: (ground, put) => digestInto(ground, GROUND_DIGEST, put),
+  conditions: (conditions, put) => digestInto(conditions, CONDITIONS_DIGEST, put),
+  openIssueCount: skip('each issue is digested under issues'),
+  unresolvedReferences: skip('each slice digests its own unresolved references'),
+  lastDevelopment: skip('moves with every development'),
+  developmentCount: skip('moves with every development'),
+  uncertain: skip('a property of the question, not of the negotiation'),
+  uncertainCount: skip('a count of uncertain'),
+};
+
+export const digestOf = (result: AsOfResult, asOfMs: number = Number.POSITIVE_INFINITY): Digest => {
+  const { digest, put } = createDigest();
+  digestInto(statusView(result, { asOfMs, deadlineHistory: true }), STATUS_DIGEST, put);
+  for (const issue of issuesView(result).issues) digestInto(issue, ISSUE_DIGEST, put);
+  for (const phase of phasesView(result, asOfMs).phases) digestInto(phase, PHASE_DIGEST, put);
   return digest;
 };
 

@@ -7,6 +7,7 @@ import {
   isCorrectionType,
   occurredInterval,
   parseInstant,
+  sameIntervalKey,
 } from '../domain';
 import {
   DevelopmentType,
@@ -60,7 +61,7 @@ export const compareDevelopments = (
 ): number =>
   a.interval.startMs - b.interval.startMs ||
   a.interval.endMs - b.interval.endMs ||
-  compareText(a.event.reportedAt, b.event.reportedAt) ||
+  compareText(sameIntervalKey(a.event), sameIntervalKey(b.event)) ||
   compareText(a.event.id, b.event.id);
 
 const NO_AMENDMENTS: readonly Amendment[] = Object.freeze([]);

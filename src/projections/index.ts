@@ -1,6 +1,15 @@
 export * from './negotiation-state';
+export * from './stage';
 export * from './effective-log';
 export * from './as-of';
 export * from './views';
+export * from './readiness';
 export * from './timeline';
 export * from './digest';
+export { ACTIVITIES, type Activity } from './slices/talks';
+export { ISSUE_STATES, type IssueState, type IssueStateName, type IssueView } from './slices/issues';
+export { AGREEMENT_STATUSES, type AgreementStatus } from './slices/agreements';
+export { PROPOSAL_STATUSES, type ProposalState, type PartyStance } from './slices/proposals';
+export { DEADLINE_STATES } from './slices/deadlines';
+export { PARTY_STANDINGS } from './slices/parties';
+export type { CharacterisationRecord } from './slices/statements';

@@ -1,312 +1,202 @@
-import { Phase, Prerequisite, endOfDateOrDateTime } from '../domain';
 import { AsOfResult } from './as-of';
-import { Chain, latest as latestOf, sizeOf, toArray } from './chain';
-import {
-  CharacterisationRecord,
-  Evidence,
-  IssueState,
-  NegotiationState,
-  PartyStance,
-  ProposalState,
-} from './negotiation-state';
+import { DigestTable, skip } from './digest-rules';
+import { Evidence, defined, entry } from './evidence';
+import type { NegotiationState } from './negotiation-state';
+import { PhaseReadiness, definedPhases, phaseReadiness } from './readiness';
+import { AgreementView, agreementView } from './slices/agreements';
+import { ConditionsView, conditionsView } from './slices/conditions';
+import { DeadlinesView, deadlinesView } from './slices/deadlines';
+import { GroundView, groundView } from './slices/ground';
+import { ISSUE_STATES, IssueStateName, IssueView, isOpen, issueView } from './slices/issues';
+import { PartiesView, partiesView } from './slices/parties';
+import { ProposalsView, proposalsView } from './slices/proposals';
+import { StatementsView, statementsView } from './slices/statements';
+import { TalksView, talksView } from './slices/talks';
+import { Stage } from './stage';
 
 /**
- * Read models derived from the folded state. Pure functions of an as-of result, shaped for the API. Histories
- * kept in the state (contacts, blame, moves) are shown as their most recent items with a total, so an answer's
- * size does not grow with the length of the negotiation.
+ * Read models derived from the folded state: pure functions of an as-of result and the moment asked about, shaped
+ * for the API. Histories kept in the state are shown as their most recent items with a total, so an answer's size
+ * does not grow with the length of the negotiation.
  */
 
 export const RECENT_ITEMS = 10;
 
-const uncertainty = ({ uncertain, uncertainCount }: AsOfResult) => ({ uncertain, uncertainCount });
-
-type ItemOf<C> = NonNullable<C> extends Chain<infer T> ? T : never;
-const recent = <C extends Chain<unknown> | undefined>(chain: C): Array<ItemOf<C>> =>
-  latestOf(chain, RECENT_ITEMS) as Array<ItemOf<C>>;
-
-/**
- * A proposal as answered: its most recent endorsements with their total, and each party's latest stance as a
- * list (stanceList).
- */
-export type ProposalView = Omit<ProposalState, 'endorsements' | 'stances'> & {
-  readonly endorsements: ReadonlyArray<ItemOf<ProposalState['endorsements']>>;
-  readonly endorsementCount: number;
-  readonly stanceList: readonly PartyStance[];
-};
-
-const proposalView = ({ stances, endorsements, ...proposal }: ProposalState): ProposalView => ({
-  ...proposal,
-  endorsements: recent(endorsements),
-  endorsementCount: sizeOf(endorsements),
-  stanceList: Object.values(stances),
-});
-
-export interface StatusView {
-  readonly title?: string;
-  readonly parties: readonly string[];
-  readonly mediators: readonly string[];
-  readonly stage: NegotiationState['stage'];
-  readonly stageSince?: Evidence;
-  readonly activity: NegotiationState['activity'];
-  readonly activitySince?: Evidence;
-  readonly activityReason?: string;
-  readonly venue?: NegotiationState['venue'];
-  readonly delegations: ReadonlyArray<NegotiationState['delegations'][string]>;
-  readonly recalledDelegations: ReadonlyArray<NegotiationState['recalledDelegations'][string]>;
-  readonly latestProposal?: ProposalView;
-  readonly announcedProposals: readonly ProposalView[];
-  readonly characterisations: readonly CharacterisationRecord[];
-  /** The most recent blame claims, leader contacts and deadlines, with their totals. */
-  readonly blameClaims: ReadonlyArray<ItemOf<NegotiationState['blameClaims']>>;
-  readonly blameClaimCount: number;
-  /** Talks scheduled for the asked date or later (among the most recently scheduled). */
-  readonly upcomingTalks: ReadonlyArray<ItemOf<NegotiationState['scheduledTalks']>>;
-  readonly leaderContacts: ReadonlyArray<ItemOf<NegotiationState['leaderContacts']>>;
-  readonly leaderContactCount: number;
-  readonly deadlines: ReadonlyArray<ItemOf<NegotiationState['deadlines']>>;
-  readonly openIssueCount: number;
-  readonly lastDevelopment?: NegotiationState['lastDevelopment'];
-  readonly developmentCount: number;
-  readonly uncertain: readonly Evidence[];
-  readonly uncertainCount: number;
+export interface ViewOptions {
+  /** The moment asked about: time conditions, deadlines and upcoming talks are judged against it. */
+  readonly asOfMs: number;
+  /** Every deadline with its history, not only the live ones. */
+  readonly deadlineHistory?: boolean;
 }
 
-const byOccurrence = (a: { evidence: Evidence }, b: { evidence: Evidence }) =>
-  a.evidence.occurredAt < b.evidence.occurredAt ? 1 : a.evidence.occurredAt > b.evidence.occurredAt ? -1 : 0;
+const uncertainty = ({ uncertain, uncertainCount }: AsOfResult) => ({ uncertain, uncertainCount });
 
-const isOpen = (issue: IssueState) => issue.state !== 'resolved';
+/** Something a development names that no development has defined as of the date asked (yet). */
+export interface UnresolvedReference {
+  readonly kind: 'proposal' | 'issue' | 'phase' | 'agreement' | 'commitment' | 'deadline' | 'ceasefire';
+  readonly id: string;
+  readonly firstReferenced: Evidence;
+}
 
-export const statusView = (result: AsOfResult, asOfMs: number): StatusView => {
+export const unresolvedReferences = (state: NegotiationState): UnresolvedReference[] => {
+  const found: UnresolvedReference[] = [];
+  const add = (kind: UnresolvedReference['kind'], id: string, firstReferenced: Evidence | undefined) => {
+    if (firstReferenced !== undefined) found.push({ kind, id, firstReferenced });
+  };
+  for (const p of Object.values(state.proposals.proposals))
+    if (p.status === 'mentioned') add('proposal', p.proposalId, p.firstReferenced);
+  for (const i of Object.values(state.issues))
+    if (i.raised === undefined) add('issue', i.issueId, i.firstReferenced);
+  for (const [phaseId, progress] of Object.entries(state.phases.progress))
+    if (entry(state.phases.definitions, phaseId) === undefined)
+      add('phase', phaseId, progress.firstReferenced);
+  for (const a of Object.values(state.agreements.agreements))
+    if (a.reached === undefined) add('agreement', a.agreementId, a.firstReferenced);
+  for (const c of Object.values(state.conditions.commitments))
+    if (c.made === undefined) add('commitment', c.commitmentId, c.firstReferenced);
+  for (const d of Object.values(state.deadlines))
+    if (d.set === undefined) add('deadline', d.deadlineId, d.since);
+  for (const c of Object.values(state.ground.ceasefires))
+    if (c.declarations === 0) add('ceasefire', c.ceasefireId, c.brokeDown?.evidence);
+  return found;
+};
+
+export type StatusView = TalksView &
+  PartiesView &
+  ProposalsView &
+  StatementsView &
+  DeadlinesView & {
+    readonly stage: Stage;
+    readonly stageSince?: Evidence;
+    readonly agreements: readonly AgreementView[];
+    readonly ground: GroundView;
+    readonly conditions: ConditionsView;
+    readonly openIssueCount: number;
+    readonly unresolvedReferences: readonly UnresolvedReference[];
+    readonly lastDevelopment?: NegotiationState['lastDevelopment'];
+    readonly developmentCount: number;
+    readonly uncertain: readonly Evidence[];
+    readonly uncertainCount: number;
+  };
+
+export const statusView = (result: AsOfResult, options: ViewOptions | number): StatusView => {
+  const { asOfMs, deadlineHistory = false } = typeof options === 'number' ? { asOfMs: options } : options;
   const { state } = result;
-  const latest = state.latestProposalId === undefined ? undefined : state.proposals[state.latestProposalId];
   return {
-    ...(state.title === undefined ? {} : { title: state.title }),
-    parties: state.parties,
-    mediators: state.mediators,
+    ...talksView(state.talks, asOfMs, RECENT_ITEMS),
+    ...partiesView(state.parties),
+    ...proposalsView(state.proposals, RECENT_ITEMS),
+    ...statementsView(state.statements, RECENT_ITEMS),
+    ...deadlinesView(state.deadlines, asOfMs, deadlineHistory),
     stage: state.stage,
-    ...(state.stageSince === undefined ? {} : { stageSince: state.stageSince }),
-    activity: state.activity,
-    ...(state.activitySince === undefined ? {} : { activitySince: state.activitySince }),
-    ...(state.activityReason === undefined ? {} : { activityReason: state.activityReason }),
-    ...(state.venue === undefined ? {} : { venue: state.venue }),
-    delegations: Object.values(state.delegations),
-    recalledDelegations: Object.values(state.recalledDelegations),
-    ...(latest === undefined ? {} : { latestProposal: proposalView(latest) }),
-    announcedProposals: Object.values(state.proposals)
-      .filter((proposal) => proposal.status === 'announced')
-      .map(proposalView),
-    characterisations: [...Object.values(state.characterisations)].sort(byOccurrence),
-    blameClaims: recent(state.blameClaims),
-    blameClaimCount: sizeOf(state.blameClaims),
-    upcomingTalks: recent(state.scheduledTalks).filter(
-      (talks) => endOfDateOrDateTime(talks.scheduledFor) >= asOfMs - 86_400_000,
-    ),
-    leaderContacts: recent(state.leaderContacts),
-    leaderContactCount: sizeOf(state.leaderContacts),
-    deadlines: recent(state.deadlines),
+    ...defined({ stageSince: state.stageSince, lastDevelopment: state.lastDevelopment }),
+    agreements: Object.values(state.agreements.agreements).map((a) => agreementView(a, RECENT_ITEMS)),
+    ground: groundView(state.ground, RECENT_ITEMS),
+    conditions: conditionsView(state.conditions),
     openIssueCount: Object.values(state.issues).filter(isOpen).length,
-    ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
+    unresolvedReferences: unresolvedReferences(state),
     developmentCount: state.developmentCount,
     ...uncertainty(result),
   };
 };
 
-export type IssueView = Omit<IssueState, 'movedBy' | 'narrowings'> & {
-  readonly positionList: ReadonlyArray<{ party: string; position: string; evidence: Evidence }>;
-  readonly blocks: readonly string[];
-  readonly narrowings: ReadonlyArray<ItemOf<IssueState['narrowings']>>;
-  /** The most recent events that moved the issue, and how many did in all. */
-  readonly movedBy: readonly Evidence[];
-  readonly movedByCount: number;
-};
-
 export interface IssuesView {
   readonly issues: ReadonlyArray<IssueView>;
-  readonly counts: Readonly<Record<IssueState['state'], number>>;
+  readonly counts: Readonly<Record<IssueStateName, number>>;
   readonly uncertain: readonly Evidence[];
   readonly uncertainCount: number;
 }
 
-/** Phases an issue blocks: those it names, plus phases whose prerequisites require it resolved. */
-const phasesBlockedBy = (issue: IssueState, phases: readonly Phase[]): string[] => {
-  const named = new Set(issue.blocksPhases);
-  for (const phase of phases)
-    if (phase.prerequisites.some((p) => p.kind === 'issue-resolved' && p.issueId === issue.issueId))
-      named.add(phase.phaseId);
-  return [...named].sort();
+/** Phases an issue blocks while open: those it names, plus phases whose prerequisites require it resolved. */
+const phasesBlockedBy = (state: NegotiationState, issueId: string, named: readonly string[]): string[] => {
+  const blocked = new Set(named);
+  const deferredTo = entry(state.issues, issueId)?.deferredTo?.phaseId;
+  for (const { phase } of Object.values(state.phases.definitions))
+    if (phase.prerequisites.some((p) => p.kind === 'issue-resolved' && p.issueId === issueId))
+      if (deferredTo === undefined || deferredTo === phase.phaseId) blocked.add(phase.phaseId);
+  return [...blocked].sort();
 };
 
 /** Every issue with its state; `onlyOpen` drops the resolved ones. */
 export const issuesView = (result: AsOfResult, onlyOpen = false): IssuesView => {
   const { state } = result;
-  const phases = state.framework?.phases ?? [];
   const all = Object.values(state.issues);
-  const counts = { open: 0, narrowed: 0, resolved: 0, reopened: 0 };
+  const counts = Object.fromEntries(ISSUE_STATES.map((s) => [s, 0])) as Record<IssueStateName, number>;
   for (const issue of all) counts[issue.state] += 1;
   return {
     issues: all
       .filter((issue) => !onlyOpen || isOpen(issue))
-      .map((issue): IssueView => ({
-        ...issue,
-        positionList: Object.entries(issue.positions).map(([party, value]) => ({ party, ...value })),
-        blocks: isOpen(issue) ? phasesBlockedBy(issue, phases) : [],
-        narrowings: recent(issue.narrowings),
-        movedBy: recent(issue.movedBy),
-        movedByCount: sizeOf(issue.movedBy),
-      })),
+      .map((issue) =>
+        issueView(
+          issue,
+          isOpen(issue) ? phasesBlockedBy(state, issue.issueId, issue.blocksPhases) : [],
+          RECENT_ITEMS,
+        ),
+      ),
     counts,
     ...uncertainty(result),
   };
 };
 
-export type PhaseStateName = 'blocked' | 'ready' | 'in-progress' | 'completed';
-
-export interface PrerequisiteStatus {
-  readonly prerequisite: Prerequisite;
-  readonly description: string;
-  /** 'phase' when the phase definition lists it; 'issue' when an open issue declares that it blocks the phase. */
-  readonly origin: 'phase' | 'issue';
-  readonly met: boolean;
-  readonly since?: Evidence;
-  readonly detail?: string;
-}
-
-export interface PhaseReadiness {
-  readonly phaseId: string;
-  readonly name: string;
-  readonly order: number;
-  readonly duration?: string;
-  readonly provisions: Phase['provisions'];
-  readonly state: PhaseStateName;
-  readonly prerequisites: readonly PrerequisiteStatus[];
-  readonly blocking: readonly PrerequisiteStatus[];
-  readonly started?: Evidence;
-  readonly completed?: Evidence;
-  readonly provisionsImplemented: number;
-  readonly violations: number;
-}
-
 export interface PhasesView {
   readonly proposalId?: string;
   readonly definedBy?: Evidence;
   readonly phases: readonly PhaseReadiness[];
+  /** Phases that developments name but no proposal, framework or agreement defines (as of the date asked). */
+  readonly undefinedPhases: ReadonlyArray<{ readonly phaseId: string; readonly firstReferenced: Evidence }>;
   readonly uncertain: readonly Evidence[];
   readonly uncertainCount: number;
 }
 
-const evaluate = (
-  state: NegotiationState,
-  phase: Phase,
-  frameworkProposalId: string,
-  prerequisite: Prerequisite,
-): Omit<PrerequisiteStatus, 'origin'> => {
-  switch (prerequisite.kind) {
-    case 'agreement': {
-      const agreement = toArray(state.agreements).find(
-        (a) =>
-          (a.scope === 'framework' && (a.proposalId === undefined || a.proposalId === frameworkProposalId)) ||
-          (a.scope === 'phases' && a.phaseIds.includes(phase.phaseId)),
-      );
-      return {
-        prerequisite,
-        description: `agreement covering ${phase.phaseId}`,
-        met: agreement !== undefined,
-        ...(agreement === undefined
-          ? {}
-          : { since: agreement.evidence, detail: `agreed by ${agreement.parties.join(', ')}` }),
-      };
-    }
-    case 'phase-started':
-    case 'phase-completed': {
-      const progress = state.phaseProgress[prerequisite.phaseId];
-      const since = prerequisite.kind === 'phase-started' ? progress?.started : progress?.completed;
-      return {
-        prerequisite,
-        description: `${prerequisite.phaseId} ${prerequisite.kind === 'phase-started' ? 'started' : 'completed'}`,
-        met: since !== undefined,
-        ...(since === undefined ? {} : { since }),
-      };
-    }
-    case 'issue-resolved': {
-      const issue = state.issues[prerequisite.issueId];
-      const resolved = issue?.state === 'resolved';
-      return {
-        prerequisite,
-        description: `issue ${prerequisite.issueId} resolved${issue?.title ? ` (${issue.title})` : ''}`,
-        met: resolved,
-        ...(resolved ? { since: issue.stateSince } : {}),
-        detail: issue === undefined ? 'issue not raised yet' : `issue is ${issue.state}`,
-      };
-    }
-    case 'accepted-by': {
-      const proposalId = prerequisite.proposalId ?? frameworkProposalId;
-      const stance = state.proposals[proposalId]?.stances[prerequisite.party];
-      const met = stance?.stance === 'accepted';
-      return {
-        prerequisite,
-        description: `${prerequisite.party} accepts ${proposalId}`,
-        met,
-        ...(met ? { since: stance.evidence } : {}),
-        detail: stance === undefined ? 'no response recorded' : `latest stance: ${stance.stance}`,
-      };
-    }
-    default: {
-      const exhaustive: never = prerequisite;
-      return exhaustive;
-    }
-  }
-};
-
-export const phasesView = (result: AsOfResult): PhasesView => {
+export const phasesView = (result: AsOfResult, asOfMs: number = Number.POSITIVE_INFINITY): PhasesView => {
   const { state } = result;
-  const framework = state.framework;
-  if (framework === undefined) return { phases: [], ...uncertainty(result) };
-  const openIssues = Object.values(state.issues).filter(isOpen);
-  const phases = [...framework.phases]
-    .sort((a, b) => a.order - b.order)
-    .map((phase): PhaseReadiness => {
-      const declared = phase.prerequisites.map((p) => ({
-        ...evaluate(state, phase, framework.proposalId, p),
-        origin: 'phase' as const,
-      }));
-      const declaredIssues = new Set(
-        phase.prerequisites.flatMap((p) => (p.kind === 'issue-resolved' ? [p.issueId] : [])),
-      );
-      const fromIssues = openIssues
-        .filter((issue) => issue.blocksPhases.includes(phase.phaseId) && !declaredIssues.has(issue.issueId))
-        .map((issue) => ({
-          ...evaluate(state, phase, framework.proposalId, { kind: 'issue-resolved', issueId: issue.issueId }),
-          origin: 'issue' as const,
-        }));
-      const prerequisites = [...declared, ...fromIssues];
-      const blocking = prerequisites.filter((p) => !p.met);
-      const progress = state.phaseProgress[phase.phaseId];
-      const phaseState: PhaseStateName = progress?.completed
-        ? 'completed'
-        : progress?.started
-          ? 'in-progress'
-          : blocking.length === 0
-            ? 'ready'
-            : 'blocked';
-      return {
-        phaseId: phase.phaseId,
-        name: phase.name,
-        order: phase.order,
-        ...(phase.duration === undefined ? {} : { duration: phase.duration }),
-        provisions: phase.provisions,
-        state: phaseState,
-        prerequisites,
-        blocking,
-        ...(progress?.started ? { started: progress.started } : {}),
-        ...(progress?.completed ? { completed: progress.completed } : {}),
-        provisionsImplemented: sizeOf(progress?.provisionsImplemented),
-        violations: sizeOf(progress?.violations),
-      };
-    });
+  const framework = state.phases.framework;
   return {
-    proposalId: framework.proposalId,
-    definedBy: framework.evidence,
-    phases,
+    ...(framework === undefined ? {} : { proposalId: framework.proposalId, definedBy: framework.evidence }),
+    phases: definedPhases(state).map((definition) => phaseReadiness(state, definition, asOfMs)),
+    undefinedPhases: Object.entries(state.phases.progress).flatMap(([phaseId, progress]) =>
+      entry(state.phases.definitions, phaseId) === undefined && progress.firstReferenced !== undefined
+        ? [{ phaseId, firstReferenced: progress.firstReferenced }]
+        : [],
+    ),
     ...uncertainty(result),
   };
+};
+
+export const PHASE_DIGEST: DigestTable<PhaseReadiness> = {
+  phaseId: skip('the key of every path'),
+  name: skip('a label'),
+  order: skip('a position in the list'),
+  description: skip('free text'),
+  duration: skip('free text; durationDays gives dueBy'),
+  durationDays: skip('digested as dueBy'),
+  proposalId: skip('the definition, digested with definedBy'),
+  agreementId: skip('the definition, digested with definedBy'),
+  definedBy: (e, put, p) =>
+    put(`phases.${p.phaseId}.definedBy`, p.agreementId ?? p.proposalId ?? 'defined', e.eventId),
+  provisions: skip('the text of the definition'),
+  state: (state, put, p) =>
+    put(
+      `phases.${p.phaseId}.state`,
+      state,
+      (p.ended?.evidence ?? p.suspensions.at(-1)?.resumed ?? p.suspensions.at(-1)?.suspended ?? p.started)
+        ?.eventId,
+    ),
+  prerequisites: (list, put, p) =>
+    list.forEach((r) =>
+      put(`phases.${p.phaseId}.prerequisite.${r.description}`, r.met ? 'met' : 'not met', r.since?.eventId),
+    ),
+  blocking: skip('the prerequisites not met'),
+  scheduledFor: (date, put, p) => put(`phases.${p.phaseId}.scheduledFor`, date),
+  started: skip('digested through state'),
+  completed: skip('digested through state'),
+  ended: skip('digested through state'),
+  dueBy: (date, put, p) => put(`phases.${p.phaseId}.dueBy`, date, p.started?.eventId),
+  overdue: (overdue, put, p) => put(`phases.${p.phaseId}.overdue`, overdue ? 'overdue' : undefined),
+  startBy: (date, put, p) => put(`phases.${p.phaseId}.startBy`, date),
+  startMissed: (missed, put, p) => put(`phases.${p.phaseId}.startMissed`, missed ? 'missed' : undefined),
+  suspensions: skip('digested through state'),
+  provisionsImplemented: (count, put, p) =>
+    put(`phases.${p.phaseId}.provisionsImplemented`, count === 0 ? undefined : count),
+  violations: (count, put, p) => put(`phases.${p.phaseId}.violations`, count === 0 ? undefined : count),
 };

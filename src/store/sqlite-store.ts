@@ -4,7 +4,14 @@ import * as TE from 'fp-ts/TaskEither';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { LeanEvent, StoredEvent, decodeStoredEvent, occurredInterval, toLeanEvent } from '../domain';
+import {
+  LeanEvent,
+  StoredEvent,
+  decodeStoredEvent,
+  occurredInterval,
+  sameIntervalKey,
+  toLeanEvent,
+} from '../domain';
 import { Decide, EMPTY_HEAD, PlanWriter, appendedEvent, appendsThrough } from './append-plan';
 import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
@@ -100,7 +107,9 @@ const derivedColumns = (event: Omit<StoredEvent, 'position'>, canonicalText?: st
     lean: canonicalText === undefined ? JSON.stringify(toLeanEvent(event)) : leanText(event, canonicalText),
     occurredStart: interval.startMs,
     occurredEnd: interval.endMs,
-    reportedAt: event.reportedAt,
+    // The column keeps its name; it holds the order within an interval, which is the report time unless the
+    // reports give an explicit sequence (never so in files written before sequences existed).
+    reportedAt: sameIntervalKey(event),
   };
 };
 

@@ -136,7 +136,7 @@ describe('listing negotiations', () => {
       const first = await list();
       expect(first.get('gaza')).toEqual(await current('gaza'));
       expect(first.get('sudan')).toEqual(await current('sudan'));
-      expect(first.get('sudan')?.activity).toBe('stalled');
+      expect(first.get('sudan')?.talks.activity).toBe('stalled');
       expect(reads.lean + reads.full).toBe(0);
       expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 1 });
 
@@ -151,7 +151,7 @@ describe('listing negotiations', () => {
       const moved = await list();
       expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 2 });
       expect(moved.get('sudan')).toEqual(await current('sudan'));
-      expect(moved.get('sudan')?.activity).toBe('active');
+      expect(moved.get('sudan')?.talks.activity).toBe('active');
 
       // A negotiation whose log is cached (it was queried) is answered from that log.
       await appendAll(
@@ -165,7 +165,7 @@ describe('listing negotiations', () => {
       expect(Object.fromEntries(reads.scans)).toEqual({ gaza: 1, sudan: 2 });
       expect(reads.lean + reads.full).toBe(loads);
       expect(cached.get('gaza')).toEqual(await current('gaza'));
-      expect(cached.get('gaza')?.activity).toBe('stalled');
+      expect(cached.get('gaza')?.talks.activity).toBe('stalled');
     });
   });
 });
@@ -240,7 +240,7 @@ describe('listing while appends land', () => {
       expect(scans).toBe(1);
       const second = unwrap(await tracker.listNegotiations()());
       expect(second[0]?.stream.revision).toBe(1);
-      expect(second[0]?.state?.activity).toBe('active');
+      expect(second[0]?.state?.talks.activity).toBe('active');
       expect(scans).toBe(2);
       // At rest, the state is kept.
       unwrap(await tracker.listNegotiations()());

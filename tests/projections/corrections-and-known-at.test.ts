@@ -86,8 +86,8 @@ describe('retractions', () => {
     const stream = unwrap(await store.readStream('n')());
     const before = stateAsOf(effectiveLog(stream, '2024-12-29'), { asOf: '2024-12-27' });
     const after = stateAsOf(effectiveLog(stream), { asOf: '2024-12-27' });
-    expect(Object.keys(before.state.delegations)).toEqual([]);
-    expect(Object.keys(after.state.delegations)).toEqual(['Israel']);
+    expect(Object.keys(before.state.parties.delegations)).toEqual([]);
+    expect(Object.keys(after.state.parties.delegations)).toEqual(['Israel']);
     expect(effectiveLog(stream).retracted.map((r) => r.event.id)).toEqual([recall.id]);
   });
 });
@@ -103,12 +103,12 @@ describe('vague dates', () => {
     await append(store, [stall]);
     const log = effectiveLog(unwrap(await store.readStream('n')()));
     const midJune = stateAsOf(log, { asOf: '2024-06-20' });
-    expect(midJune.state.activity).toBe('stalled');
+    expect(midJune.state.talks.activity).toBe('stalled');
     expect(midJune.uncertain.map((e) => e.eventId)).toEqual([stall.id]);
     const strict = stateAsOf(log, { asOf: '2024-06-20', include: 'certain' });
-    expect(strict.state.activity).toBe('active');
+    expect(strict.state.talks.activity).toBe('active');
     const july = stateAsOf(log, { asOf: '2024-07-01', include: 'certain' });
-    expect(july.state.activity).toBe('stalled');
+    expect(july.state.talks.activity).toBe('stalled');
     expect(july.uncertain).toEqual([]);
   });
 });

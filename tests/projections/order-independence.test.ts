@@ -131,7 +131,7 @@ describe('as-of answers do not depend on the order in which reports were appende
     const stall = reported('TalksStalled', { reason: 'r' }, { occurredAt: '2024-06-01' });
     const resume = reported('TalksResumed', { venue: 'Doha' }, { occurredAt: '2024-06-02' });
     const fold = (events: Development[]) => events.reduce(evolve, initialState);
-    expect(fold([stall, resume] as Development[]).activity).toBe('active');
-    expect(fold([resume, stall] as Development[]).activity).toBe('stalled');
+    expect(fold([stall, resume] as Development[]).talks.activity).toBe('active');
+    expect(fold([resume, stall] as Development[]).talks.activity).toBe('stalled');
   });
 });

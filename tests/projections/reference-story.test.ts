@@ -27,7 +27,11 @@ describe('the reference story: where the Gaza cease-fire talks stood', () => {
     const lines = referenceLines();
     expect(lines.length).toBeGreaterThanOrEqual(50);
     expect(
-      lines.every((l) => l.event.sources.length > 0 && l.event.sources.every((s) => s.quote.length > 0)),
+      lines.every(
+        (l) =>
+          l.event.sources.length > 0 &&
+          l.event.sources.every((s) => (s.quote ?? s.paraphrase ?? '').length > 0 || s.kind === 'document'),
+      ),
     ).toBe(true);
     expect(new Set(lines.map((l) => l.event.id)).size).toBe(lines.length);
   });

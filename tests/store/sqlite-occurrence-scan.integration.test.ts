@@ -123,7 +123,7 @@ describe('replaying by occurrence scan', () => {
     const reopened = createSqliteEventStore({ file });
     const fold = createScanFold();
     unwrap(await reopened.scanLeanByOccurrence!('n', fold)());
-    expect(fold.finish().state.activity).toBe('active');
+    expect(fold.finish().state.talks.activity).toBe('active');
     await reopened.close();
     const after = new Database(file);
     expect(after.prepare('SELECT data, hash FROM events ORDER BY position').all()).toEqual(before);

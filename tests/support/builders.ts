@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, EventToAppend } from '../../src/store';
 import * as E from 'fp-ts/Either';
-import { EventType, NewEventOf, PayloadOf, Precision, decodeNewEvent } from '../../src/domain';
+import { EventType, NewEventOf, PayloadOf, Precision, Unbranded, decodeNewEvent } from '../../src/domain';
 
 export const source = (quote = 'a quote supporting the event') => ({
   outlet: 'Test Wire',
@@ -22,7 +22,7 @@ export interface EventOptions {
 /** A valid reported development of a type, decoded through the real codec so tests cannot build invalid ones. */
 export const reported = <K extends EventType>(
   type: K,
-  payload: PayloadOf<K>,
+  payload: Unbranded<PayloadOf<K>>,
   options: EventOptions = {},
 ): NewEventOf<K> & { id: string } => {
   const raw = {

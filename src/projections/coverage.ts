@@ -1,0 +1,21 @@
+import { entry } from './evidence';
+import type { NegotiationState } from './negotiation-state';
+import { AgreementState } from './slices/agreements';
+
+/**
+ * Whether an agreement covers a phase: it names the phase, defines it, or agrees the framework (the proposal)
+ * that defines it. One rule for the "agreement" prerequisite and for the stage.
+ */
+export const covers = (state: NegotiationState, agreement: AgreementState, phaseId: string): boolean => {
+  if (agreement.phaseIds.includes(phaseId)) return true;
+  const definition = entry(state.phases.definitions, phaseId);
+  if (definition?.agreementId !== undefined && definition.agreementId === agreement.agreementId) return true;
+  if (agreement.scope !== 'framework') return false;
+  const proposalId = definition?.proposalId ?? state.phases.framework?.proposalId;
+  return agreement.proposalId === undefined || agreement.proposalId === proposalId;
+};
+
+export const agreementsCovering = (state: NegotiationState, phaseId: string): AgreementState[] =>
+  Object.values(state.agreements.agreements).filter(
+    (a) => a.reached !== undefined && covers(state, a, phaseId),
+  );

@@ -1,0 +1,278 @@
+import { AgreementKind } from '../../domain';
+import { Chain, append, latest, sizeOf } from '../chain';
+import { DigestTable, skip } from '../digest-rules';
+import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
+
+/** Agreements reached, signed, ratified (or rejected), in force, superseded; parties that withdrew from them. */
+
+export const AGREEMENT_STATUSES = [
+  'agreed',
+  'signed',
+  'in-force',
+  'rejected',
+  'superseded',
+  'terminated',
+] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+export interface Ratification {
+  readonly body: string;
+  readonly outcome: 'approved' | 'rejected';
+  readonly bodyKind?: string;
+  readonly votesFor?: number;
+  readonly votesAgainst?: number;
+  readonly abstentions?: number;
+  readonly yesPercent?: number;
+  readonly turnoutPercent?: number;
+  readonly evidence: Evidence;
+}
+
+export interface AgreementState {
+  readonly agreementId: string;
+  readonly kind: AgreementKind;
+  readonly scope: 'framework' | 'phases';
+  readonly title?: string;
+  readonly parties: readonly string[];
+  readonly proposalId?: string;
+  readonly phaseIds: readonly string[];
+  readonly settlesIssues: readonly string[];
+  readonly requiresRatificationBy: readonly string[];
+  readonly requiresSignature: boolean;
+  readonly supersedes?: string;
+  /** Unset while only other developments (a signature, a vote) name it: a late or missing report of the deal. */
+  readonly reached?: Evidence;
+  readonly firstReferenced?: Evidence;
+  readonly signed?: { readonly signatories: readonly string[]; readonly evidence: Evidence };
+  readonly enteredIntoForce?: Evidence;
+  readonly supersededBy?: { readonly agreementId: string; readonly evidence: Evidence };
+  /** The latest vote of each body. */
+  readonly ratifications: Readonly<Record<string, Ratification>>;
+  readonly ratificationHistory: Chain<Ratification> | undefined;
+  readonly withdrawals: Readonly<
+    Record<string, { readonly party: string; readonly reason?: string; readonly evidence: Evidence }>
+  >;
+  readonly status: AgreementStatus;
+  readonly statusSince: Evidence;
+}
+
+export interface AgreementsState {
+  readonly agreements: Readonly<Record<string, AgreementState>>;
+}
+
+export const initialAgreements: AgreementsState = { agreements: {} };
+
+const KIND_OF_SCOPE = { framework: 'framework', phases: 'partial' } as const;
+
+/** The status the facts give: superseded, rejected by a vote, left by all but one party, in force, or pending. */
+export const statusOf = (a: Omit<AgreementState, 'status' | 'statusSince'>): AgreementStatus => {
+  if (a.supersededBy !== undefined) return 'superseded';
+  const votes = Object.values(a.ratifications);
+  if (votes.some((v) => v.outcome === 'rejected')) return 'rejected';
+  if (a.parties.length >= 2 && a.parties.filter((p) => entry(a.withdrawals, p) === undefined).length < 2)
+    return 'terminated';
+  if (a.enteredIntoForce !== undefined) return 'in-force';
+  const ratified = a.requiresRatificationBy.every(
+    (body) => entry(a.ratifications, body)?.outcome === 'approved',
+  );
+  if (a.reached === undefined) return a.signed === undefined ? 'agreed' : 'signed';
+  if (!ratified) return a.signed === undefined ? 'agreed' : 'signed';
+  if (a.requiresSignature && a.signed === undefined) return 'agreed';
+  return 'in-force';
+};
+
+const agreement = (state: AgreementsState, agreementId: string, evidence: Evidence): AgreementState =>
+  entry(state.agreements, agreementId) ?? {
+    agreementId,
+    kind: 'framework',
+    scope: 'framework',
+    parties: [],
+    phaseIds: [],
+    settlesIssues: [],
+    requiresRatificationBy: [],
+    requiresSignature: false,
+    firstReferenced: evidence,
+    ratifications: {},
+    ratificationHistory: undefined,
+    withdrawals: {},
+    status: 'agreed',
+    statusSince: evidence,
+  };
+
+/** Applies a change to one agreement and works its status out again; statusSince moves only when it changes. */
+export const updateAgreement = (
+  state: AgreementsState,
+  agreementId: string,
+  evidence: Evidence,
+  change: (
+    current: AgreementState,
+  ) => Omit<AgreementState, 'status' | 'statusSince'> & Partial<AgreementState>,
+): AgreementsState => {
+  const current = agreement(state, agreementId, evidence);
+  const changed = change(current);
+  const status = statusOf(changed);
+  const next: AgreementState = {
+    ...changed,
+    status,
+    statusSince:
+      status === current.status && entry(state.agreements, agreementId) !== undefined
+        ? current.statusSince
+        : evidence,
+  };
+  return { agreements: withEntry(state.agreements, agreementId, next) };
+};
+
+/** The id an agreement goes by: its own, else the proposal it agrees, else the event that reported it. */
+export const agreementIdOf = (event: DevelopmentOfType<'AgreementReached'>): string =>
+  event.payload.agreementId ?? event.payload.proposalId ?? event.id;
+
+export const reached = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'AgreementReached'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const p = event.payload;
+  return updateAgreement(
+    state,
+    agreementIdOf(event),
+    evidence,
+    ({ firstReferenced: _first, ...current }) => ({
+      ...current,
+      kind: p.kind ?? KIND_OF_SCOPE[p.scope],
+      scope: p.scope,
+      parties: p.parties,
+      phaseIds: [...(p.phaseIds ?? []), ...(p.phases ?? []).map((phase) => phase.phaseId)],
+      settlesIssues: p.settlesIssues ?? [],
+      requiresRatificationBy: p.requiresRatificationBy ?? [],
+      requiresSignature: p.requiresSignature ?? false,
+      reached: evidence,
+      ...defined({ title: p.title, proposalId: p.proposalId, supersedes: p.supersedes }),
+    }),
+  );
+};
+
+export const signed = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'AgreementSigned'>,
+  evidence: Evidence,
+): AgreementsState =>
+  updateAgreement(state, event.payload.agreementId, evidence, (current) => ({
+    ...current,
+    signed: { signatories: event.payload.signatories, evidence },
+  }));
+
+export const voted = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'RatificationVoted'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const { agreementId, ...vote } = event.payload;
+  const ratification: Ratification = { ...vote, evidence };
+  return updateAgreement(state, agreementId, evidence, (current) => ({
+    ...current,
+    ratifications: withEntry(current.ratifications, vote.body, ratification),
+    ratificationHistory: append(current.ratificationHistory, ratification),
+  }));
+};
+
+export const inForce = (state: AgreementsState, agreementId: string, evidence: Evidence): AgreementsState =>
+  updateAgreement(state, agreementId, evidence, (current) => ({ ...current, enteredIntoForce: evidence }));
+
+export const superseded = (
+  state: AgreementsState,
+  agreementId: string,
+  by: string,
+  evidence: Evidence,
+): AgreementsState =>
+  updateAgreement(state, agreementId, evidence, (current) => ({
+    ...current,
+    supersededBy: { agreementId: by, evidence },
+  }));
+
+export const withdrawn = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'PartyWithdrewFromAgreement'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const { party, agreementId, reason } = event.payload;
+  return updateAgreement(state, agreementId, evidence, (current) => ({
+    ...current,
+    withdrawals: withEntry(current.withdrawals, party, { party, evidence, ...defined({ reason }) }),
+  }));
+};
+
+export const agreementsInForce = (state: AgreementsState): AgreementState[] =>
+  Object.values(state.agreements).filter((a) => a.status === 'in-force');
+
+export type AgreementView = Omit<AgreementState, 'ratificationHistory' | 'ratifications' | 'withdrawals'> & {
+  readonly ratifications: readonly Ratification[];
+  /** Bodies whose approval is required and not (yet) given. */
+  readonly awaitingRatificationBy: readonly string[];
+  readonly ratificationCount: number;
+  readonly withdrawals: ReadonlyArray<AgreementState['withdrawals'][string]>;
+  /** The parties still bound by it. */
+  readonly remainingParties: readonly string[];
+};
+
+export const agreementView = (a: AgreementState, recent: number): AgreementView => {
+  const { ratificationHistory, ratifications, withdrawals, ...rest } = a;
+  return {
+    ...rest,
+    ratifications: latest(ratificationHistory, recent),
+    awaitingRatificationBy: a.requiresRatificationBy.filter(
+      (body) => entry(ratifications, body)?.outcome !== 'approved',
+    ),
+    ratificationCount: sizeOf(ratificationHistory),
+    withdrawals: Object.values(withdrawals),
+    remainingParties: a.parties.filter((p) => entry(withdrawals, p) === undefined),
+  };
+};
+
+export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
+  agreementId: skip('the key of every path'),
+  kind: (kind, put, a) => put(`status.agreement.${a.agreementId}.kind`, kind, a.reached?.eventId),
+  scope: skip('kind says it'),
+  title: skip('a label'),
+  parties: (parties, put, a) =>
+    put(`status.agreement.${a.agreementId}.parties`, parties.join(', '), a.reached?.eventId),
+  proposalId: (id, put, a) => put(`status.agreement.${a.agreementId}.proposal`, id, a.reached?.eventId),
+  phaseIds: (ids, put, a) =>
+    put(
+      `status.agreement.${a.agreementId}.phases`,
+      ids.length === 0 ? undefined : ids.join(', '),
+      a.reached?.eventId,
+    ),
+  settlesIssues: (ids, put, a) =>
+    put(
+      `status.agreement.${a.agreementId}.settles`,
+      ids.length === 0 ? undefined : ids.join(', '),
+      a.reached?.eventId,
+    ),
+  requiresRatificationBy: skip('digested as awaitingRatificationBy and ratifications'),
+  requiresSignature: skip('digested through status'),
+  supersedes: (id, put, a) => put(`status.agreement.${a.agreementId}.supersedes`, id, a.reached?.eventId),
+  reached: skip('the evidence of kind and parties'),
+  firstReferenced: (e, put, a) =>
+    put(`status.agreement.${a.agreementId}.unresolved`, 'named before it is reported reached', e.eventId),
+  signed: (s, put, a) =>
+    put(`status.agreement.${a.agreementId}.signed`, s.signatories.join(', '), s.evidence.eventId),
+  enteredIntoForce: skip('digested through status'),
+  supersededBy: (s, put, a) =>
+    put(`status.agreement.${a.agreementId}.supersededBy`, s.agreementId, s.evidence.eventId),
+  ratifications: (list, put, a) =>
+    list.forEach((r) =>
+      put(`status.agreement.${a.agreementId}.ratification.${r.body}`, r.outcome, r.evidence.eventId),
+    ),
+  awaitingRatificationBy: (bodies, put, a) =>
+    put(
+      `status.agreement.${a.agreementId}.awaitingRatificationBy`,
+      bodies.length === 0 ? undefined : bodies.join(', '),
+    ),
+  ratificationCount: skip('a count of ratifications'),
+  withdrawals: (list, put, a) =>
+    list.forEach((w) =>
+      put(`status.agreement.${a.agreementId}.withdrawn.${w.party}`, 'withdrew', w.evidence.eventId),
+    ),
+  remainingParties: skip('parties less withdrawals'),
+  status: (status, put, a) => put(`status.agreement.${a.agreementId}.status`, status, a.statusSince.eventId),
+  statusSince: skip('the evidence of status'),
+};

@@ -1,0 +1,152 @@
+import { endOfDateOrDateTime } from '../../domain';
+import { Chain, append, toArray } from '../chain';
+import { DigestTable, skip } from '../digest-rules';
+import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
+
+/** Deadlines set, extended, replaced, met or missed. A replaced deadline is not a missed one. */
+
+export const DEADLINE_STATES = ['pending', 'met', 'missed', 'replaced'] as const;
+export type DeadlineStateName = (typeof DEADLINE_STATES)[number];
+
+export interface DeadlineChange {
+  readonly change: 'set' | 'extended' | 'met' | 'missed' | 'replaced';
+  readonly deadline?: string;
+  readonly reason?: string;
+  readonly evidence: Evidence;
+}
+
+export interface DeadlineState {
+  readonly deadlineId: string;
+  readonly description?: string;
+  readonly deadline?: string;
+  readonly setBy?: string;
+  readonly concerns?: {
+    readonly issueId?: string;
+    readonly phaseId?: string;
+    readonly commitmentId?: string;
+  };
+  readonly replaces?: string;
+  readonly replacedBy?: string;
+  readonly state: DeadlineStateName;
+  readonly since: Evidence;
+  readonly set?: Evidence;
+  readonly history: Chain<DeadlineChange> | undefined;
+}
+
+export type DeadlinesState = Readonly<Record<string, DeadlineState>>;
+export const initialDeadlines: DeadlinesState = {};
+
+const deadline = (all: DeadlinesState, deadlineId: string, evidence: Evidence): DeadlineState =>
+  entry(all, deadlineId) ?? { deadlineId, state: 'pending', since: evidence, history: undefined };
+
+const update = (
+  all: DeadlinesState,
+  deadlineId: string,
+  change: DeadlineChange,
+  next: (current: DeadlineState) => DeadlineState,
+): DeadlinesState => {
+  const current = deadline(all, deadlineId, change.evidence);
+  return withEntry(all, deadlineId, { ...next(current), history: append(current.history, change) });
+};
+
+/** Deadlines reported before they had ids are known by the event that set them. */
+export const deadlineIdOf = (event: DevelopmentOfType<'DeadlineSet'>): string =>
+  event.payload.deadlineId ?? event.id;
+
+export const deadlineSet = (
+  all: DeadlinesState,
+  event: DevelopmentOfType<'DeadlineSet'>,
+  evidence: Evidence,
+): DeadlinesState => {
+  const { description, deadline: date, setBy, replaces, issueId, phaseId, commitmentId } = event.payload;
+  const id = deadlineIdOf(event);
+  const concerns = defined({ issueId, phaseId, commitmentId });
+  let next = update(all, id, { change: 'set', deadline: date, evidence }, (current) => ({
+    ...current,
+    description,
+    deadline: date,
+    state: 'pending',
+    since: evidence,
+    set: evidence,
+    ...defined({ setBy, replaces }),
+    ...(Object.keys(concerns).length === 0 ? {} : { concerns }),
+  }));
+  if (replaces !== undefined)
+    next = update(next, replaces, { change: 'replaced', evidence }, (current) => ({
+      ...current,
+      state: 'replaced',
+      since: evidence,
+      replacedBy: id,
+    }));
+  return next;
+};
+
+export const deadlineExtended = (
+  all: DeadlinesState,
+  event: DevelopmentOfType<'DeadlineExtended'>,
+  evidence: Evidence,
+): DeadlinesState => {
+  const { deadlineId, deadline: date, reason } = event.payload;
+  return update(
+    all,
+    deadlineId,
+    { change: 'extended', deadline: date, evidence, ...defined({ reason }) },
+    (current) => ({
+      ...current,
+      deadline: date,
+      state: 'pending',
+      since: evidence,
+    }),
+  );
+};
+
+export const deadlineClosed = (
+  all: DeadlinesState,
+  deadlineId: string,
+  outcome: 'met' | 'missed',
+  evidence: Evidence,
+  reason?: string,
+): DeadlinesState =>
+  update(all, deadlineId, { change: outcome, evidence, ...defined({ reason }) }, (current) => ({
+    ...current,
+    state: outcome,
+    since: evidence,
+  }));
+
+export type DeadlineView = Omit<DeadlineState, 'history'> & {
+  /** A pending deadline whose date has passed by the asked date, with no report that it was met. */
+  readonly passed: boolean;
+  readonly history?: readonly DeadlineChange[];
+};
+
+export interface DeadlinesView {
+  /** Deadlines pending (including those whose date has passed) or missed; met and replaced ones are in history. */
+  readonly deadlines: readonly DeadlineView[];
+  readonly closedDeadlineCount: number;
+}
+
+export const deadlinesView = (all: DeadlinesState, asOfMs: number, withHistory: boolean): DeadlinesView => {
+  const views = Object.values(all).map(({ history, ...d }): DeadlineView => ({
+    ...d,
+    passed: d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs,
+    ...(withHistory ? { history: toArray(history) } : {}),
+  }));
+  const live = (d: DeadlineView) => d.state === 'pending' || d.state === 'missed';
+  return {
+    deadlines: withHistory ? views : views.filter(live),
+    closedDeadlineCount: views.filter((d) => !live(d)).length,
+  };
+};
+
+export const DEADLINES_DIGEST: DigestTable<DeadlinesView> = {
+  deadlines: (list, put) =>
+    list.forEach((d) => {
+      const state = d.passed ? 'passed' : d.state;
+      put(
+        `status.deadline.${d.deadlineId}`,
+        `${state}${d.deadline ? ` (${d.deadline})` : ''}`,
+        d.since.eventId,
+      );
+    }),
+  closedDeadlineCount: skip('a count of deadlines met or replaced'),
+};

@@ -1,0 +1,79 @@
+import { entry } from './evidence';
+import { agreementsCovering } from './coverage';
+import type { NegotiationState } from './negotiation-state';
+import { AgreementState } from './slices/agreements';
+import { isRunning, isSuspended } from './slices/phases';
+
+/**
+ * The stage of a negotiation, derived from its state after every development (never a one-way ratchet), so a
+ * late report, a correction or a retraction moves it wherever the facts now put it. See STAGE_MEANINGS.
+ */
+export const STAGES = [
+  'pre-negotiation',
+  'negotiating',
+  'interim-agreement',
+  'framework-agreed',
+  'awaiting-ratification',
+  'agreement-in-force',
+  'implementing',
+  'implementation-suspended',
+  'concluded',
+  'renegotiation',
+  'collapsed',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** What leads to each stage (also in events/README.md). */
+export const STAGE_MEANINGS: Record<Stage, string> = {
+  'pre-negotiation':
+    'no development yet shows the parties engaging (a proposal, a response, a delegation, talks)',
+  negotiating: 'the parties engage and no agreement is in force or pending',
+  'interim-agreement': 'an interim or partial agreement is in force; no framework or final one is',
+  'framework-agreed': 'a framework agreement is in force; no final one is, and none of its phases runs',
+  'awaiting-ratification':
+    'a framework, final or comprehensive agreement is reached or signed, but not yet in force (ratification or signature pending)',
+  'agreement-in-force': 'a final or comprehensive agreement is in force and none of its phases runs',
+  implementing:
+    'an agreement is in force and at least one phase it covers runs (started, not ended, not suspended)',
+  'implementation-suspended': 'every running phase of the agreements in force is suspended',
+  concluded: 'every phase the agreements in force cover has been completed (none lapsed or terminated)',
+  renegotiation:
+    'the latest agreement was rejected in a ratification or left by its parties, and none is in force',
+  collapsed:
+    'talks were declared collapsed and neither resumed nor reopened since, and no agreement is in force',
+};
+
+const LATER_KINDS = new Set(['framework', 'final', 'comprehensive']);
+const FINAL_KINDS = new Set(['final', 'comprehensive']);
+
+const phasesOf = (state: NegotiationState, inForce: readonly AgreementState[]): string[] =>
+  Object.keys(state.phases.definitions)
+    .concat(Object.keys(state.phases.progress))
+    .filter((phaseId, index, all) => all.indexOf(phaseId) === index)
+    .filter((phaseId) => agreementsCovering(state, phaseId).some((a) => inForce.includes(a)));
+
+export const stageOf = (state: NegotiationState): Stage => {
+  const agreements = Object.values(state.agreements.agreements).filter((a) => a.reached !== undefined);
+  const inForce = agreements.filter((a) => a.status === 'in-force');
+  if (inForce.length > 0) {
+    const covered = phasesOf(state, inForce);
+    const progress = covered.map((phaseId) => entry(state.phases.progress, phaseId));
+    const running = progress.filter(isRunning);
+    if (running.length > 0) return running.every(isSuspended) ? 'implementation-suspended' : 'implementing';
+    if (covered.length > 0 && progress.every((p) => p?.ended?.outcome === 'completed')) return 'concluded';
+    if (inForce.some((a) => FINAL_KINDS.has(a.kind))) return 'agreement-in-force';
+    if (inForce.some((a) => a.kind === 'framework')) return 'framework-agreed';
+    return 'interim-agreement';
+  }
+  if (state.talks.collapsed !== undefined) return 'collapsed';
+  if (agreements.some((a) => LATER_KINDS.has(a.kind) && (a.status === 'agreed' || a.status === 'signed')))
+    return 'awaiting-ratification';
+  const latest = agreements.reduce<AgreementState | undefined>(
+    (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
+    undefined,
+  );
+  if (latest !== undefined && (latest.status === 'rejected' || latest.status === 'terminated'))
+    return 'renegotiation';
+  if (state.talks.engaged !== undefined || agreements.length > 0) return 'negotiating';
+  return 'pre-negotiation';
+};
