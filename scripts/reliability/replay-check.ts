@@ -139,7 +139,7 @@ export const projectionMismatches = async (
       const expected = {
         status: { status: statusView(result, asOfMs) },
         issues: issuesView(result, false),
-        phases: phasesView(result),
+        phases: phasesView(result, asOfMs),
       };
       for (const view of ['status', 'issues', 'phases'] as const)
         check(`${view}?${params.toString()} vs ${oracle}`, answers[view], expected[view]);

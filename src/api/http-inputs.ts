@@ -31,6 +31,17 @@ export const AsOfParams = strictObject(
 );
 export type AsOfParams = t.TypeOf<typeof AsOfParams>;
 
+export const StatusParams = strictObject(
+  'StatusParams',
+  {},
+  {
+    asOf: DateOrDateTime,
+    knownAt: DateOrDateTime,
+    include: oneOf('include', ['possible', 'certain'] as const),
+    deadlines: oneOf('deadlines', ['live', 'all'] as const),
+  },
+);
+
 export const IssuesParams = strictObject(
   'IssuesParams',
   {},

@@ -9,6 +9,7 @@ import {
   AsOfParams,
   EventsPageParams,
   IssuesParams,
+  StatusParams,
   MAX_PAGE,
   TimelineParams,
   decodeQuery,
@@ -70,10 +71,13 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   );
   const readFull = snapshotReader(tracker.fullSnapshot);
 
+  // Without asOf an answer is "now" by the server's clock: a development dated later is not yet the state.
+  const asOfOf = (params: { asOf?: string }): string => params.asOf ?? clock().toISOString();
   const asOfResult = (
     snapshot: LogSnapshot,
     params: { asOf?: string; knownAt?: string; include?: 'possible' | 'certain' },
-  ) => stateAsOf(snapshot.log, params);
+  ) => stateAsOf(snapshot.log, { ...params, asOf: asOfOf(params) });
+  const asOfMsOf = (params: { asOf?: string }): number => endOfDateOrDateTime(asOfOf(params));
 
   router.get('/negotiations', async (_req, res) => {
     const listed = await tracker.listNegotiations()();
@@ -164,13 +168,16 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   router.get(
     '/negotiations/:negotiationId/status',
     read(
-      AsOfParams,
+      StatusParams,
       (p) => p.knownAt,
-      (snapshot, params) => {
-        const asOfMs = params.asOf === undefined ? clock().getTime() : endOfDateOrDateTime(params.asOf);
-        return E.right({ status: statusView(asOfResult(snapshot, params), asOfMs) });
-      },
-      // Without asOf the answer is "now" (upcoming talks depend on the clock): built every time.
+      (snapshot, params) =>
+        E.right({
+          status: statusView(asOfResult(snapshot, params), {
+            asOfMs: asOfMsOf(params),
+            deadlineHistory: params.deadlines === 'all',
+          }),
+        }),
+      // Without asOf the answer is "now" (it depends on the clock): built every time.
       { view: 'status', when: (params) => params.asOf !== undefined },
     ),
   );
@@ -181,7 +188,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       (p) => p.knownAt,
       (snapshot, params) =>
         E.right(issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open')),
-      { view: 'issues', when: () => true },
+      { view: 'issues', when: (params) => params.asOf !== undefined },
     ),
   );
   router.get(
@@ -189,8 +196,8 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     read(
       AsOfParams,
       (p) => p.knownAt,
-      (snapshot, params) => E.right(phasesView(asOfResult(snapshot, params))),
-      { view: 'phases', when: () => true },
+      (snapshot, params) => E.right(phasesView(asOfResult(snapshot, params), asOfMsOf(params))),
+      { view: 'phases', when: (params) => params.asOf !== undefined },
     ),
   );
   router.get(

@@ -96,7 +96,7 @@ export const replayNegotiations = async (
       stage: status.stage,
       activity: status.activity,
       openIssues: issuesView(result, true).issues.length,
-      phases: phasesView(result).phases.map(({ phaseId, state }) => ({ phaseId, state })),
+      phases: phasesView(result, nowMs).phases.map(({ phaseId, state }) => ({ phaseId, state })),
     });
   }
   return E.right({ events, negotiations });

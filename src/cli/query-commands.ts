@@ -44,8 +44,9 @@ export const registerQueryCommands = (program: Command): void => {
               EXIT.badInput,
             );
           await withStore(async ({ tracker }) => {
-            const asOfMs =
-              params.right.asOf === undefined ? Date.now() : endOfDateOrDateTime(params.right.asOf);
+            // Without --as-of the answer is now: a development dated later is not yet the state.
+            const asOf = params.right.asOf ?? new Date().toISOString();
+            const asOfMs = endOfDateOrDateTime(asOf);
             // The timeline shows each source's words, and a past recording time needs the log as it then was:
             // both fold the full events; the other views fold the lean log, as the server does.
             const answer = async (): Promise<{ revision: number; body: object }> => {
@@ -60,7 +61,7 @@ export const registerQueryCommands = (program: Command): void => {
                   : tracker.fullSnapshot(options.negotiation, params.right.knownAt)
               )();
               if (E.isLeft(snapshot)) throw queryFailure(options.negotiation, snapshot.left);
-              const result = stateAsOf(snapshot.right.log, params.right);
+              const result = stateAsOf(snapshot.right.log, { ...params.right, asOf });
               return {
                 revision: snapshot.right.revision,
                 body:
@@ -68,7 +69,7 @@ export const registerQueryCommands = (program: Command): void => {
                     ? statusView(result, asOfMs)
                     : view === 'issues'
                       ? issuesView(result, true)
-                      : phasesView(result),
+                      : phasesView(result, asOfMs),
               };
             };
             const { revision, body } = await answer();

@@ -104,7 +104,7 @@ const answersAsOf = async (events: ReadonlyArray<NewEvent & { id: string }>, asO
   return {
     status: statusView(result, Date.parse(asOf)),
     issues: issuesView(result),
-    phases: phasesView(result),
+    phases: phasesView(result, Date.parse(asOf)),
   };
 };
 

@@ -38,6 +38,6 @@ export const viewsAsOf = (log: EffectiveLog, asOf: string) => {
   return {
     status: statusView(result, endOfDateOrDateTime(asOf)),
     issues: issuesView(result),
-    phases: phasesView(result),
+    phases: phasesView(result, endOfDateOrDateTime(asOf)),
   };
 };
