@@ -48,7 +48,7 @@ describe('a store file written by the previous version', () => {
         expect({ key, answer }).toMatchObject({ key, answer: old?.[view] as object });
       }
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
