@@ -17,6 +17,7 @@ export interface EventOptions {
   readonly precision?: Precision;
   readonly reportedAt?: string;
   readonly summary?: string;
+  readonly sequence?: number;
 }
 
 /** A valid reported development of a type, decoded through the real codec so tests cannot build invalid ones. */
@@ -33,6 +34,7 @@ export const reported = <K extends EventType>(
     reportedAt: options.reportedAt ?? '2024-07-05',
     sources: [source()],
     ...(options.summary === undefined ? {} : { summary: options.summary }),
+    ...(options.sequence === undefined ? {} : { sequence: options.sequence }),
     payload,
   };
   const decoded = decodeNewEvent(raw);
