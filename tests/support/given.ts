@@ -78,7 +78,7 @@ export const given = (...developments: readonly Reported[]) => {
         recordedBy: 'spec',
         previousHash: '',
         hash: '',
-      } as never),
+      }),
     ),
   );
   return {
