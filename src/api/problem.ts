@@ -76,6 +76,16 @@ export const problemFromTrackerError = (
   switch (error._tag) {
     case 'NegotiationNotFound':
       return notFoundProblem(`No negotiation "${error.negotiationId}" has been recorded.`);
+    case 'NotKnownAt':
+      return {
+        type: problemType('not-known-yet'),
+        title: 'Not known at that time',
+        status: 404,
+        detail: `Nothing of "${error.negotiationId}" had been recorded by ${error.knownAt}${
+          error.firstRecordedAt === undefined ? '' : `; its first event was recorded at ${error.firstRecordedAt}`
+        }.`,
+        errors: [{ field: 'knownAt', reason: 'is before anything of this negotiation was recorded' }],
+      };
     case 'RuleViolated':
       return {
         type: problemType('rule-violated'),

@@ -35,7 +35,14 @@ export type TrackerError =
       readonly events: number;
       readonly limit: number;
     }
-  | { readonly _tag: 'RuleViolated'; readonly violations: readonly FieldViolation[] };
+  | { readonly _tag: 'RuleViolated'; readonly violations: readonly FieldViolation[] }
+  /** Nothing of the negotiation had been recorded by the recording time asked about. */
+  | {
+      readonly _tag: 'NotKnownAt';
+      readonly negotiationId: string;
+      readonly knownAt: string;
+      readonly firstRecordedAt?: string;
+    };
 
 export interface TrackerDependencies {
   readonly store: EventStore;
@@ -236,11 +243,20 @@ export const createTracker = ({
           ),
         ),
       ),
-      TE.flatMap(({ revision, stream }) =>
-        revision < 0
-          ? TE.left<TrackerError, LogSnapshot<StoredEvent>>({ _tag: 'NegotiationNotFound', negotiationId })
-          : TE.right({ negotiationId, revision, log: effectiveLog(stream, knownAt) }),
-      ),
+      TE.flatMap(({ revision, stream }) => {
+        if (revision < 0)
+          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({ _tag: 'NegotiationNotFound', negotiationId });
+        const log = effectiveLog(stream, knownAt);
+        // Before its first event was recorded the log knew nothing of the negotiation: not "pre-negotiation".
+        if (knownAt !== undefined && log.revision < 0)
+          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({
+            _tag: 'NotKnownAt',
+            negotiationId,
+            knownAt,
+            ...(stream[0] === undefined ? {} : { firstRecordedAt: stream[0].recordedAt }),
+          });
+        return TE.right({ negotiationId, revision, log });
+      }),
     );
 
   /** The log the as-of views fold: cached and lean for the current log, rebuilt for a past `knownAt`. */

@@ -100,6 +100,11 @@ const queryFailure = (negotiationId: string, error: TrackerError): CliFailure =>
         `negotiation "${negotiationId}" has ${error.events} events, more than the ${error.limit} this process folds in memory for this view: run with a larger heap (NODE_OPTIONS=--max-old-space-size=...) and MAX_NEGOTIATION_EVENTS`,
         EXIT.badInput,
       );
+    case 'NotKnownAt':
+      return new CliFailure(
+        `nothing of "${negotiationId}" had been recorded by ${error.knownAt}${error.firstRecordedAt === undefined ? '' : ` (first recorded ${error.firstRecordedAt})`}`,
+        EXIT.badInput,
+      );
     case 'StoreFailure':
       return new CliFailure(`cannot read the store: ${error.message}`, EXIT.storeFailure);
     // Append errors: a read never produces them.

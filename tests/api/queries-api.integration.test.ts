@@ -81,9 +81,16 @@ describe.each(ADAPTERS)(
       expect(starts.every((s: string) => s >= '2024-12')).toBe(true);
     });
 
-    it('knownAt before the import sees nothing; after it, everything', async () => {
-      const before = await request(app).get(`${base}/status?knownAt=2025-01-04`).expect(200);
-      expect(before.body.status.developmentCount).toBe(0);
+    it('knownAt before the import: not known then (404 naming knownAt); after it, everything', async () => {
+      for (const view of ['status', 'issues', 'phases', 'timeline']) {
+        const before = await request(app).get(`${base}/${view}?knownAt=2025-01-04`).expect(404);
+        expect(before.headers['content-type']).toMatch(PROBLEM);
+        expect(before.body).toMatchObject({
+          type: '/problems/not-known-yet',
+          errors: [{ field: 'knownAt', reason: 'is before anything of this negotiation was recorded' }],
+        });
+        expect(before.body.detail).toContain('its first event was recorded at');
+      }
       const after = await request(app).get(`${base}/status?knownAt=2025-01-05T08:00:00Z`).expect(200);
       expect(after.body.status.developmentCount).toBe(59);
     });
@@ -139,8 +146,16 @@ describe('as-of answers kept for reuse', () => {
     `${base}/status?asOf=2024-06-20T12:00:00Z&include=certain`,
     `${base}/issues?asOf=2025-01-04&state=all`,
     `${base}/phases?asOf=2025-01-04`,
-    `${base}/phases`,
+    `${base}/phases?asOf=2024-07-05`,
   ];
+
+  it('are not kept without asOf: such an answer is "now" by the clock', async () => {
+    const before = await request(cached).get('/health').expect(200);
+    await request(cached).get(`${base}/phases`).expect(200);
+    await request(cached).get(`${base}/phases`).expect(200);
+    const after = await request(cached).get('/health').expect(200);
+    expect(after.body.answerCache.entries).toBe(before.body.answerCache.entries);
+  });
 
   it('answer byte for byte what a server without the cache answers, the second time from the cache', async () => {
     for (const query of queries) {
