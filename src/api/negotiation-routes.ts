@@ -62,6 +62,20 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
   })(decoded);
 };
 
+/**
+ * Strict mode refuses a development that names what no development defines by its date (422, naming the field);
+ * asked for with `?strict=true` or RFC 7240's `Prefer: handling=strict`.
+ */
+const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> => {
+  const { strict, ...others } = (query ?? {}) as Record<string, unknown>;
+  const unknown = Object.keys(others).map((key) => ({ field: key, reason: 'is not a query parameter of this request' }));
+  if (unknown.length > 0) return E.left(unknown);
+  if (strict !== undefined && strict !== 'true' && strict !== 'false')
+    return E.left([{ field: 'strict', reason: 'must be true or false' }]);
+  const preferred = (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'handling=strict');
+  return E.right(strict === 'true' || (strict === undefined && preferred));
+};
+
 export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
   const router = Router();
 
@@ -112,11 +126,14 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       return sendProblem(res, validationProblem(expected.left, 'Invalid conditional header.'));
     const events = eventsFromBody(req.body, id.right);
     if (E.isLeft(events)) return sendProblem(res, validationProblem(events.left));
+    const strict = strictnessOf(req.query, req.get('prefer'));
+    if (E.isLeft(strict)) return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
     const result = await tracker.append({
       negotiationId: id.right,
       events: events.right,
       expectedRevision: expected.right,
       recordedBy: principalOf(res).id,
+      strict: strict.right,
     })();
     if (E.isLeft(result)) {
       const problem = problemFromTrackerError(

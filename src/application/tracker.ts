@@ -12,7 +12,14 @@ import {
   idsConsulted,
   rememberConsulted,
 } from '../domain';
-import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../projections';
+import {
+  EffectiveLog,
+  NegotiationState,
+  effectiveLog,
+  initialState,
+  stateAsOf,
+  unresolvedInBatch,
+} from '../projections';
 import {
   revisionMatches,
   AppendError,
@@ -92,7 +99,15 @@ export interface AppendCommand {
   readonly events: readonly NewEvent[];
   readonly expectedRevision: ExpectedRevision;
   readonly recordedBy: string;
+  /** Refuse the batch (RuleViolated) when a development names something no development defines by its date. */
+  readonly strict?: boolean;
 }
+
+/** An append's result, with the references it made that nothing defines as of their dates (see unresolvedInBatch). */
+export type TrackedAppend = AppendResult & { readonly warnings: readonly FieldViolation[] };
+
+/** Batches longer than this (bulk imports) are checked for unresolved references only in strict mode. */
+export const WARNED_BATCH_LIMIT = 1_000;
 
 export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
   readonly negotiationId: string;
@@ -420,7 +435,28 @@ export const createTracker = ({
         );
 
   return {
-    append: (command: AppendCommand) => appendChecked(command, 0),
+    append: (command: AppendCommand): TE.TaskEither<TrackerError, TrackedAppend> => {
+      const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
+      if (command.strict !== true && events.length > WARNED_BATCH_LIMIT)
+        return pipe(
+          appendChecked({ ...command, events }, 0),
+          TE.map((result) => ({ ...result, warnings: [] })),
+        );
+      return pipe(
+        currentLog(command.negotiationId),
+        TE.map((log) => unresolvedInBatch(log === undefined ? initialState : stateAsOf(log, {}).state, events)),
+        // A log too long to fold here must not stop appends: without strict mode they go unchecked.
+        TE.orElse((error) => (command.strict === true ? TE.left(error) : TE.right<TrackerError, FieldViolation[]>([]))),
+        TE.flatMap((warnings) =>
+          command.strict === true && warnings.length > 0
+            ? TE.left<TrackerError, TrackedAppend>({ _tag: 'RuleViolated', violations: warnings })
+            : pipe(
+                appendChecked({ ...command, events }, 0),
+                TE.map((result) => ({ ...result, warnings: result.replayed ? [] : warnings })),
+              ),
+        ),
+      );
+    },
     snapshot,
     fullSnapshot,
     listNegotiations,

@@ -7,3 +7,4 @@ export * from './catalog';
 export * from './events';
 export * from './validation-error';
 export * from './append-rules';
+export * from './references';

@@ -13,3 +13,4 @@ export { PROPOSAL_STATUSES, type ProposalState, type PartyStance } from './slice
 export { DEADLINE_STATES } from './slices/deadlines';
 export { PARTY_STANDINGS } from './slices/parties';
 export type { CharacterisationRecord } from './slices/statements';
+export * from './unresolved';
