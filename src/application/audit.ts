@@ -1,4 +1,4 @@
-import { StoredEvent } from '../domain';
+import { StoredEvent, endOfDateOrDateTime, occurredInterval } from '../domain';
 import {
   AsOfQuery,
   Change,
@@ -21,7 +21,32 @@ export interface HistoryEntry extends EventHeading {
   readonly verification: { readonly hashMatchesContent: boolean; readonly chainsToPrevious: boolean };
   /** What recording this event changed in the answers "as of now" (all occurred developments). */
   readonly changes: readonly Change[];
+  /**
+   * The earliest date whose answers recording this event could change (the development's own date, or that of
+   * the development a correction or retraction amends), and what it changed in the answers as of that date. A late
+   * report, a correction or a retraction changes the past: this is where it shows.
+   */
+  readonly affectsFrom?: string;
+  readonly changesAsOfAffected?: readonly Change[];
 }
+
+const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The earliest occurrence, in ms, that recording this event moves: its own, or the old and new ones of its target. */
+const affectedStart = (log: EffectiveLog, event: StoredEvent): number | undefined => {
+  if (event.type === 'EventRetracted' || event.type === 'EventCorrected') {
+    const target = log.find(event.payload.targetEventId);
+    if (target === undefined) return undefined;
+    if (event.type === 'EventRetracted') return target.interval.startMs;
+    const { occurredAt, precision } = event.payload.corrections;
+    const moved =
+      occurredAt === undefined && precision === undefined
+        ? target.interval
+        : occurredInterval({ occurredAt: occurredAt ?? target.event.occurredAt, precision: precision ?? target.event.precision });
+    return Math.min(target.interval.startMs, moved.startMs);
+  }
+  return occurredInterval(event).startMs;
+};
 
 /**
  * The audit history of a page of a stream: each event in recorded order with who recorded it when, whether its
@@ -48,8 +73,17 @@ export function* historyEntries(
   for (let revision = fromRevision; revision < end; revision += 1) {
     const event = stream[revision];
     if (event === undefined) break;
+    const start = affectedStart(log, event);
+    const affectsFrom = start === undefined ? undefined : dayOf(start);
+    const thenMs = affectsFrom === undefined ? undefined : endOfDateOrDateTime(affectsFrom);
+    const beforeThen =
+      affectsFrom === undefined ? undefined : digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs);
     log.record(event);
     const after = digestOf(stateAsOf(log, {}));
+    const changesAsOfAffected =
+      affectsFrom === undefined || beforeThen === undefined
+        ? undefined
+        : diffDigests(beforeThen, digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs));
     const previous = revision === 0 ? GENESIS_HASH : stream[revision - 1]?.hash;
     yield {
       revision: event.revision,
@@ -69,6 +103,7 @@ export function* historyEntries(
         chainsToPrevious: event.previousHash === previous,
       },
       changes: diffDigests(before, after),
+      ...(affectsFrom === undefined ? {} : { affectsFrom, changesAsOfAffected }),
     };
     before = after;
   }

@@ -166,6 +166,11 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
     return this.lastRevision;
   }
 
+  /** The development with this id as the log now tells it (undefined if unknown or retracted). */
+  find(eventId: string): EffectiveDevelopment<R> | undefined {
+    return this.byId.get(eventId);
+  }
+
   get developments(): ReadonlyArray<EffectiveDevelopment<R>> {
     return this.sorted.items;
   }

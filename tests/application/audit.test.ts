@@ -1,7 +1,7 @@
 import { diffBetween, historyPage } from '../../src/application/audit';
 import { StoredEvent } from '../../src/domain';
 import { createInMemoryEventStore } from '../../src/store';
-import { manualClock, unwrap } from '../support/builders';
+import { manualClock, reported, unwrap } from '../support/builders';
 import { REFERENCE_ID, referenceLines, referenceLog } from '../support/reference-story';
 
 const recordedStory = async (): Promise<StoredEvent[]> => {
@@ -84,5 +84,39 @@ describe('the diff between two dates', () => {
       changes: [],
       developments: [],
     });
+  });
+});
+
+describe('the audit history of a report that changes the past', () => {
+  it('a retraction that moved the stage for two earlier years shows where it did, though not today', async () => {
+    const store = createInMemoryEventStore(manualClock('2025-02-01T10:00:00.000Z'));
+    const opened = reported('TalksOpened', { venue: 'Geneva' }, { occurredAt: '2021-01-10' });
+    const collapse = reported('TalksCollapsed', { reason: 'walk-out' }, { occurredAt: '2022-06-01' });
+    const resumed = reported('TalksResumed', { venue: 'Vienna' }, { occurredAt: '2024-06-01' });
+    const retraction = reported(
+      'EventRetracted',
+      { targetEventId: collapse.id, reason: 'the walk-out was a rumour' },
+      { occurredAt: '2025-01-30' },
+    );
+    for (const event of [opened, collapse, resumed, retraction])
+      unwrap(
+        await store.append({
+          negotiationId: 'n',
+          events: [event],
+          expectedRevision: { kind: 'any' },
+          recordedBy: 't',
+        })(),
+      );
+    const history = historyPage([...unwrap(await store.readStream('n')())], 0, 4);
+    const entry = history[3];
+    expect(entry?.affectsFrom).toBe('2022-06-01');
+    expect(entry?.changes.find((c) => c.path === 'status.stage')).toBeUndefined();
+    expect(entry?.changesAsOfAffected).toContainEqual(
+      expect.objectContaining({ path: 'status.stage', before: 'collapsed', after: 'negotiating' }),
+    );
+    // A late report of the collapse itself changed the answers as of its own date.
+    expect(history[1]?.changesAsOfAffected).toContainEqual(
+      expect.objectContaining({ path: 'status.stage', before: 'negotiating', after: 'collapsed' }),
+    );
   });
 });
