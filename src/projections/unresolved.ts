@@ -46,7 +46,7 @@ export const unresolvedInBatch = (
     (e): e is Extract<typeof e, Development> => e.type !== 'EventCorrected' && e.type !== 'EventRetracted',
   );
   const builder = createStateBuilder();
-  for (const event of developments) builder.add(event as unknown as Development);
+  for (const event of developments) builder.add(event);
   const batchState = builder.finish();
   const warnings: FieldViolation[] = [];
   batch.forEach((event, index) => {
