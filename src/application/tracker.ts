@@ -10,6 +10,7 @@ import {
   StoredEvent,
   checkAppend,
   idsConsulted,
+  referencesOf,
   rememberConsulted,
 } from '../domain';
 import {
@@ -437,7 +438,9 @@ export const createTracker = ({
   return {
     append: (command: AppendCommand): TE.TaskEither<TrackerError, TrackedAppend> => {
       const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
-      if (command.strict !== true && events.length > WARNED_BATCH_LIMIT)
+      // Only developments that name something need the log read to be judged.
+      const names = events.some((event) => referencesOf(event).length > 0);
+      if (!names || (command.strict !== true && events.length > WARNED_BATCH_LIMIT))
         return pipe(
           appendChecked({ ...command, events }, 0),
           TE.map((result) => ({ ...result, warnings: [] })),
