@@ -42,7 +42,10 @@ const affectedStart = (log: EffectiveLog, event: StoredEvent): number | undefine
     const moved =
       occurredAt === undefined && precision === undefined
         ? target.interval
-        : occurredInterval({ occurredAt: occurredAt ?? target.event.occurredAt, precision: precision ?? target.event.precision });
+        : occurredInterval({
+            occurredAt: occurredAt ?? target.event.occurredAt,
+            precision: precision ?? target.event.precision,
+          });
     return Math.min(target.interval.startMs, moved.startMs);
   }
   return occurredInterval(event).startMs;

@@ -4,32 +4,22 @@ import { pipe } from 'fp-ts/function';
 import { getHeapStatistics } from 'node:v8';
 import {
   FieldViolation,
-  KnownEvent,
   LeanEvent,
-  NewEvent,
   StoredEvent,
-  checkAppend,
-  idsConsulted,
-  referencesOf,
-  rememberConsulted,
 } from '../domain';
 import {
   EffectiveLog,
   NegotiationState,
   effectiveLog,
-  initialState,
   stateAsOf,
-  unresolvedInBatch,
 } from '../projections';
 import {
-  revisionMatches,
   AppendError,
-  AppendResult,
   EventStore,
-  ExpectedRevision,
   StoreFailure,
   StreamSummary,
 } from '../store';
+import { createAppend } from './append';
 import { foldNegotiation, readFoldPage } from './replay';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
@@ -95,20 +85,8 @@ export interface ListedNegotiation {
 /** Current states of negotiations not in the cache, kept for listings (one small state each, by revision). */
 export const MAX_LISTED_STATES = 10_000;
 
-export interface AppendCommand {
-  readonly negotiationId: string;
-  readonly events: readonly NewEvent[];
-  readonly expectedRevision: ExpectedRevision;
-  readonly recordedBy: string;
-  /** Refuse the batch (RuleViolated) when a development names something no development defines by its date. */
-  readonly strict?: boolean;
-}
-
-/** An append's result, with the references it made that nothing defines as of their dates (see unresolvedInBatch). */
-export type TrackedAppend = AppendResult & { readonly warnings: readonly FieldViolation[] };
-
-/** Batches longer than this (bulk imports) are checked for unresolved references only in strict mode. */
-export const WARNED_BATCH_LIMIT = 1_000;
+export type { AppendCommand, TrackedAppend } from './append';
+export { WARNED_BATCH_LIMIT } from './append';
 
 export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
   readonly negotiationId: string;
@@ -116,8 +94,6 @@ export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
   readonly revision: number;
   readonly log: EffectiveLog<R>;
 }
-
-const MAX_RULE_RETRIES = 5;
 
 /** How many recorded events the tracker keeps folded in memory, over all negotiations, before evicting. */
 export const DEFAULT_CACHE_BUDGET = 200_000;
@@ -261,7 +237,10 @@ export const createTracker = ({
       ),
       TE.flatMap(({ revision, stream }) => {
         if (revision < 0)
-          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({ _tag: 'NegotiationNotFound', negotiationId });
+          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({
+            _tag: 'NegotiationNotFound',
+            negotiationId,
+          });
         const log = effectiveLog(stream, knownAt);
         // Before its first event was recorded the log knew nothing of the negotiation: not "pre-negotiation".
         if (knownAt !== undefined && log.revision < 0)
@@ -284,77 +263,6 @@ export const createTracker = ({
       TE.flatMap((log) =>
         log === undefined ? notFound : TE.right({ negotiationId, revision: log.revision, log }),
       ),
-    );
-  };
-
-  /**
-   * The stream's history as the append rules need it for a batch: only the events it names (its own ids, the
-   * targets of its amendments) and their retractions, read in pages of lean events, so checking a correction
-   * against a negotiation of any length holds a few entries, not the negotiation. With the revision read up to.
-   */
-  const consultedHistory =
-    (
-      negotiationId: string,
-      consulted: ReadonlySet<string>,
-    ): TE.TaskEither<StoreFailure, { revision: number; known: Map<string, KnownEvent> }> =>
-    async () => {
-      const known = new Map<string, KnownEvent>();
-      let revision = -1;
-      for (;;) {
-        const read = await readFoldPage(store, negotiationId, {
-          fromRevision: revision + 1,
-          limit: REFRESH_PAGE,
-        })();
-        if (E.isLeft(read)) return read;
-        for (const event of read.right) {
-          rememberConsulted(known, event, consulted);
-          revision = event.revision;
-        }
-        if (read.right.length < REFRESH_PAGE) return E.right({ revision, known });
-      }
-    };
-
-  /**
-   * Corrections and retractions are checked against the stream; the append then expects the revision that was
-   * checked, so a concurrent retraction cannot slip in between. On such a race the check runs again.
-   */
-  const appendChecked = (
-    command: AppendCommand,
-    attempt: number,
-  ): TE.TaskEither<TrackerError, AppendResult> => {
-    const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
-    const needsHistory = events.some(
-      (event) => event.type === 'EventCorrected' || event.type === 'EventRetracted',
-    );
-    const withinBatch = checkAppend(new Map(), events);
-    if (!needsHistory)
-      return E.isLeft(withinBatch)
-        ? TE.left({ _tag: 'RuleViolated', violations: withinBatch.left })
-        : store.append({ ...command, events });
-    return pipe(
-      consultedHistory(command.negotiationId, idsConsulted(events)),
-      TE.mapLeft((failure): TrackerError => failure),
-      TE.flatMap(({ revision, known }) => {
-        const checked = checkAppend(known, events);
-        if (E.isLeft(checked))
-          return TE.left<TrackerError, AppendResult>({ _tag: 'RuleViolated', violations: checked.left });
-        // Pin the append to the revision the rules were checked against, whatever the client expected (any,
-        // stream-exists), as long as that revision meets its expectation; otherwise let the store answer the
-        // client's own expectation (a conflict, or the original result of a retry).
-        const pinned =
-          command.expectedRevision.kind !== 'exact' && revisionMatches(command.expectedRevision, revision);
-        const expectedRevision: ExpectedRevision = pinned
-          ? { kind: 'exact', revision }
-          : command.expectedRevision;
-        return pipe(
-          store.append({ ...command, events, expectedRevision }),
-          TE.orElse((error): TE.TaskEither<TrackerError, AppendResult> =>
-            error._tag === 'RevisionConflict' && pinned && attempt < MAX_RULE_RETRIES
-              ? appendChecked(command, attempt + 1)
-              : TE.left(error),
-          ),
-        );
-      }),
     );
   };
 
@@ -436,30 +344,15 @@ export const createTracker = ({
         );
 
   return {
-    append: (command: AppendCommand): TE.TaskEither<TrackerError, TrackedAppend> => {
-      const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
-      // Only developments that name something need the log read to be judged.
-      const names = events.some((event) => referencesOf(event).length > 0);
-      if (!names || (command.strict !== true && events.length > WARNED_BATCH_LIMIT))
-        return pipe(
-          appendChecked({ ...command, events }, 0),
-          TE.map((result) => ({ ...result, warnings: [] })),
-        );
-      return pipe(
-        currentLog(command.negotiationId),
-        TE.map((log) => unresolvedInBatch(log === undefined ? initialState : stateAsOf(log, {}).state, events)),
-        // A log too long to fold here must not stop appends: without strict mode they go unchecked.
-        TE.orElse((error) => (command.strict === true ? TE.left(error) : TE.right<TrackerError, FieldViolation[]>([]))),
-        TE.flatMap((warnings) =>
-          command.strict === true && warnings.length > 0
-            ? TE.left<TrackerError, TrackedAppend>({ _tag: 'RuleViolated', violations: warnings })
-            : pipe(
-                appendChecked({ ...command, events }, 0),
-                TE.map((result) => ({ ...result, warnings: result.replayed ? [] : warnings })),
-              ),
+    append: createAppend({
+      store,
+      newEventId,
+      currentState: (negotiationId) =>
+        pipe(
+          currentLog(negotiationId),
+          TE.map((log) => (log === undefined ? undefined : stateAsOf(log, {}).state)),
         ),
-      );
-    },
+    }),
     snapshot,
     fullSnapshot,
     listNegotiations,
