@@ -2,23 +2,9 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { getHeapStatistics } from 'node:v8';
-import {
-  FieldViolation,
-  LeanEvent,
-  StoredEvent,
-} from '../domain';
-import {
-  EffectiveLog,
-  NegotiationState,
-  effectiveLog,
-  stateAsOf,
-} from '../projections';
-import {
-  AppendError,
-  EventStore,
-  StoreFailure,
-  StreamSummary,
-} from '../store';
+import { FieldViolation, LeanEvent, StoredEvent } from '../domain';
+import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../projections';
+import { AppendError, EventStore, StoreFailure, StreamSummary } from '../store';
 import { createAppend } from './append';
 import { foldNegotiation, readFoldPage } from './replay';
 
