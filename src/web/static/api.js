@@ -8,8 +8,18 @@ const query = (params) => {
   return text === '' ? '' : `?${text}`;
 };
 
+/** Thrown for a recording time before the negotiation's first event: the log knew nothing of it then. */
+class NotKnownYet extends Error {}
+
 const getJson = async (path, signal) => {
   const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  if (response.status === 404) {
+    const problem = await response
+      .clone()
+      .json()
+      .catch(() => ({}));
+    if (problem.type === '/problems/not-known-yet') throw new NotKnownYet(problem.detail);
+  }
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     throw new Error(problem.detail ?? `${path} answered ${response.status}`);
@@ -22,21 +32,38 @@ const negotiationPath = (negotiationId) => `/negotiations/${encodeURIComponent(n
 export const fetchNegotiations = (signal) =>
   getJson('/negotiations', signal).then((body) => body.negotiations);
 
+const unlessNotKnown = (fallback) => (error) => {
+  if (error instanceof NotKnownYet) return fallback;
+  throw error;
+};
+
 export const fetchTimeline = (negotiationId, knownAt, signal) =>
   getJson(`${negotiationPath(negotiationId)}/timeline${query({ knownAt })}`, signal).then(
     (body) => body.timeline,
+    unlessNotKnown([]),
   );
+
+/** What the panels show for a time when nothing of the negotiation had been recorded. */
+const NOTHING_KNOWN = {
+  status: { developmentCount: 0 },
+  issues: { issues: [], counts: {}, uncertain: [], uncertainCount: 0 },
+  phases: { phases: [], undefinedPhases: [], uncertain: [], uncertainCount: 0 },
+};
 
 /** Status, open issues and phase readiness as of a day, fetched together so the panels never disagree. */
 export const fetchViews = async (negotiationId, { asOf, knownAt, include }, signal) => {
   const suffix = query({ asOf, knownAt, include });
   const base = negotiationPath(negotiationId);
-  const [status, issues, phases] = await Promise.all([
-    getJson(`${base}/status${suffix}`, signal),
-    getJson(`${base}/issues${suffix}`, signal),
-    getJson(`${base}/phases${suffix}`, signal),
-  ]);
-  return { status: status.status, issues, phases };
+  try {
+    const [status, issues, phases] = await Promise.all([
+      getJson(`${base}/status${suffix}`, signal),
+      getJson(`${base}/issues${suffix}`, signal),
+      getJson(`${base}/phases${suffix}`, signal),
+    ]);
+    return { status: status.status, issues, phases };
+  } catch (error) {
+    return unlessNotKnown(NOTHING_KNOWN)(error);
+  }
 };
 
 /** The stored events (recording provenance: recordedBy, revision, hash), following the pages to the end. */

@@ -28,6 +28,15 @@ const PrerequisiteList = ({ label, prerequisites, onSelectEvent }) =>
 const readinessText = (phase, metCount) =>
   `${phase.duration ? `; lasts ${phase.duration}` : ''}; ${metCount} of ${phase.prerequisites.length} prerequisites met`;
 
+const timing = (phase) =>
+  [
+    phase.scheduledFor ? `scheduled for ${phase.scheduledFor}` : '',
+    phase.startBy ? `to start by ${phase.startBy}${phase.startMissed ? ' (missed)' : ''}` : '',
+    phase.dueBy ? `due by ${phase.dueBy}${phase.overdue ? ' (overdue)' : ''}` : '',
+  ]
+    .filter((part) => part !== '')
+    .join('; ');
+
 const Phase = ({ phase, onSelectEvent }) => {
   const met = phase.prerequisites.filter((prerequisite) => prerequisite.met);
   return markup`
@@ -38,7 +47,23 @@ const Phase = ({ phase, onSelectEvent }) => {
         ${readinessText(phase, met.length)}
         ${phase.started ? markup`${';'}<${Since} word="started" reference=${phase.started} onSelectEvent=${onSelectEvent} />` : null}
         ${phase.completed ? markup`${';'}<${Since} word="completed" reference=${phase.completed} onSelectEvent=${onSelectEvent} />` : null}
+        ${phase.ended && phase.ended.outcome !== 'completed' ? markup`${';'}<${Since} word=${phase.ended.outcome} reference=${phase.ended.evidence} onSelectEvent=${onSelectEvent} />` : null}
       </p>
+      ${phase.ended?.reason ? markup`<p class="reason">${phase.ended.reason}</p>` : null}
+      ${timing(phase) ? markup`<p class=${phase.overdue || phase.startMissed ? 'note overdue' : 'note'}>${timing(phase)}</p>` : null}
+      ${
+        phase.suspensions.length > 0
+          ? markup`<ul class="suspensions" aria-label="Suspensions">
+            ${phase.suspensions.map(
+              (s) => markup`<li key=${s.suspended.eventId}>
+                <${Since} word="suspended" reference=${s.suspended} onSelectEvent=${onSelectEvent} />
+                ${`: ${s.reason}`}
+                ${s.resumed ? markup`${';'}<${Since} word="resumed" reference=${s.resumed} onSelectEvent=${onSelectEvent} />` : null}
+              </li>`,
+            )}
+          </ul>`
+          : null
+      }
       <${PrerequisiteList} label="Prerequisites met" prerequisites=${met} onSelectEvent=${onSelectEvent} />
       <${PrerequisiteList} label="Blocking" prerequisites=${phase.blocking} onSelectEvent=${onSelectEvent} />
     </li>
@@ -50,7 +75,7 @@ export const PhasesSummary = ({ phases, onSelectEvent }) =>
     ? markup`<p class="empty">No phased framework had been proposed yet.</p>`
     : markup`
       <p>
-        ${'Framework of '}<strong>${phases.proposalId}</strong>
+        ${'Phases as defined by '}<strong>${phases.proposalId}</strong>
         <${Since} word="defined" reference=${phases.definedBy} onSelectEvent=${onSelectEvent} />
       </p>
       <ul class="phases">

@@ -2,6 +2,7 @@
 // proposal with each party's stance, and who characterised the talks how.
 // Sentences are built as strings: a space next to a line break in a template would be lost (see markup.js).
 import { markup } from './markup.js';
+import { NegotiationPanels } from './negotiation-panels.js';
 import { Fact, Since } from './panel.js';
 import { EventLink } from './references.js';
 import { distinctAttributions, humanise, listOf } from './words.js';
@@ -209,5 +210,6 @@ export const StatusSummary = ({ status, onSelectEvent }) => {
     }
     <${Characterisations} characterisations=${status.characterisations} onSelectEvent=${onSelectEvent} />
     <${UpcomingTalks} talks=${status.upcomingTalks} onSelectEvent=${onSelectEvent} />
+    <${NegotiationPanels} status=${status} onSelectEvent=${onSelectEvent} />
   `;
 };
