@@ -15,6 +15,14 @@ import {
 import { Decide, EMPTY_HEAD, PlanWriter, appendedEvent, appendsThrough } from './append-plan';
 import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
+  STREAMS_GUARD,
+  TREE_SCHEMA,
+  buildMissingTree,
+  createSqliteTree,
+  missingTriggers,
+  streamsDisagreements,
+} from './sqlite-tree';
+import {
   AppendResult,
   Clock,
   DerivedCopyProblem,
@@ -71,6 +79,8 @@ CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
+${TREE_SCHEMA}
+${STREAMS_GUARD}
 `;
 
 interface EventRow {
@@ -205,6 +215,8 @@ CREATE INDEX IF NOT EXISTS events_amendments
 export const SQLITE_STORE_SCHEMA = SCHEMA + SCAN_INDEXES;
 
 const SCAN_INDEXES_VERSION = 2;
+/** user_version 3: the log's Merkle tree is stored, and the streams table is guarded like the events table. */
+const TREE_VERSION = 3;
 
 /** Files from before user_version 2 get the scan indexes (once: building them reads every event). */
 const migrateScanIndexes = (db: Database.Database): void => {
@@ -215,6 +227,36 @@ const migrateScanIndexes = (db: Database.Database): void => {
     db.exec(SCAN_INDEXES);
     db.pragma(`user_version = ${SCAN_INDEXES_VERSION}`);
   }).immediate();
+};
+
+/** Files from before user_version 3 get their tree, built once from the events in position order. */
+const migrateTree = (db: Database.Database): void => {
+  const current = () => (db.pragma('user_version', { simple: true }) as number) >= TREE_VERSION;
+  if (current()) return;
+  db.transaction(() => {
+    if (current()) return;
+    buildMissingTree(db);
+    db.pragma(`user_version = ${TREE_VERSION}`);
+  }).immediate();
+};
+
+/**
+ * A file that has had its tree refuses to open with a trigger gone (creating it again would hide that someone
+ * dropped it) or with streams rows that disagree with its events; verify says what happened, read-only.
+ */
+const refuseTampered = (db: Database.Database, file: string, phase: 'before' | 'after'): void => {
+  const problems =
+    phase === 'before'
+      ? (db.pragma('user_version', { simple: true }) as number) >= TREE_VERSION
+        ? missingTriggers(db).map((name) => `trigger ${name} is missing`)
+        : []
+      : streamsDisagreements(db);
+  if (problems.length > 0) {
+    db.close();
+    throw new Error(
+      `refusing to open ${file}: ${problems.join('; ')}. Run "npm run cli -- verify" to see what changed`,
+    );
+  }
 };
 
 /** SQLite's default inline checkpoint, and the far larger one kept under background checkpoints (pages). */
@@ -246,10 +288,14 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  refuseTampered(db, options.file, 'before');
   db.exec(SCHEMA);
   // Files written before the derived columns existed get them, filled from data (once, see migrateDerivedColumns).
   migrateDerivedColumns(db);
   migrateScanIndexes(db);
+  migrateTree(db);
+  refuseTampered(db, options.file, 'after');
+  const tree = createSqliteTree(db);
   const checkpointer =
     options.checkpointInBackground === true && options.file !== ':memory:'
       ? startCheckpointer(options.file, (reason) => {
@@ -298,9 +344,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   );
   const upsertHead = db.prepare(
     `INSERT INTO streams (negotiation_id, revision, last_hash, event_count, last_recorded_at)
-     VALUES (@negotiationId, @revision, @lastHash, @count, @recordedAt)
+     VALUES (@negotiationId, @revision, @lastHash, @revision + 1, @recordedAt)
      ON CONFLICT (negotiation_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash,
-       event_count = streams.event_count + @count, last_recorded_at = excluded.last_recorded_at`,
+       event_count = excluded.event_count, last_recorded_at = excluded.last_recorded_at`,
   );
   const selectStream = db.prepare<[string, number, number], EventRow>(
     'SELECT position, hash, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
@@ -388,11 +434,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
       const last = written[written.length - 1];
       if (last === undefined)
         return E.right({ negotiationId, revision: head.revision, events: [], replayed: false });
+      tree.appendLeaves(written);
       upsertHead.run({
         negotiationId,
         revision: last.revision,
         lastHash: last.hash,
-        count: written.length,
         recordedAt: last.recordedAt,
       });
       return E.right({
@@ -534,6 +580,8 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
           return problems;
         }),
       ),
+    // One read transaction: the size and every node come from the same commit.
+    readTree: (read) => attempt(db.transaction(() => read(tree.snapshot()))),
     streamRevision: (negotiationId) => attempt(() => revisionOf(negotiationId)),
     listStreams: () =>
       attempt(() =>
