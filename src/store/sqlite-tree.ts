@@ -113,17 +113,19 @@ export const buildMissingTree = (db: Database.Database): void => {
   if (treeSize !== 0) return;
   const insertNode = db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)');
   const frontier = new TreeFrontier();
-  const rows = db
-    .prepare<[], { position: number; hash: string }>('SELECT position, hash FROM events ORDER BY position')
-    .iterate();
-  for (const row of rows) {
-    if (row.position !== frontier.size + 1)
-      throw new Error(
-        `cannot build the log's tree: positions ${frontier.size + 1} to ${row.position - 1} are missing (events were deleted); run verify`,
-      );
-    for (const { level, index, hash } of frontier.push(eventLeafHash(row.hash)))
-      insertNode.run(level, index, hash);
-  }
+  // Read a page at a time: this connection cannot write while a query of it is still stepping.
+  const page = db.prepare<[number], { position: number; hash: string }>(
+    'SELECT position, hash FROM events WHERE position > ? ORDER BY position LIMIT 10000',
+  );
+  for (let rows = page.all(0); rows.length > 0; rows = page.all(rows[rows.length - 1]?.position ?? Infinity))
+    for (const row of rows) {
+      if (row.position !== frontier.size + 1)
+        throw new Error(
+          `cannot build the log's tree: positions ${frontier.size + 1} to ${row.position - 1} are missing (events were deleted); run verify`,
+        );
+      for (const { level, index, hash } of frontier.push(eventLeafHash(row.hash)))
+        insertNode.run(level, index, hash);
+    }
 };
 
 /**
