@@ -28,9 +28,15 @@ export interface TreeNodes {
   node(level: number, index: number): Buffer;
 }
 
-/** The tree a store serves proofs from: its nodes, and where an event sits among the leaves. */
+/** Where an event sits among the leaves, and the stored hash its leaf is made of. */
+export interface EventLeaf {
+  readonly index: number;
+  readonly eventHash: string;
+}
+
+/** The tree a store serves proofs from: its nodes, and the leaf of each event. */
 export interface LogTreeSnapshot extends TreeNodes {
-  leafIndexOf(eventId: string): number | undefined;
+  leafOf(eventId: string): EventLeaf | undefined;
 }
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && 2 ** Math.round(Math.log2(n)) === n;
@@ -193,7 +199,7 @@ export const nodesCompletedBy = (
 /** A tree held in memory (the in-memory and EventStoreDB adapters): every complete node, level by level. */
 export class MemoryTree implements LogTreeSnapshot {
   private readonly levels: Buffer[][] = [];
-  private readonly leafIndexes = new Map<string, number>();
+  private readonly leaves = new Map<string, EventLeaf>();
 
   get size(): number {
     return this.levels[0]?.length ?? 0;
@@ -205,8 +211,8 @@ export class MemoryTree implements LogTreeSnapshot {
     return hash;
   }
 
-  leafIndexOf(eventId: string): number | undefined {
-    return this.leafIndexes.get(eventId);
+  leafOf(eventId: string): EventLeaf | undefined {
+    return this.leaves.get(eventId);
   }
 
   append(eventId: string, storedHash: string): void {
@@ -218,7 +224,7 @@ export class MemoryTree implements LogTreeSnapshot {
       row[at] = hash;
       this.levels[level] = row;
     }
-    if (!this.leafIndexes.has(eventId)) this.leafIndexes.set(eventId, index);
+    if (!this.leaves.has(eventId)) this.leaves.set(eventId, { index, eventHash: storedHash });
   }
 }
 

@@ -67,9 +67,9 @@ export const createSqliteTree = (db: Database.Database): SqliteTree => {
     .prepare<[number, number], Buffer>('SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?')
     .pluck();
   const insertNode = db.prepare('INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)');
-  const selectPosition = db
-    .prepare<[string], number>('SELECT position FROM events WHERE event_id = ?')
-    .pluck();
+  const selectLeaf = db.prepare<[string], { position: number; hash: string }>(
+    'SELECT position, hash FROM events WHERE event_id = ?',
+  );
   const node = (level: number, index: number): Buffer => {
     const hash = selectNode.get(level, index);
     if (hash === undefined) throw new Error(`the tree has no node at level ${level}, index ${index}`);
@@ -92,9 +92,9 @@ export const createSqliteTree = (db: Database.Database): SqliteTree => {
       return {
         size,
         node,
-        leafIndexOf: (eventId) => {
-          const position = selectPosition.get(eventId);
-          return position === undefined ? undefined : position - 1;
+        leafOf: (eventId) => {
+          const row = selectLeaf.get(eventId);
+          return row === undefined ? undefined : { index: row.position - 1, eventHash: row.hash };
         },
       };
     },

@@ -434,7 +434,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
         );
         expect(size).toBe(4);
         expect(root.toString('hex')).toBe(frontier.root().toString('hex'));
-        expect(unwrap(await readTree((tree) => all.map((e) => tree.leafIndexOf(e.id)))())).toEqual([
+        expect(unwrap(await readTree((tree) => all.map((e) => tree.leafOf(e.id)?.index))())).toEqual([
           0, 1, 2, 3,
         ]);
       });
@@ -454,7 +454,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
             for (let size = 1; size <= tree.size; size += 1) {
               const root = rootAt(tree, size);
               for (const event of all.slice(0, size)) {
-                const index = tree.leafIndexOf(event.id) ?? -1;
+                const index = tree.leafOf(event.id)?.index ?? -1;
                 results.push(
                   verifyInclusion(
                     index,

@@ -206,7 +206,7 @@ describe('the RFC 6962 Merkle tree', () => {
     const hashes = ['aa', 'bb', 'cc'].map((b) => b.repeat(32));
     hashes.forEach((hash, k) => memory.append(`e${k}`, hash));
     expect(memory.size).toBe(3);
-    expect(memory.leafIndexOf('e2')).toBe(2);
+    expect(memory.leafOf('e2')).toEqual({ index: 2, eventHash: 'cc'.repeat(32) });
     expect(rootAt(memory, 3)).toEqual(rootAt(treeOf(hashes.map((h) => Buffer.from(h, 'hex'))), 3));
   });
 });
