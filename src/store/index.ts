@@ -6,3 +6,4 @@ export * from './sqlite-store';
 export * from './copy-log';
 export * from './merkle';
 export * from './sqlite-tree';
+export * from './sqlite-file-audit';

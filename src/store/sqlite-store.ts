@@ -277,6 +277,68 @@ const failure = (error: unknown): StoreFailure => ({
   message: error instanceof Error ? error.message : String(error),
 });
 
+const DERIVED_SELECTION = `SELECT event_id, negotiation_id, revision, type, hash, data, lean, occurred_start,
+  occurred_end, reported_at FROM events`;
+
+/**
+ * The events whose derived copies (lean text, occurrence columns, the index entries built on them) do not say what
+ * their hashed data says, in one read transaction. Opens on any connection, read-only ones too (verify's); a row
+ * whose data does not parse is left to the chain audit, which names it.
+ */
+export const derivedCopyProblems = (db: Database.Database, negotiationId?: string): DerivedCopyProblem[] =>
+  db.transaction(() => {
+    const problems: DerivedCopyProblem[] = [];
+    const rows =
+      negotiationId === undefined
+        ? db.prepare<[], DerivedRow>(`${DERIVED_SELECTION} ORDER BY position`).iterate()
+        : db
+            .prepare<[string], DerivedRow>(`${DERIVED_SELECTION} WHERE negotiation_id = ? ORDER BY revision`)
+            .iterate(negotiationId);
+    for (const row of rows) {
+      let event: StoredEvent;
+      let expected: ReturnType<typeof derivedColumns>;
+      try {
+        event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
+        expected = derivedColumns(event);
+      } catch {
+        continue;
+      }
+      const differs = [
+        // Built another way than at append (a second object, not cut from the text), and compared as values.
+        row.lean !== null && isDeepStrictEqual(JSON.parse(expected.lean), safeParse(row.lean))
+          ? []
+          : ['lean'],
+        // The columns the scans select and order by.
+        event.type === row.type ? [] : ['type'],
+        event.id === row.event_id ? [] : ['event_id'],
+        event.negotiationId === row.negotiation_id ? [] : ['negotiation_id'],
+        event.revision === row.revision ? [] : ['revision'],
+        expected.occurredStart === row.occurred_start ? [] : ['occurred_start'],
+        expected.occurredEnd === row.occurred_end ? [] : ['occurred_end'],
+        expected.reportedAt === row.reported_at ? [] : ['reported_at'],
+      ].flat();
+      if (differs.length > 0)
+        problems.push({
+          eventId: row.event_id,
+          negotiationId: row.negotiation_id,
+          revision: row.revision,
+          reason: `derived copy differs from the hashed data: ${differs.join(', ')}`,
+        });
+    }
+    // Index entries against the rows they index (a changed copy inside an index shows here).
+    for (const message of db.prepare<[], string>('PRAGMA integrity_check(events)').pluck().all())
+      if (message !== 'ok') problems.push({ reason: `integrity check: ${message}` });
+    return problems;
+  })();
+
+const safeParse = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
@@ -378,14 +440,6 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     'SELECT position, hash, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
   const selectStreams = db.prepare<[], StreamRow>('SELECT * FROM streams ORDER BY negotiation_id');
-  const derivedSelection = `SELECT event_id, negotiation_id, revision, type, hash, data, lean, occurred_start,
-    occurred_end, reported_at FROM events`;
-  const selectDerived = db.prepare<[], DerivedRow>(`${derivedSelection} ORDER BY position`);
-  const selectDerivedOf = db.prepare<[string], DerivedRow>(
-    `${derivedSelection} WHERE negotiation_id = ? ORDER BY revision`,
-  );
-  const checkIntegrity = db.prepare<[], string>('PRAGMA integrity_check(events)').pluck();
-
   const toEvent = (row: EventRow): StoredEvent => {
     // data is the canonical JSON the hash covers; the hash lives in its own column.
     const decoded = decodeStoredEvent({ ...(JSON.parse(row.data) as object), hash: row.hash }, row.position);
@@ -543,43 +597,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
           return visited;
         }),
       ),
-    checkDerivedCopies: (negotiationId) =>
-      attempt(
-        db.transaction(() => {
-          const problems: DerivedCopyProblem[] = [];
-          const rows =
-            negotiationId === undefined ? selectDerived.iterate() : selectDerivedOf.iterate(negotiationId);
-          for (const row of rows) {
-            const event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
-            const expected = derivedColumns(event);
-            const differs = [
-              // Built another way than at append (a second object, not cut from the text), and compared as values.
-              row.lean !== null && isDeepStrictEqual(JSON.parse(expected.lean), JSON.parse(row.lean))
-                ? []
-                : ['lean'],
-              // The columns the scans select and order by.
-              event.type === row.type ? [] : ['type'],
-              event.id === row.event_id ? [] : ['event_id'],
-              event.negotiationId === row.negotiation_id ? [] : ['negotiation_id'],
-              event.revision === row.revision ? [] : ['revision'],
-              expected.occurredStart === row.occurred_start ? [] : ['occurred_start'],
-              expected.occurredEnd === row.occurred_end ? [] : ['occurred_end'],
-              expected.reportedAt === row.reported_at ? [] : ['reported_at'],
-            ].flat();
-            if (differs.length > 0)
-              problems.push({
-                eventId: row.event_id,
-                negotiationId: row.negotiation_id,
-                revision: row.revision,
-                reason: `derived copy differs from the hashed data: ${differs.join(', ')}`,
-              });
-          }
-          // Index entries against the rows they index (a changed copy inside an index shows here).
-          for (const message of checkIntegrity.all())
-            if (message !== 'ok') problems.push({ reason: `integrity check: ${message}` });
-          return problems;
-        }),
-      ),
+    checkDerivedCopies: (negotiationId) => attempt(() => derivedCopyProblems(db, negotiationId)),
     // One read transaction: the size and every node come from the same commit.
     readTree: (read) => attempt(db.transaction(() => read(tree.snapshot()))),
     streamRevision: (negotiationId) => attempt(() => revisionOf(negotiationId)),

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
+import * as t from 'io-ts';
 import {
   EventStore,
   LogTreeSnapshot,
@@ -22,21 +23,23 @@ export interface TreeHead {
   readonly rootHash: Buffer;
 }
 
-/** An inclusion proof as served and saved: enough, with a checkpoint of `treeSize`, to check offline. */
-export interface InclusionProofDocument {
-  readonly eventId: string;
-  readonly leafIndex: number;
-  readonly treeSize: number;
-  /** The event's stored hash (hex): the leaf is SHA-256(0x00 || these 32 bytes). */
-  readonly eventHash: string;
-  readonly proof: readonly string[];
-}
+const Hashes = t.readonlyArray(t.string);
 
-export interface ConsistencyProofDocument {
-  readonly from: number;
-  readonly to: number;
-  readonly proof: readonly string[];
-}
+/** An inclusion proof as served and saved: enough, with a checkpoint of `treeSize`, to check offline. */
+export const InclusionProofDocument = t.readonly(
+  t.type({
+    eventId: t.string,
+    leafIndex: t.number,
+    treeSize: t.number,
+    /** The event's stored hash (hex): the leaf is SHA-256(0x00 || these 32 bytes). */
+    eventHash: t.string,
+    proof: Hashes,
+  }),
+);
+export type InclusionProofDocument = t.TypeOf<typeof InclusionProofDocument>;
+
+export const ConsistencyProofDocument = t.readonly(t.type({ from: t.number, to: t.number, proof: Hashes }));
+export type ConsistencyProofDocument = t.TypeOf<typeof ConsistencyProofDocument>;
 
 const base64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
 

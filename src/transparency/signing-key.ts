@@ -1,5 +1,5 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VerifierKey } from './signed-note';
 
@@ -40,4 +40,10 @@ export const loadOrCreateSigningKey = (file: string, name: string): SigningKey =
   if (privateKey.asymmetricKeyType !== 'ed25519')
     throw new Error(`${file} does not hold an Ed25519 private key`);
   return { privateKey, verifier: { name, publicKey: rawPublicKey(privateKey) }, created };
+};
+
+/** The public half of an existing key file, or undefined when there is none (nothing is created). */
+export const readVerifierKey = (file: string, name: string): VerifierKey | undefined => {
+  if (!existsSync(file)) return undefined;
+  return { name, publicKey: rawPublicKey(createPrivateKey(readFileSync(file, 'utf8'))) };
 };

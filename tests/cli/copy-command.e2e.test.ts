@@ -27,6 +27,9 @@ const run = (env: Record<string, string>, ...args: string[]) =>
     );
   });
 
+// Each test spawns the command line several times: on a busy machine that takes far more than jest's default.
+jest.setTimeout(60_000);
+
 const describeIfBuilt = existsSync(CLI) ? describe : describe.skip;
 if (!existsSync(CLI))
   console.warn(`copy command e2e skipped: ${CLI} missing; run "npm run build" (npm test does)`);

@@ -411,7 +411,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
       });
     });
     describe('the Merkle tree over the log', () => {
-      const treeOf = async () => {
+      const treeOf = () => {
         const readTree = store.readTree?.bind(store);
         if (readTree === undefined) throw new Error('this store keeps no tree');
         return readTree;
@@ -424,7 +424,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
         unwrap(await store.append(request([stalled('d')]))());
         unwrap(await store.append(first)());
         unwrapLeft(await store.append(request([stalled()], { expectedRevision: { kind: 'no-stream' } }))());
-        const readTree = await treeOf();
+        const readTree = treeOf();
         const all = unwrap(await store.readAll()());
         // The root an outsider computes from the stored hashes alone, leaf by leaf.
         const frontier = new TreeFrontier();
@@ -446,7 +446,7 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
               request([stalled(`s${k}`)], { negotiationId: k % 2 === 0 ? 'even' : 'odd' }),
             )(),
           );
-        const readTree = await treeOf();
+        const readTree = treeOf();
         const all = unwrap(await store.readAll()());
         const checks = unwrap(
           await readTree((tree) => {
