@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import * as E from 'fp-ts/Either';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync as writeFile } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   AuditProblem,
   AuditReport,
@@ -26,6 +26,12 @@ import {
 } from '../transparency';
 import { CliFailure, EXIT, action, cliConfig, withStore } from './context';
 import { allEvents } from './log-commands';
+
+/** Writes a file, creating its folder first (checkpoints usually go to a new place). */
+const writeFileSync = (file: string, text: string) => {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFile(file, text);
+};
 
 const readText = (file: string, what: string): string => {
   try {
