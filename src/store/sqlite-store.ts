@@ -218,6 +218,9 @@ const SCAN_INDEXES_VERSION = 2;
 /** user_version 3: the log's Merkle tree is stored, and the streams table is guarded like the events table. */
 const TREE_VERSION = 3;
 
+/** The user_version of a current store file: every migration above has run. */
+export const SQLITE_STORE_VERSION = TREE_VERSION;
+
 /** Files from before user_version 2 get the scan indexes (once: building them reads every event). */
 const migrateScanIndexes = (db: Database.Database): void => {
   const current = () => (db.pragma('user_version', { simple: true }) as number) >= SCAN_INDEXES_VERSION;
