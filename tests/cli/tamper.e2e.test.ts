@@ -4,7 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SQLITE_STORE_SCHEMA, buildMissingTree, canonicalJson, hashCanonicalText } from '../../src/store';
+import {
+  SQLITE_STORE_SCHEMA,
+  buildMissingTree,
+  canonicalJson,
+  createSqliteEventStore,
+  hashCanonicalText,
+} from '../../src/store';
+import { proveInclusion } from '../../src/transparency';
+import { unwrap } from '../support/builders';
 import { REFERENCE_FILE, REFERENCE_ID, referenceLines } from '../support/reference-story';
 
 /**
@@ -262,6 +270,25 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(file): trigger-missing: trigger events_are_immutable is missing');
     expect(verify(dir).stderr).toContain('trigger events_are_immutable is missing');
+  });
+
+  it('checks an inclusion proof offline against the saved checkpoint, and refuses a forged one (exit 5)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracker-proof-'));
+    dirs.push(dir);
+    cpSync(base, dir, { recursive: true });
+    const store = createSqliteEventStore({ file: join(dir, 'events.sqlite') });
+    const proof = unwrap(await proveInclusion(store, gaza[12] ?? '', 62)());
+    await store.close();
+    writeFileSync(join(saved, 'proof.json'), JSON.stringify(proof));
+    const args = ['--key', join(saved, 'key.txt'), '--checkpoint', join(saved, 'checkpoint.txt')];
+    const checked = run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'proof.json'));
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(`event ${gaza[12]} (hash ${proof.eventHash}) is leaf 12 of it`);
+    writeFileSync(join(saved, 'forged.json'), JSON.stringify({ ...proof, eventHash: 'ab'.repeat(32) }));
+    const forged = run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'forged.json'));
+    expect(forged.code).toBe(5);
+    expect(forged.stderr).toContain('the inclusion proof does not verify');
+    expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'nothing.json')).code).toBe(2);
   });
 
   it('refuses a checkpoint whose signature does not verify (exit 5) and a missing store (exit 3)', () => {
