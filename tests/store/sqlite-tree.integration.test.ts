@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { TreeFrontier, createSqliteEventStore, eventLeafHash, rootAt } from '../../src/store';
 import { appendAll, manualClock, reported, unwrap } from '../support/builders';
 
-/** A file main wrote before the tree existed: the reference story imported by that version's CLI (user_version 2). */
-const OLD_FILE = join(__dirname, 'fixtures', 'store-before-the-tree.sqlite');
+/** A file written before the tree existed: the reference story imported by commit afed99e (user_version 2). */
+const OLD_FILE = join(__dirname, '..', 'fixtures', 'store-from-main', 'events.sqlite');
 
 const withDir = async (test: (dir: string) => Promise<void>) => {
   const dir = mkdtempSync(join(tmpdir(), 'tracker-tree-'));
