@@ -57,18 +57,20 @@ export const validKeyName = (name: string): boolean => name.length > 0 && !/[\s+
 export const checkpointText = (checkpoint: Checkpoint): string =>
   `${checkpoint.origin}\n${checkpoint.size}\n${checkpoint.rootHash.toString('base64')}\n`;
 
-/** Signs the checkpoint with the key named `name` (whose public half is `key.publicKey`). */
-export const signCheckpoint = (checkpoint: Checkpoint, key: VerifierKey, privateKey: KeyObject): string => {
-  const text = checkpointText(checkpoint);
+/** Signs a note's text (ending in a newline) with the private half of `key`. */
+export const signNote = (text: string, key: VerifierKey, privateKey: KeyObject): string => {
   const signature = sign(null, Buffer.from(text, 'utf8'), privateKey);
   return `${text}\n${EM_DASH} ${key.name} ${Buffer.concat([keyId(key), signature]).toString('base64')}\n`;
 };
 
+export const signCheckpoint = (checkpoint: Checkpoint, key: VerifierKey, privateKey: KeyObject): string =>
+  signNote(checkpointText(checkpoint), key, privateKey);
+
 const publicKeyObject = (raw: Buffer): KeyObject =>
   createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 
-/** Checks the note's signature by `key` (others are ignored, as the spec says), then reads the checkpoint. */
-export const openCheckpoint = (note: string, key: VerifierKey): E.Either<NoteProblem, Checkpoint> => {
+/** The note's text, once its signature by `key` verifies (signatures by other keys are ignored, as the spec says). */
+export const openNote = (note: string, key: VerifierKey): E.Either<NoteProblem, string> => {
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return problem('not a signed note: no blank line before signatures');
   if ([...note].some((c) => c < ' ' && c !== '\n')) return problem('the note holds control characters');
@@ -88,8 +90,14 @@ export const openCheckpoint = (note: string, key: VerifierKey): E.Either<NotePro
       );
     verified = true;
   }
-  if (!verified) return problem(`the note carries no signature by ${key.name}`);
-  const [origin, size, root] = text.split('\n');
+  return verified ? E.right(text) : problem(`the note carries no signature by ${key.name}`);
+};
+
+/** Checks the note's signature by `key`, then reads the checkpoint its text holds. */
+export const openCheckpoint = (note: string, key: VerifierKey): E.Either<NoteProblem, Checkpoint> => {
+  const text = openNote(note, key);
+  if (E.isLeft(text)) return text;
+  const [origin, size, root] = text.right.split('\n');
   if (origin === undefined || origin === '' || size === undefined || root === undefined)
     return problem('a checkpoint has an origin, a tree size and a root hash');
   if (!/^(0|[1-9]\d{0,15})$/.test(size) || !Number.isSafeInteger(Number(size)))
