@@ -11,6 +11,13 @@ import express from 'express';
 import { pino } from 'pino';
 import { timelinePage } from './web';
 import { PrincipalRecord, addPrincipal, parseTokenSpec, principalLookup, readTokenFile } from './auth';
+import {
+  CheckpointPublisher,
+  CheckpointSigner,
+  checkpointSigner,
+  loadOrCreateSigningKey,
+  startCheckpointPublisher,
+} from './transparency';
 
 export const STORE_FILE_NAME = 'events.sqlite';
 export const REFERENCE_STORY_PRINCIPAL = 'reference-story-import';
@@ -22,7 +29,14 @@ export interface Runtime {
   readonly importedOnStart: number;
   /** A writer token generated on this start because none was configured; shown once. */
   readonly generatedWriterToken?: string;
+  readonly signer: CheckpointSigner;
+  /** Copies checkpoints out when CHECKPOINT_PUBLISH_FILE or CHECKPOINT_PUBLISH_COMMAND is set. */
+  readonly publisher?: CheckpointPublisher;
 }
+
+/** The checkpoint signer of this data directory (or of CHECKPOINT_KEY_FILE): the same key on every start. */
+export const loadSigner = (config: Config): CheckpointSigner =>
+  checkpointSigner(loadOrCreateSigningKey(config.checkpointKeyFile, config.checkpointOrigin));
 
 export const GENERATED_WRITER = 'local-writer';
 
@@ -92,7 +106,23 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     importedOnStart = imported.right.events;
   }
   const { principals, generatedWriterToken } = loadPrincipals(config);
+  const signer = loadSigner(config);
+  const publisher =
+    config.checkpointPublishFile === undefined && config.checkpointPublishCommand === undefined
+      ? undefined
+      : startCheckpointPublisher({
+          store,
+          signer,
+          ...(config.checkpointPublishFile === undefined ? {} : { file: config.checkpointPublishFile }),
+          ...(config.checkpointPublishCommand === undefined
+            ? {}
+            : { command: config.checkpointPublishCommand }),
+          everyEvents: config.checkpointEveryEvents,
+          everySeconds: config.checkpointEverySeconds,
+          clock,
+        });
   const app = createApp({
+    checkpoints: { store, signer },
     tracker,
     clock,
     storeName: name,
@@ -112,5 +142,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     app,
     importedOnStart,
     ...(generatedWriterToken === undefined ? {} : { generatedWriterToken }),
+    signer,
+    ...(publisher === undefined ? {} : { publisher }),
   };
 };

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { join, resolve } from 'node:path';
 import { FieldViolation, oneOf, toFieldViolations } from './domain';
+import { validKeyName } from './transparency/signed-note';
 
 const Port = new t.Type<number, string, unknown>(
   'Port',
@@ -66,6 +67,16 @@ const EventStoreUrl = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+const KeyName = new t.Type<string, string, unknown>(
+  'KeyName',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' && validKeyName(u)
+      ? t.success(u)
+      : t.failure(u, c, 'must be a name without spaces or "+", such as example.com/negotiation-log'),
+  t.identity,
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const Environment = t.partial({
@@ -84,6 +95,12 @@ const Environment = t.partial({
   EVENTSTORE_URL: EventStoreUrl,
   ANSWER_CACHE_MB: NonNegativeInteger,
   MAX_NEGOTIATION_EVENTS: PositiveInteger,
+  CHECKPOINT_KEY_FILE: NonEmpty,
+  CHECKPOINT_ORIGIN: KeyName,
+  CHECKPOINT_PUBLISH_FILE: NonEmpty,
+  CHECKPOINT_PUBLISH_COMMAND: NonEmpty,
+  CHECKPOINT_EVERY_EVENTS: PositiveInteger,
+  CHECKPOINT_EVERY_SECONDS: PositiveInteger,
 });
 
 export interface Config {
@@ -109,7 +126,17 @@ export interface Config {
   readonly answerCacheMb: number;
   /** The longest negotiation folded in memory; unset: what half of the heap holds (see defaultMaxLogEvents). */
   readonly maxNegotiationEvents?: number;
+  /** The checkpoints' signing key (Ed25519, PKCS#8 PEM; default DATA_DIR/checkpoint-key.pem, created if absent). */
+  readonly checkpointKeyFile: string;
+  /** The origin line and key name of every checkpoint. */
+  readonly checkpointOrigin: string;
+  readonly checkpointPublishFile?: string;
+  readonly checkpointPublishCommand?: string;
+  readonly checkpointEveryEvents: number;
+  readonly checkpointEverySeconds: number;
 }
+
+export const DEFAULT_CHECKPOINT_ORIGIN = 'localhost/negotiation-tracker';
 
 /** Reads the configuration from the environment; every bad variable is named. */
 export const loadConfig = (
@@ -142,6 +169,18 @@ export const loadConfig = (
       ...(vars.MAX_NEGOTIATION_EVENTS === undefined
         ? {}
         : { maxNegotiationEvents: vars.MAX_NEGOTIATION_EVENTS }),
+      checkpointKeyFile: resolve(
+        vars.CHECKPOINT_KEY_FILE ?? join(vars.DATA_DIR ?? './data', 'checkpoint-key.pem'),
+      ),
+      checkpointOrigin: vars.CHECKPOINT_ORIGIN ?? DEFAULT_CHECKPOINT_ORIGIN,
+      ...(vars.CHECKPOINT_PUBLISH_FILE === undefined
+        ? {}
+        : { checkpointPublishFile: resolve(vars.CHECKPOINT_PUBLISH_FILE) }),
+      ...(vars.CHECKPOINT_PUBLISH_COMMAND === undefined
+        ? {}
+        : { checkpointPublishCommand: vars.CHECKPOINT_PUBLISH_COMMAND }),
+      checkpointEveryEvents: vars.CHECKPOINT_EVERY_EVENTS ?? 1000,
+      checkpointEverySeconds: vars.CHECKPOINT_EVERY_SECONDS ?? 60,
     }),
   )(Environment.decode(present));
 };

@@ -35,6 +35,9 @@ const main = async () => {
       console.log(
         `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
       );
+    console.log(
+      `Checkpoint key (keep a copy elsewhere to check signed checkpoints): ${runtime.signer.verifierKey}`,
+    );
     console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
     console.log(
       `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,
@@ -46,7 +49,9 @@ const main = async () => {
     if (stopping) return;
     stopping = true;
     server.close(() => {
-      void runtime.store.close().then(() => process.exit(0));
+      void (runtime.publisher?.stop() ?? Promise.resolve())
+        .then(() => runtime.store.close())
+        .then(() => process.exit(0));
     });
   };
   process.on('SIGTERM', stop);

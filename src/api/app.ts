@@ -2,10 +2,12 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
 import { PrincipalRecord } from '../auth';
-import { Clock, systemClock } from '../store';
+import { Clock, EventStore, systemClock } from '../store';
 import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
 import { AnswerCache, createAnswerCache } from './answer-cache';
 import { auditRoutes } from './audit-routes';
+import { checkpointRoutes } from './checkpoint-routes';
+import { CheckpointSigner } from '../transparency';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
 import { methodNotAllowed } from './route-support';
@@ -29,6 +31,8 @@ export interface AppOptions {
   readonly storeName?: string;
   /** Serialised as-of answers kept for reuse (default: a cache of DEFAULT_ANSWER_CACHE_BYTES); null for none. */
   readonly answerCache?: AnswerCache | null;
+  /** Signed checkpoints and proofs of the log's Merkle tree (GET /checkpoint...); absent: not served. */
+  readonly checkpoints?: { readonly store: EventStore; readonly signer: CheckpointSigner };
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -101,6 +105,7 @@ export const createApp = (options: AppOptions): express.Express => {
   );
   app.use('/negotiations', requireRole(access, 'reader'));
   app.use('/admin', requireRole(access, 'admin'));
+  app.use(['/checkpoint', '/events'], requireRole(access, 'reader'));
   app.use(declaredBodyLimit(options.bodyLimit ?? '2mb'));
   app.use(
     express.json({
@@ -127,6 +132,8 @@ export const createApp = (options: AppOptions): express.Express => {
   options.extraRoutes?.(app);
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
+  if (options.checkpoints !== undefined)
+    app.use(checkpointRoutes(options.checkpoints.store, options.checkpoints.signer));
 
   const notFound: RequestHandler = (req, res) =>
     sendProblem(res, {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { newEventId } from '../application/event-ids';
 import { createTracker, Tracker } from '../application/tracker';
 import { openStore } from '../composition';
-import { loadConfig } from '../config';
+import { Config, loadConfig } from '../config';
 import { EventStore } from '../store';
 
 export interface CliContext {
@@ -14,8 +14,19 @@ export interface CliContext {
   readonly sqliteFile?: string;
 }
 
-/** Exit codes: 0 success, 1 a check failed (verify), 2 bad usage or input, 3 store failure. */
-export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, storeFailure: 3 } as const;
+/**
+ * Exit codes: 0 success; 1 a check failed (verify found a break); 2 bad usage or input; 3 the store could not be
+ * opened or read; 4 the log does not extend the checkpoint given (rewritten, truncated or reordered since);
+ * 5 a signature or proof does not verify.
+ */
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1,
+  badInput: 2,
+  storeFailure: 3,
+  notExtended: 4,
+  proofInvalid: 5,
+} as const;
 
 export class CliFailure extends Error {
   constructor(
@@ -26,15 +37,27 @@ export class CliFailure extends Error {
   }
 }
 
-/** Opens the store the server would use (same environment variables) for the length of one command. */
-export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Promise<A> => {
+/** The configuration the server would read (same environment variables). */
+export const cliConfig = (): Config => {
   const config = loadConfig(process.env, resolve(__dirname, '..', '..', '..'));
   if (E.isLeft(config))
     throw new CliFailure(
       config.left.map((v) => `configuration: ${v.field} ${v.reason}`).join('\n'),
       EXIT.badInput,
     );
-  const { store, name, sqliteFile } = openStore(config.right);
+  return config.right;
+};
+
+/** Opens the store the server would use (same environment variables) for the length of one command. */
+export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Promise<A> => {
+  const config = { right: cliConfig() };
+  let opened: ReturnType<typeof openStore>;
+  try {
+    opened = openStore(config.right);
+  } catch (error) {
+    throw new CliFailure(error instanceof Error ? error.message : String(error), EXIT.storeFailure);
+  }
+  const { store, name, sqliteFile } = opened;
   try {
     return await run({
       store,

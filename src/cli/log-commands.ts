@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import * as E from 'fp-ts/Either';
 import { createWriteStream } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -8,7 +8,7 @@ import { StoredEvent, recordedFields, reportedFields } from '../domain';
 import { importNdjsonFiles } from '../import';
 import { replayFileInParallel } from '../application/parallel-replay';
 import { replayAll } from '../application/replay';
-import { ChainBreak, EventStore, findChainBreak } from '../store';
+import { EventStore } from '../store';
 import { CliFailure, EXIT, action, withStore } from './context';
 
 const PAGE = 5_000;
@@ -47,9 +47,6 @@ export async function* allEvents(store: EventStore): AsyncGenerator<StoredEvent>
     fromPosition = last.position + 1;
   }
 }
-
-const isChainReason = (reason: string): boolean =>
-  reason === 'hash-mismatch' || reason === 'previous-hash-mismatch' || reason === 'revision-gap';
 
 export const registerLogCommands = (program: Command): void => {
   program
@@ -143,67 +140,6 @@ export const registerLogCommands = (program: Command): void => {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           console.log(
             `replayed ${replayed.right.events} events of ${replayed.right.negotiations.length} negotiation(s) in ${seconds.toFixed(2)} s`,
-          );
-        }),
-      ),
-    );
-
-  program
-    .command('verify')
-    .description(
-      'Check the hash chain of every negotiation and that the copies folds read agree with it; exits 1 and names the broken events',
-    )
-    .addOption(new Option('--negotiation <id>', 'only this negotiation'))
-    .action(
-      action(async (options: { negotiation?: string }) =>
-        withStore(async ({ store }) => {
-          const streams = await store.listStreams()();
-          if (E.isLeft(streams)) throw new CliFailure(streams.left.message, EXIT.storeFailure);
-          type Problem = { readonly eventId: string; readonly revision: number; readonly reason: string };
-          const breaks: Array<{ negotiationId: string; problem: ChainBreak | Problem | string }> = [];
-          let checked = 0;
-          for (const { negotiationId } of streams.right) {
-            if (options.negotiation !== undefined && negotiationId !== options.negotiation) continue;
-            const stream = await store.readStream(negotiationId)();
-            if (E.isLeft(stream)) {
-              breaks.push({ negotiationId, problem: stream.left.message });
-              continue;
-            }
-            checked += stream.right.length;
-            const problem = findChainBreak(stream.right);
-            if (problem) breaks.push({ negotiationId, problem });
-          }
-          // What the projections read (lean copies, their index entries) must say what the hashed data says.
-          const derived = store.checkDerivedCopies
-            ? await store.checkDerivedCopies(options.negotiation)()
-            : undefined;
-          if (derived !== undefined && E.isLeft(derived))
-            throw new CliFailure(derived.left.message, EXIT.storeFailure);
-          for (const problem of derived?.right ?? [])
-            breaks.push({
-              negotiationId: problem.negotiationId ?? '(file)',
-              problem:
-                problem.eventId === undefined
-                  ? problem.reason
-                  : { eventId: problem.eventId, revision: problem.revision ?? -1, reason: problem.reason },
-            });
-          if (breaks.length > 0) {
-            const lines = breaks.map(({ negotiationId, problem }) =>
-              typeof problem === 'string'
-                ? `${negotiationId}: ${problem}`
-                : `${negotiationId}: event ${problem.eventId} at revision ${problem.revision}: ${problem.reason}`,
-            );
-            // A stream that could not be read counts as a broken chain: nothing of it was proven.
-            const chainBroken = breaks.some(({ problem }) =>
-              typeof problem === 'string'
-                ? !problem.startsWith('integrity check')
-                : isChainReason(problem.reason),
-            );
-            const heading = chainBroken ? 'hash chain BROKEN' : 'derived copies DIFFER from the hashed data';
-            throw new CliFailure(`${heading}\n${lines.join('\n')}`, EXIT.checkFailed);
-          }
-          console.log(
-            `hash chain verified: ${checked} events in ${streams.right.length} negotiation(s)${derived === undefined ? '' : '; the copies folds read agree with it'}`,
           );
         }),
       ),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit-commands';
 import { registerCopyCommand } from './copy-command';
 import { registerLogCommands } from './log-commands';
 import { registerQueryCommands } from './query-commands';
@@ -21,6 +22,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 registerLogCommands(program);
+registerAuditCommands(program);
 registerQueryCommands(program);
 registerTokenCommand(program);
 registerCopyCommand(program);

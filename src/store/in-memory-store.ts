@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../domain';
 import { Decide, EMPTY_HEAD, appendedEvent, appendsThrough } from './append-plan';
+import { MemoryTree } from './merkle';
 import {
   AppendResult,
   Clock,
@@ -17,6 +18,7 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   const all: StoredEvent[] = [];
   const streams = new Map<string, StoredEvent[]>();
   const byId = new Map<string, StoredEvent>();
+  const tree = new MemoryTree();
 
   /** Carries out what a plan decided, for both kinds of append. */
   const write = <L>(
@@ -39,6 +41,7 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
     for (const event of written) {
       all.push(event);
       byId.set(event.id, event);
+      tree.append(event.id, event.hash);
     }
     stream.push(...written);
     streams.set(negotiationId, stream);
@@ -72,6 +75,16 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
       ),
     readAll: (options: ReadAllOptions = {}) =>
       TE.right(window(all, (options.fromPosition ?? 1) - 1, options.limit)),
+    readTree: (read) =>
+      TE.fromEither(
+        E.tryCatch(
+          () => read(tree),
+          (error) => ({
+            _tag: 'StoreFailure' as const,
+            message: error instanceof Error ? error.message : String(error),
+          }),
+        ),
+      ),
     close: () => Promise.resolve(),
   };
 };

@@ -4,3 +4,6 @@ export * from './append-plan';
 export * from './in-memory-store';
 export * from './sqlite-store';
 export * from './copy-log';
+export * from './merkle';
+export * from './sqlite-tree';
+export * from './sqlite-file-audit';

@@ -1,5 +1,6 @@
 import * as TE from 'fp-ts/TaskEither';
 import { LeanEvent, NewEvent, StoredEvent } from '../domain';
+import { LogTreeSnapshot } from './merkle';
 
 /** What the writer expects the stream's last revision to be (revisions count from 0, like EventStoreDB). */
 export type ExpectedRevision =
@@ -135,6 +136,11 @@ export interface EventStore {
    * the data; this proves what the projections are built from.
    */
   checkDerivedCopies?(negotiationId?: string): TE.TaskEither<StoreFailure, readonly DerivedCopyProblem[]>;
+  /**
+   * Optional, for stores that keep the log's Merkle tree (see merkle.ts): runs `read` on one consistent view of
+   * it, for roots and proofs. Every adapter here keeps one; test doubles need not.
+   */
+  readTree?<A>(read: (tree: LogTreeSnapshot) => A): TE.TaskEither<StoreFailure, A>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;

@@ -15,6 +15,14 @@ import {
 import { Decide, EMPTY_HEAD, PlanWriter, appendedEvent, appendsThrough } from './append-plan';
 import { Checkpointer, startCheckpointer } from './sqlite-checkpointer';
 import {
+  STREAMS_GUARD,
+  TREE_SCHEMA,
+  buildMissingTree,
+  createSqliteTree,
+  missingTriggers,
+  streamsDisagreements,
+} from './sqlite-tree';
+import {
   AppendResult,
   Clock,
   DerivedCopyProblem,
@@ -71,6 +79,8 @@ CREATE TRIGGER IF NOT EXISTS events_are_immutable BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;
+${TREE_SCHEMA}
+${STREAMS_GUARD}
 `;
 
 interface EventRow {
@@ -205,6 +215,11 @@ CREATE INDEX IF NOT EXISTS events_amendments
 export const SQLITE_STORE_SCHEMA = SCHEMA + SCAN_INDEXES;
 
 const SCAN_INDEXES_VERSION = 2;
+/** user_version 3: the log's Merkle tree is stored, and the streams table is guarded like the events table. */
+const TREE_VERSION = 3;
+
+/** The user_version of a current store file: every migration above has run. */
+export const SQLITE_STORE_VERSION = TREE_VERSION;
 
 /** Files from before user_version 2 get the scan indexes (once: building them reads every event). */
 const migrateScanIndexes = (db: Database.Database): void => {
@@ -215,6 +230,36 @@ const migrateScanIndexes = (db: Database.Database): void => {
     db.exec(SCAN_INDEXES);
     db.pragma(`user_version = ${SCAN_INDEXES_VERSION}`);
   }).immediate();
+};
+
+/** Files from before user_version 3 get their tree, built once from the events in position order. */
+const migrateTree = (db: Database.Database): void => {
+  const current = () => (db.pragma('user_version', { simple: true }) as number) >= TREE_VERSION;
+  if (current()) return;
+  db.transaction(() => {
+    if (current()) return;
+    buildMissingTree(db);
+    db.pragma(`user_version = ${TREE_VERSION}`);
+  }).immediate();
+};
+
+/**
+ * A file that has had its tree refuses to open with a trigger gone (creating it again would hide that someone
+ * dropped it) or with streams rows that disagree with its events; verify says what happened, read-only.
+ */
+const refuseTampered = (db: Database.Database, file: string, phase: 'before' | 'after'): void => {
+  const problems =
+    phase === 'before'
+      ? (db.pragma('user_version', { simple: true }) as number) >= TREE_VERSION
+        ? missingTriggers(db).map((name) => `trigger ${name} is missing`)
+        : []
+      : streamsDisagreements(db);
+  if (problems.length > 0) {
+    db.close();
+    throw new Error(
+      `refusing to open ${file}: ${problems.join('; ')}. Run "npm run cli -- verify" to see what changed`,
+    );
+  }
 };
 
 /** SQLite's default inline checkpoint, and the far larger one kept under background checkpoints (pages). */
@@ -235,6 +280,68 @@ const failure = (error: unknown): StoreFailure => ({
   message: error instanceof Error ? error.message : String(error),
 });
 
+const DERIVED_SELECTION = `SELECT event_id, negotiation_id, revision, type, hash, data, lean, occurred_start,
+  occurred_end, reported_at FROM events`;
+
+/**
+ * The events whose derived copies (lean text, occurrence columns, the index entries built on them) do not say what
+ * their hashed data says, in one read transaction. Opens on any connection, read-only ones too (verify's); a row
+ * whose data does not parse is left to the chain audit, which names it.
+ */
+export const derivedCopyProblems = (db: Database.Database, negotiationId?: string): DerivedCopyProblem[] =>
+  db.transaction(() => {
+    const problems: DerivedCopyProblem[] = [];
+    const rows =
+      negotiationId === undefined
+        ? db.prepare<[], DerivedRow>(`${DERIVED_SELECTION} ORDER BY position`).iterate()
+        : db
+            .prepare<[string], DerivedRow>(`${DERIVED_SELECTION} WHERE negotiation_id = ? ORDER BY revision`)
+            .iterate(negotiationId);
+    for (const row of rows) {
+      let event: StoredEvent;
+      let expected: ReturnType<typeof derivedColumns>;
+      try {
+        event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
+        expected = derivedColumns(event);
+      } catch {
+        continue;
+      }
+      const differs = [
+        // Built another way than at append (a second object, not cut from the text), and compared as values.
+        row.lean !== null && isDeepStrictEqual(JSON.parse(expected.lean), safeParse(row.lean))
+          ? []
+          : ['lean'],
+        // The columns the scans select and order by.
+        event.type === row.type ? [] : ['type'],
+        event.id === row.event_id ? [] : ['event_id'],
+        event.negotiationId === row.negotiation_id ? [] : ['negotiation_id'],
+        event.revision === row.revision ? [] : ['revision'],
+        expected.occurredStart === row.occurred_start ? [] : ['occurred_start'],
+        expected.occurredEnd === row.occurred_end ? [] : ['occurred_end'],
+        expected.reportedAt === row.reported_at ? [] : ['reported_at'],
+      ].flat();
+      if (differs.length > 0)
+        problems.push({
+          eventId: row.event_id,
+          negotiationId: row.negotiation_id,
+          revision: row.revision,
+          reason: `derived copy differs from the hashed data: ${differs.join(', ')}`,
+        });
+    }
+    // Index entries against the rows they index (a changed copy inside an index shows here).
+    for (const message of db.prepare<[], string>('PRAGMA integrity_check(events)').pluck().all())
+      if (message !== 'ok') problems.push({ reason: `integrity check: ${message}` });
+    return problems;
+  })();
+
+const safeParse = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
@@ -246,10 +353,14 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  refuseTampered(db, options.file, 'before');
   db.exec(SCHEMA);
   // Files written before the derived columns existed get them, filled from data (once, see migrateDerivedColumns).
   migrateDerivedColumns(db);
   migrateScanIndexes(db);
+  migrateTree(db);
+  refuseTampered(db, options.file, 'after');
+  const tree = createSqliteTree(db);
   const checkpointer =
     options.checkpointInBackground === true && options.file !== ':memory:'
       ? startCheckpointer(options.file, (reason) => {
@@ -298,9 +409,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   );
   const upsertHead = db.prepare(
     `INSERT INTO streams (negotiation_id, revision, last_hash, event_count, last_recorded_at)
-     VALUES (@negotiationId, @revision, @lastHash, @count, @recordedAt)
+     VALUES (@negotiationId, @revision, @lastHash, @revision + 1, @recordedAt)
      ON CONFLICT (negotiation_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash,
-       event_count = streams.event_count + @count, last_recorded_at = excluded.last_recorded_at`,
+       event_count = excluded.event_count, last_recorded_at = excluded.last_recorded_at`,
   );
   const selectStream = db.prepare<[string, number, number], EventRow>(
     'SELECT position, hash, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
@@ -332,14 +443,6 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     'SELECT position, hash, data FROM events WHERE position >= ? ORDER BY position LIMIT ?',
   );
   const selectStreams = db.prepare<[], StreamRow>('SELECT * FROM streams ORDER BY negotiation_id');
-  const derivedSelection = `SELECT event_id, negotiation_id, revision, type, hash, data, lean, occurred_start,
-    occurred_end, reported_at FROM events`;
-  const selectDerived = db.prepare<[], DerivedRow>(`${derivedSelection} ORDER BY position`);
-  const selectDerivedOf = db.prepare<[string], DerivedRow>(
-    `${derivedSelection} WHERE negotiation_id = ? ORDER BY revision`,
-  );
-  const checkIntegrity = db.prepare<[], string>('PRAGMA integrity_check(events)').pluck();
-
   const toEvent = (row: EventRow): StoredEvent => {
     // data is the canonical JSON the hash covers; the hash lives in its own column.
     const decoded = decodeStoredEvent({ ...(JSON.parse(row.data) as object), hash: row.hash }, row.position);
@@ -388,11 +491,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
       const last = written[written.length - 1];
       if (last === undefined)
         return E.right({ negotiationId, revision: head.revision, events: [], replayed: false });
+      tree.appendLeaves(written);
       upsertHead.run({
         negotiationId,
         revision: last.revision,
         lastHash: last.hash,
-        count: written.length,
         recordedAt: last.recordedAt,
       });
       return E.right({
@@ -497,43 +600,9 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
           return visited;
         }),
       ),
-    checkDerivedCopies: (negotiationId) =>
-      attempt(
-        db.transaction(() => {
-          const problems: DerivedCopyProblem[] = [];
-          const rows =
-            negotiationId === undefined ? selectDerived.iterate() : selectDerivedOf.iterate(negotiationId);
-          for (const row of rows) {
-            const event = { ...(JSON.parse(row.data) as object), hash: row.hash } as StoredEvent;
-            const expected = derivedColumns(event);
-            const differs = [
-              // Built another way than at append (a second object, not cut from the text), and compared as values.
-              row.lean !== null && isDeepStrictEqual(JSON.parse(expected.lean), JSON.parse(row.lean))
-                ? []
-                : ['lean'],
-              // The columns the scans select and order by.
-              event.type === row.type ? [] : ['type'],
-              event.id === row.event_id ? [] : ['event_id'],
-              event.negotiationId === row.negotiation_id ? [] : ['negotiation_id'],
-              event.revision === row.revision ? [] : ['revision'],
-              expected.occurredStart === row.occurred_start ? [] : ['occurred_start'],
-              expected.occurredEnd === row.occurred_end ? [] : ['occurred_end'],
-              expected.reportedAt === row.reported_at ? [] : ['reported_at'],
-            ].flat();
-            if (differs.length > 0)
-              problems.push({
-                eventId: row.event_id,
-                negotiationId: row.negotiation_id,
-                revision: row.revision,
-                reason: `derived copy differs from the hashed data: ${differs.join(', ')}`,
-              });
-          }
-          // Index entries against the rows they index (a changed copy inside an index shows here).
-          for (const message of checkIntegrity.all())
-            if (message !== 'ok') problems.push({ reason: `integrity check: ${message}` });
-          return problems;
-        }),
-      ),
+    checkDerivedCopies: (negotiationId) => attempt(() => derivedCopyProblems(db, negotiationId)),
+    // One read transaction: the size and every node come from the same commit.
+    readTree: (read) => attempt(db.transaction(() => read(tree.snapshot()))),
     streamRevision: (negotiationId) => attempt(() => revisionOf(negotiationId)),
     listStreams: () =>
       attempt(() =>

@@ -27,6 +27,9 @@ const run = (env: Record<string, string>, ...args: string[]) =>
     );
   });
 
+// Each test spawns the command line several times: on a busy machine that takes far more than jest's default.
+jest.setTimeout(60_000);
+
 const describeIfBuilt = existsSync(CLI) ? describe : describe.skip;
 if (!existsSync(CLI))
   console.warn(`copy command e2e skipped: ${CLI} missing; run "npm run build" (npm test does)`);
@@ -51,6 +54,28 @@ describeIfBuilt('copying a log between the embedded store and EventStoreDB', () 
     expect(there.stdout).toContain('copied 59 events (0 already there) of 1 negotiation(s)');
     expect(there.stdout).toContain('verified: 59 events');
     expect(double.log.stream(`negotiation-${REFERENCE_ID}`)).toHaveLength(59);
+
+    // The copy keeps the order, so its tree is the original's: it extends a checkpoint signed over the original.
+    const signed = await run(
+      { DATA_DIR: original },
+      'checkpoint',
+      '--out',
+      join(original, 'checkpoint.txt'),
+      '--key-out',
+      join(original, 'key.txt'),
+    );
+    expect(signed.code).toBe(0);
+    const audited = await run(
+      { EVENTSTORE_URL: double.url },
+      'verify',
+      '--checkpoint',
+      join(original, 'checkpoint.txt'),
+      '--key',
+      join(original, 'key.txt'),
+    );
+    expect(audited.stderr).toBe('');
+    expect(audited.stdout).toContain('hash chain verified: 59 events in 1 negotiation(s)');
+    expect(audited.stdout).toContain('the log extends the checkpoint of 59 events');
 
     const again = await run({}, 'copy', '--from', original, '--to', double.url);
     expect(again.code).toBe(0);

@@ -7,6 +7,13 @@ import {
   createInMemoryEventStore,
   findChainBreak,
   GENESIS_HASH,
+  TreeFrontier,
+  consistencyProof,
+  eventLeafHash,
+  inclusionProof,
+  rootAt,
+  verifyConsistency,
+  verifyInclusion,
 } from '../../src/store';
 import { manualClock, reported, unwrap, unwrapLeft } from '../support/builders';
 import { REFERENCE_ID, referenceLines, referenceLog, viewsAsOf } from '../support/reference-story';
@@ -401,6 +408,78 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
           ),
         ).toMatchObject({ _tag: 'EventIdConflict', eventId: zero.id });
         expect(unwrap(await store.readStream('talks')())).toHaveLength(2);
+      });
+    });
+    describe('the Merkle tree over the log', () => {
+      const treeOf = () => {
+        const readTree = store.readTree?.bind(store);
+        if (readTree === undefined) throw new Error('this store keeps no tree');
+        return readTree;
+      };
+
+      it('grows by one leaf per stored event, in global order, and not on a retry or a refusal', async () => {
+        const first = request([stalled('a'), stalled('b')]);
+        unwrap(await store.append(first)());
+        unwrap(await store.append(request([stalled('c')], { negotiationId: 'other' }))());
+        unwrap(await store.append(request([stalled('d')]))());
+        unwrap(await store.append(first)());
+        unwrapLeft(await store.append(request([stalled()], { expectedRevision: { kind: 'no-stream' } }))());
+        const readTree = treeOf();
+        const all = unwrap(await store.readAll()());
+        // The root an outsider computes from the stored hashes alone, leaf by leaf.
+        const frontier = new TreeFrontier();
+        for (const event of all) frontier.push(eventLeafHash(event.hash));
+        const [size, root] = unwrap(
+          await readTree((tree) => [tree.size, rootAt(tree, tree.size)] as const)(),
+        );
+        expect(size).toBe(4);
+        expect(root.toString('hex')).toBe(frontier.root().toString('hex'));
+        expect(unwrap(await readTree((tree) => all.map((e) => tree.leafOf(e.id)?.index))())).toEqual([
+          0, 1, 2, 3,
+        ]);
+      });
+
+      it('proves each event in every tree that holds it, and every older tree a prefix of the newest', async () => {
+        for (let k = 0; k < 6; k += 1)
+          unwrap(
+            await store.append(
+              request([stalled(`s${k}`)], { negotiationId: k % 2 === 0 ? 'even' : 'odd' }),
+            )(),
+          );
+        const readTree = treeOf();
+        const all = unwrap(await store.readAll()());
+        const checks = unwrap(
+          await readTree((tree) => {
+            const results: boolean[] = [];
+            for (let size = 1; size <= tree.size; size += 1) {
+              const root = rootAt(tree, size);
+              for (const event of all.slice(0, size)) {
+                const index = tree.leafOf(event.id)?.index ?? -1;
+                results.push(
+                  verifyInclusion(
+                    index,
+                    size,
+                    eventLeafHash(event.hash),
+                    inclusionProof(tree, index, size),
+                    root,
+                  ),
+                );
+              }
+              results.push(
+                verifyConsistency(
+                  size,
+                  tree.size,
+                  consistencyProof(tree, size, tree.size),
+                  root,
+                  rootAt(tree, tree.size),
+                ),
+              );
+            }
+            return results;
+          })(),
+        );
+        expect(checks).toHaveLength((6 * 7) / 2 + 6);
+        expect(checks.every(Boolean)).toBe(true);
       });
     });
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewEvent } from '../../src/domain';
 import { createScanFold, effectiveLog, stateAsOf } from '../../src/projections';
-import { EventStore, createSqliteEventStore } from '../../src/store';
+import { EventStore, SQLITE_STORE_VERSION, createSqliteEventStore } from '../../src/store';
 import { negotiationEvents } from '../../scripts/bench/workload';
 import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
@@ -128,7 +128,7 @@ describe('replaying by occurrence scan', () => {
     const after = new Database(file);
     expect(after.prepare('SELECT data, hash FROM events ORDER BY position').all()).toEqual(before);
     expect(() => after.prepare("UPDATE events SET data = '{}'").run()).toThrow(/immutable/);
-    expect(after.pragma('user_version', { simple: true })).toBe(2);
+    expect(after.pragma('user_version', { simple: true })).toBe(SQLITE_STORE_VERSION);
     after.close();
   });
 

@@ -336,6 +336,13 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
         const all = replica.all();
         return E.right(window(all, firstAtOrAfter(all, readOptions.fromPosition ?? 1), readOptions.limit));
       }),
+    readTree: (read) =>
+      fromView(() =>
+        E.tryCatch(
+          () => read(replica.tree),
+          (error) => failure(describe(error)),
+        ),
+      ),
     status: () => ({
       caughtUp,
       subscribed: current !== undefined,

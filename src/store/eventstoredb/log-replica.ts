@@ -1,5 +1,6 @@
 import { StoredEvent } from '../../domain';
 import { EMPTY_HEAD, StreamHead } from '../append-plan';
+import { MemoryTree } from '../merkle';
 import { StreamSummary } from '../port';
 import { AllPosition, EsdbRecord, batchEndOf, compareAllPositions, fromEsdbRecord } from './event-mapping';
 
@@ -23,6 +24,8 @@ export interface LogReplica {
   eventById(id: string): StoredEvent | undefined;
   /** Every event of every negotiation, in $all order. */
   all(): readonly StoredEvent[];
+  /** The Merkle tree over all(), grown as appends land: leaf k is the k-th event in $all order. */
+  readonly tree: MemoryTree;
   /** Why a stream cannot be served (an event under the prefix that does not decode, or a revision gap). */
   unreadable(negotiationId: string): string | undefined;
   summaries(): StreamSummary[];
@@ -46,6 +49,7 @@ export const createLogReplica = (streamPrefix: string): LogReplica => {
   const streams = new Map<string, StoredEvent[]>();
   const byId = new Map<string, StoredEvent>();
   const broken = new Map<string, string>();
+  const tree = new MemoryTree();
   const waiters = new Set<{ condition: () => boolean; settle: (met: boolean) => void }>();
   let checkpoint: AllPosition | undefined;
   let unfinished: UnfinishedAppend | undefined;
@@ -117,6 +121,7 @@ export const createLogReplica = (streamPrefix: string): LogReplica => {
     stream.push(...landed);
     streams.set(negotiationId, stream);
     all.push(...landed);
+    for (const e of landed) tree.append(e.id, e.hash);
     // An id reused across streams (possible only in the consistency window, see the adapter) keeps its first use.
     for (const e of landed) if (!byId.has(e.id)) byId.set(e.id, e);
     advanceTo(record.position);
@@ -145,6 +150,7 @@ export const createLogReplica = (streamPrefix: string): LogReplica => {
     stream: (negotiationId) => streams.get(negotiationId) ?? [],
     eventById: (id) => byId.get(id),
     all: () => all,
+    tree,
     unreadable: (negotiationId) => broken.get(negotiationId),
     summaries: () =>
       [...streams.entries()]

@@ -2,7 +2,7 @@ import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/Either';
 import { recordedFields } from '../../../src/domain';
-import { AppendRequest, findChainBreak } from '../../../src/store';
+import { AppendRequest, findChainBreak, rootAt } from '../../../src/store';
 import { EventStoreDbStore, createEventStoreDbStore } from '../../../src/store/eventstoredb';
 import { manualClock, reported, unwrap, unwrapLeft } from '../../support/builders';
 import { ProtocolDouble, startProtocolDouble } from '../../support/eventstore-protocol-double';
@@ -78,6 +78,11 @@ describe('EventStoreDB store instances over one database', () => {
     // The race was real: instances wrote from views the other had just moved past, and the server refused them.
     expect(double.log.decisions.wrongExpectedVersion).toBeGreaterThan(0);
     expect(double.log.decisions.written).toBe(1 + 20); // the double's own $settings event, then ours
+    // Both instances grew the same Merkle tree from $all, so they sign the same checkpoints.
+    const rootOf = async (store: EventStoreDbStore) =>
+      unwrap(await store.readTree!((tree) => [tree.size, rootAt(tree, tree.size).toString('hex')])());
+    expect(await rootOf(b)).toEqual(await rootOf(a));
+    expect((await rootOf(a))[0]).toBe(20);
   });
 
   it('returns the original result to a retry sent through another instance, whether or not it has seen it', async () => {
