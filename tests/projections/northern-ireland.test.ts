@@ -71,6 +71,10 @@ describe('the Northern Ireland peace process, 1994-2007', () => {
       expect(new Set(lines.map((l) => l.event.id)).size).toBe(lines.length);
     });
 
+    it('leaves no reference unresolved', () => {
+      expect(at('2007-05-09').status.unresolvedReferences).toEqual([]);
+    });
+
     it('invents no words: each source quotes verbatim, paraphrases, or is a document', () => {
       const sources = storyLines().flatMap((l) => l.event.sources);
       const unsupported = sources.filter(
