@@ -9,7 +9,7 @@ import { AgreementState } from './slices/agreements';
 export const covers = (state: NegotiationState, agreement: AgreementState, phaseId: string): boolean => {
   if (agreement.phaseIds.includes(phaseId)) return true;
   const definition = entry(state.phases.definitions, phaseId);
-  if (definition?.agreementId !== undefined && definition.agreementId === agreement.agreementId) return true;
+  if (definition?.agreementId !== undefined) return definition.agreementId === agreement.agreementId;
   if (agreement.scope !== 'framework') return false;
   const proposalId = definition?.proposalId ?? state.phases.framework?.proposalId;
   return agreement.proposalId === undefined || agreement.proposalId === proposalId;

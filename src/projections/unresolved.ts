@@ -12,14 +12,14 @@ const definitionOf = (state: NegotiationState, ref: Reference): Evidence | undef
     case 'issue':
       return entry(state.issues, ref.id)?.raised;
     case 'phase':
-      return entry(state.phases.definitions, ref.id)?.definedBy;
+      return entry(state.phases.definitions, ref.id)?.firstDefinedBy;
     case 'agreement':
       return entry(state.agreements.agreements, ref.id)?.reached;
     case 'deadline':
       return entry(state.deadlines, ref.id)?.set;
     case 'ceasefire': {
       const c = entry(state.ground.ceasefires, ref.id);
-      return c === undefined || c.declarations === 0 ? undefined : c.declared;
+      return c === undefined || c.declarations === 0 ? undefined : (c.firstDeclared ?? c.declared);
     }
     case 'commitment':
       return entry(state.conditions.commitments, ref.id)?.made;

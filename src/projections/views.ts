@@ -87,7 +87,10 @@ export const statusView = (result: AsOfResult, options: ViewOptions | number): S
     ...partiesView(state.parties),
     ...proposalsView(state.proposals, RECENT_ITEMS),
     ...statementsView(state.statements, RECENT_ITEMS),
-    ...deadlinesView(state.deadlines, asOfMs, deadlineHistory),
+    ...deadlinesView(state.deadlines, asOfMs, deadlineHistory, (issueId) => {
+      const issue = entry(state.issues, issueId);
+      return issue?.state === 'resolved' ? issue.stateSince : undefined;
+    }),
     stage: state.stage,
     ...defined({ stageSince: state.stageSince, lastDevelopment: state.lastDevelopment }),
     agreements: Object.values(state.agreements.agreements).map((a) => agreementView(a, RECENT_ITEMS)),

@@ -470,6 +470,33 @@ describe('phases: how they start, stop and end', () => {
     expect(story.asOf('2024-03-02').status.stage).toBe('negotiating');
   });
 
+  it('a framework agreement without a proposal does not cover phases another agreement defines', () => {
+    const story = given(
+      opened,
+      on('1998-04-10', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'first',
+        kind: 'comprehensive',
+        phases: [phase('institutions', 1)],
+      }),
+      on('2006-10-13', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'second',
+        kind: 'partial',
+        requiresRatificationBy: ['Assembly'],
+        phases: [phase('restore', 1, [{ kind: 'agreement' }])],
+      }),
+    );
+    expect(story.asOf('2006-10-14').phase('restore').blocking).toEqual([
+      expect.objectContaining({
+        description: 'agreement covering restore',
+        detail: 'agreement second is agreed, awaiting ratification by Assembly',
+      }),
+    ]);
+  });
+
   it('a phase named but never defined is listed as an unresolved reference', () => {
     const story = given(opened, on('2024-02-01', 'PhaseStarted', { phaseId: 'ghost' }));
     const asOf = story.asOf('2024-02-02');
@@ -688,6 +715,32 @@ describe('deadlines', () => {
     const deadline = story.asOf(asOf).status.deadlines.find((d) => d.deadlineId === id);
     return deadline === undefined ? undefined : deadline.passed ? 'passed' : deadline.state;
   };
+
+  it('a deadline for an issue is met or missed when the issue is resolved', () => {
+    const tied = given(
+      on('1998-05-22', 'IssueRaised', { issueId: 'arms', title: 'Arms', raisedBy: 'North' }),
+      on(
+        '1998-05-22',
+        'DeadlineSet',
+        {
+          deadlineId: 'arms-by',
+          description: 'arms put beyond use',
+          deadline: '2000-05-22',
+          issueId: 'arms',
+        },
+        { sequence: 2 },
+      ),
+      on('2005-09-26', 'IssueResolved', { issueId: 'arms' }),
+    );
+    const deadline = (asOf: string) =>
+      tied.asOf(asOf).status.deadlines.find((d) => d.deadlineId === 'arms-by');
+    expect(deadline('2000-05-23')).toMatchObject({ state: 'pending', passed: true });
+    expect(deadline('2005-09-27')).toMatchObject({
+      state: 'missed',
+      passed: false,
+      since: expect.objectContaining({ type: 'IssueResolved' }),
+    });
+  });
 
   it('tracks set, extended, replaced (never shown as missed), met, missed and passed', () => {
     expect(state('2024-01-21', 'first')).toBe('pending');

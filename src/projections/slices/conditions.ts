@@ -55,7 +55,7 @@ export const commitmentMade = (
       commitmentId,
       parties,
       description,
-      made: evidence,
+      made: current?.made ?? evidence,
       assessments: current?.assessments ?? {},
       ...defined({ agreementId, latestAssessment: current?.latestAssessment }),
     }),

@@ -1,4 +1,4 @@
-import { endOfDateOrDateTime } from '../../domain';
+import { endOfDateOrDateTime, occurrenceInterval } from '../../domain';
 import { Chain, append, toArray } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
@@ -125,12 +125,33 @@ export interface DeadlinesView {
   readonly closedDeadlineCount: number;
 }
 
-export const deadlinesView = (all: DeadlinesState, asOfMs: number, withHistory: boolean): DeadlinesView => {
-  const views = Object.values(all).map(({ history, ...d }): DeadlineView => ({
-    ...d,
-    passed: d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs,
-    ...(withHistory ? { history: toArray(history) } : {}),
-  }));
+/**
+ * A pending deadline for an issue that has since been resolved is closed by the resolution: met if it came by the
+ * deadline, missed if later.
+ */
+const closedByIssue = (d: DeadlineState, resolvedIssue: (issueId: string) => Evidence | undefined): DeadlineState => {
+  const issueId = d.concerns?.issueId;
+  const resolution = issueId === undefined || d.state !== 'pending' ? undefined : resolvedIssue(issueId);
+  if (resolution === undefined || d.deadline === undefined) return d;
+  const interval = occurrenceInterval(resolution.occurredAt, resolution.precision);
+  const onTime = typeof interval !== 'string' && interval.startMs <= endOfDateOrDateTime(d.deadline);
+  return { ...d, state: onTime ? 'met' : 'missed', since: resolution };
+};
+
+export const deadlinesView = (
+  all: DeadlinesState,
+  asOfMs: number,
+  withHistory: boolean,
+  resolvedIssue: (issueId: string) => Evidence | undefined = () => undefined,
+): DeadlinesView => {
+  const views = Object.values(all).map((state): DeadlineView => {
+    const { history, ...d } = closedByIssue(state, resolvedIssue);
+    return {
+      ...d,
+      passed: d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs,
+      ...(withHistory ? { history: toArray(history) } : {}),
+    };
+  });
   const live = (d: DeadlineView) => d.state === 'pending' || d.state === 'missed';
   return {
     deadlines: withHistory ? views : views.filter(live),

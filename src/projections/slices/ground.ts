@@ -15,6 +15,8 @@ export interface CeasefireState {
   readonly state: 'in-effect' | 'broken-down';
   readonly since: Evidence;
   readonly declared?: Evidence;
+  /** The first declaration: a restored ceasefire is declared again, but it was defined from the first. */
+  readonly firstDeclared?: Evidence;
   readonly brokeDown?: { readonly reason: string; readonly endedBy?: string; readonly evidence: Evidence };
   /** How many times it was declared (a restored ceasefire is declared again under the same id). */
   readonly declarations: number;
@@ -72,6 +74,7 @@ export const ceasefireDeclared = (
       state: 'in-effect',
       since: evidence,
       declared: evidence,
+      firstDeclared: current?.firstDeclared ?? evidence,
       declarations: (current?.declarations ?? 0) + 1,
       violations: current?.violations ?? 0,
       ...defined({ scope: scope ?? current?.scope, terms: terms ?? current?.terms }),

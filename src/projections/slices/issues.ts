@@ -75,7 +75,8 @@ export const raised = (
     title,
     raisedBy,
     ...(jointlyWith === undefined ? {} : { raisedByAll: [raisedBy, ...jointlyWith] }),
-    raised: evidence,
+    // Raised again (in other words, by another party): it was raised when first raised.
+    raised: current.raised ?? evidence,
     blocksPhases: blocksPhases ?? current.blocksPhases,
     ...defined({ description }),
     ...(entry(issues, issueId) === undefined ? { stateSince: evidence } : {}),

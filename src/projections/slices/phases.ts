@@ -13,6 +13,8 @@ export interface PhaseDefinition {
   readonly proposalId?: string;
   readonly agreementId?: string;
   readonly definedBy: Evidence;
+  /** The first definition of this phase id (a later one may restate it). */
+  readonly firstDefinedBy: Evidence;
   /** Definitions are listed in the order they were made (then by each phase's order). */
   readonly definition: number;
 }
@@ -72,6 +74,7 @@ export const define = (
     definitions = withEntry(definitions, phase.phaseId, {
       phase,
       definedBy: evidence,
+      firstDefinedBy: entry(definitions, phase.phaseId)?.firstDefinedBy ?? evidence,
       definition: state.definitionCount,
       ...defined(source),
     });
