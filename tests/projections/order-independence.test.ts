@@ -31,11 +31,14 @@ const occurrence = fc.oneof(
   })),
 );
 
-/** A random development of the kinds whose order matters most: activity, delegations, stances, issues. */
+/**
+ * A random development of the kinds whose order matters most: activity, delegations, stances, issues, agreements
+ * and their ratification, phases suspended and resumed, ceasefires, deadlines.
+ */
 const development = fc
   .tuple(
     occurrence,
-    fc.integer({ min: 0, max: 9 }),
+    fc.integer({ min: 0, max: 15 }),
     fc.constantFrom(...PARTIES),
     fc.constantFrom(...VENUES),
     fc.constantFrom(...ISSUES),
@@ -74,6 +77,44 @@ const development = fc
           { scope: 'phases', parties: PARTIES, phaseIds: ['one'] },
           options,
         );
+      case 10:
+        return reported(
+          'AgreementReached',
+          {
+            scope: 'framework',
+            parties: PARTIES,
+            agreementId: 'deal',
+            kind: 'final',
+            requiresRatificationBy: ['Assembly'],
+          },
+          options,
+        );
+      case 11:
+        return reported(
+          'RatificationVoted',
+          { agreementId: 'deal', body: 'Assembly', outcome: stance === 'accepted' ? 'approved' : 'rejected' },
+          options,
+        );
+      case 12:
+        return reported(
+          stance === 'accepted' ? 'PhaseSuspended' : 'PhaseResumed',
+          { phaseId: 'one', reason: 'r' } as never,
+          options,
+        );
+      case 13:
+        return reported('PhaseStarted', { phaseId: 'one' }, options);
+      case 14:
+        return stance === 'accepted'
+          ? reported('CeasefireDeclared', { ceasefireId: 'truce', declaredBy: [party] }, options)
+          : reported('CeasefireBrokeDown', { ceasefireId: 'truce', reason: 'r', endedBy: party }, options);
+      case 15:
+        return stance === 'accepted'
+          ? reported(
+              'DeadlineSet',
+              { deadlineId: 'reply', description: 'reply', deadline: '2024-08-01' },
+              options,
+            )
+          : reported('DeadlineExtended', { deadlineId: 'reply', deadline: '2024-09-01' }, options);
       default:
         return reported(
           'ProposalTabled',
