@@ -98,7 +98,7 @@ const development = fc
       case 12:
         return reported(
           stance === 'accepted' ? 'PhaseSuspended' : 'PhaseResumed',
-          { phaseId: 'one', reason: 'r' } as never,
+          { phaseId: 'one', reason: 'r' },
           options,
         );
       case 13:
