@@ -12,6 +12,7 @@ import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRa
 import { negotiationRoutes } from './negotiation-routes';
 import { methodNotAllowed } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 export interface AppOptions {
   readonly tracker: Tracker;
@@ -45,7 +46,7 @@ const bodyParserProblem = (error: {
   switch (error.type ?? '') {
     case 'entity.parse.failed':
       return {
-        type: '/problems/malformed-json',
+        type: problemType('malformed-json'),
         title: 'Malformed JSON',
         status: 400,
         detail: `The body is not valid JSON: ${error.message ?? 'parse error'}.`,
@@ -55,7 +56,7 @@ const bodyParserProblem = (error: {
       return bodyTooLargeProblem;
     case 'encoding.unsupported':
       return {
-        type: '/problems/unsupported-encoding',
+        type: problemType('unsupported-encoding'),
         title: 'Unsupported encoding',
         status: 415,
         detail: error.message ?? 'Unsupported body encoding.',
@@ -63,7 +64,7 @@ const bodyParserProblem = (error: {
       };
     case 'charset.unsupported':
       return {
-        type: '/problems/unsupported-encoding',
+        type: problemType('unsupported-encoding'),
         title: 'Unsupported charset',
         status: 415,
         detail: error.message ?? 'Unsupported body charset.',
@@ -72,7 +73,7 @@ const bodyParserProblem = (error: {
     case 'request.aborted':
     case 'request.size.invalid':
       return {
-        type: '/problems/incomplete-body',
+        type: problemType('incomplete-body'),
         title: 'Incomplete body',
         status: 400,
         detail: 'The request body ended before its declared length.',
@@ -137,7 +138,7 @@ export const createApp = (options: AppOptions): express.Express => {
 
   const notFound: RequestHandler = (req, res) =>
     sendProblem(res, {
-      type: '/problems/not-found',
+      type: problemType('not-found'),
       title: 'Not found',
       status: 404,
       detail: `No resource at ${req.method} ${req.path}.`,
@@ -157,7 +158,7 @@ export const createApp = (options: AppOptions): express.Express => {
       const encoding = req.get('content-encoding')?.trim().toLowerCase() ?? 'identity';
       if (encoding !== 'identity' && !/decode param/i.test(message))
         return sendProblem(res, {
-          type: '/problems/undecodable-body',
+          type: problemType('undecodable-body'),
           title: 'Undecodable body',
           status: 400,
           detail: `The body does not decompress as ${encoding}: ${message}.`,
@@ -165,7 +166,7 @@ export const createApp = (options: AppOptions): express.Express => {
         });
       const field = /decode param/i.test(message) ? '(path)' : '(request)';
       return sendProblem(res, {
-        type: '/problems/bad-request',
+        type: problemType('bad-request'),
         title: 'Bad request',
         status,
         detail: message,
@@ -174,7 +175,7 @@ export const createApp = (options: AppOptions): express.Express => {
     }
     console.error(`unhandled error on ${req.method} ${req.path}`, error);
     return sendProblem(res, {
-      type: '/problems/internal-error',
+      type: problemType('internal-error'),
       title: 'Internal error',
       status: 500,
       detail: 'The server failed to handle the request. Nothing partial was stored.',

@@ -19,6 +19,7 @@ import {
 import { AnswerCache } from './answer-cache';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-support';
+import { problemType } from './problem-types';
 
 export const MAX_EVENTS_PER_APPEND = 1000;
 
@@ -115,7 +116,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     if (E.isLeft(id)) return sendProblem(res, id.left);
     if (!req.is(['application/json', 'application/*+json']))
       return sendProblem(res, {
-        type: '/problems/unsupported-media-type',
+        type: problemType('unsupported-media-type'),
         title: 'Unsupported media type',
         status: 415,
         detail: 'Send events as application/json.',

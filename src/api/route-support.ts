@@ -1,13 +1,13 @@
 import { Request, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import * as t from 'io-ts';
 import * as TE from 'fp-ts/TaskEither';
 import { LogSnapshot, TrackerError } from '../application/tracker';
 import { LeanEvent } from '../domain';
 import { AnswerCache, answerKey } from './answer-cache';
-import { NegotiationIdParam, decodeQuery, etagOf } from './http-inputs';
+import { NegotiationIdParam, QueryCodec, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import { problemType } from './problem-types';
 
 /** Pieces every negotiation route shares: id and query decoding, conditional GETs, 405 answers. */
 
@@ -15,7 +15,7 @@ export const methodNotAllowed = (allowed: string) => (req: Request, res: Respons
   sendProblem(
     res,
     {
-      type: '/problems/method-not-allowed',
+      type: problemType('method-not-allowed'),
       title: 'Method not allowed',
       status: 405,
       detail: `${req.method} is not supported here; use ${allowed}.`,
@@ -54,7 +54,7 @@ export const snapshotReader =
     },
   ) =>
   <P extends object>(
-    codec: t.Decoder<unknown, P>,
+    codec: QueryCodec<P>,
     knownAtOf: (params: P) => string | undefined,
     render: (snapshot: LogSnapshot<R>, params: P) => E.Either<Problem, object>,
     cacheAs?: CacheAs<P>,
