@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
@@ -10,7 +11,8 @@ import { checkpointRoutes } from './checkpoint-routes';
 import { CheckpointSigner } from '../transparency';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
-import { methodNotAllowed } from './route-support';
+import { referenceRoutes } from './reference-routes';
+import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
 import { problemType } from './problem-types';
 
@@ -95,6 +97,8 @@ export const createApp = (options: AppOptions): express.Express => {
   app.set('query parser', 'simple');
 
   app.use(requestContext(options.logger));
+  // Answers of 1 KB and more travel as br or gzip to a client that accepts them.
+  app.use(compression());
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins ?? []));
 
@@ -116,7 +120,7 @@ export const createApp = (options: AppOptions): express.Express => {
     }),
   );
 
-  app.get('/health', (_req, res) => {
+  app.get('/health', produces(JSON_ONLY), (_req, res) => {
     res.json({
       status: 'ok',
       store: options.storeName ?? 'unknown',
@@ -124,13 +128,14 @@ export const createApp = (options: AppOptions): express.Express => {
       ...(answers === null ? {} : { answerCache: answers.stats() }),
     });
   });
-  app.get('/admin/principals', (_req, res) => {
+  app.get('/admin/principals', produces(JSON_ONLY), (_req, res) => {
     res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
   });
   app.all('/health', methodNotAllowed('GET'));
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
+  app.use(referenceRoutes());
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
   if (options.checkpoints !== undefined)
