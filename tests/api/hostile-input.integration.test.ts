@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { ADAPTERS } from '../support/app-harness';
 import { LiveApp, READER_TOKEN, WRITER_TOKEN, development, liveApp, postTo } from '../support/live-app';
 

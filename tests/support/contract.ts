@@ -1,0 +1,91 @@
+import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { openApiDocument } from '../../src/api';
+
+/**
+ * Holds answers to the published contract: each response of an API test is checked against the OpenAPI
+ * document the server serves, so the document cannot drift from what the code does.
+ */
+
+export const CONTRACT = openApiDocument({ version: 'test' }) as {
+  paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+interface Response {
+  readonly content?: Record<string, { schema: unknown }>;
+}
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: 'contract', components: CONTRACT.components });
+
+const validators = new Map<string, ValidateFunction>();
+/** A validator for a schema of the document, its references resolved against the document's components. */
+export const validatorFor = (schema: unknown): ValidateFunction => {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (validate === undefined) {
+    validate = ajv.compile(JSON.parse(key.replaceAll('"#/components/', '"contract#/components/')) as object);
+    validators.set(key, validate);
+  }
+  return validate;
+};
+
+/** Paths served beside the API that the contract does not describe: the web page and static assets. */
+const OUTSIDE_CONTRACT = [/^\/$/, /^\/static\//, /^\/vendor\//, /^\/docs(\/|$)/];
+
+const templates = Object.keys(CONTRACT.paths).map((template) => ({
+  template,
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+}));
+
+export interface ObservedResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: unknown;
+  readonly text?: string;
+}
+
+const JSON_TYPES = new Set(['application/json', 'application/problem+json']);
+const PROBLEM = { $ref: '#/components/schemas/Problem' };
+
+const describe = (method: string, path: string, status: number) =>
+  `${method.toUpperCase()} ${path} ${status}`;
+
+const checkBody = (schema: unknown, response: ObservedResponse, where: string): void => {
+  const validate = validatorFor(schema);
+  if (!validate(response.body))
+    throw new Error(
+      `${where}: the answer does not match the contract: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${JSON.stringify(response.body).slice(0, 600)}`,
+    );
+};
+
+/** Throws when an answer is not one the document allows for that method and path. */
+export const checkContract = (method: string, url: string, response: ObservedResponse): void => {
+  const verb = method.toLowerCase();
+  const path = new URL(url, 'http://contract.invalid').pathname;
+  const where = describe(verb, path, response.status);
+  if (verb === 'head' || verb === 'options' || OUTSIDE_CONTRACT.some((p) => p.test(path))) return;
+  const mediaType =
+    String(response.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim() ?? '';
+  const template = templates.find(({ pattern }) => pattern.test(path))?.template;
+  const operation = template === undefined ? undefined : CONTRACT.paths[template]?.[verb];
+  if (operation === undefined) {
+    // No such resource or method: the answer must still be a problem document (404, 405, 400...).
+    if (response.status < 400) throw new Error(`${where}: not in the contract`);
+    if (mediaType !== 'application/problem+json') throw new Error(`${where}: a problem must be problem+json`);
+    return checkBody(PROBLEM, response, where);
+  }
+  const answer = operation.responses[String(response.status)];
+  if (answer === undefined) throw new Error(`${where}: status not in the contract of ${template}`);
+  if (answer.content === undefined) return;
+  const content = answer.content[mediaType];
+  if (content === undefined)
+    throw new Error(
+      `${where}: media type "${mediaType}" not in the contract (${Object.keys(answer.content).join(', ')})`,
+    );
+  if (JSON_TYPES.has(mediaType)) checkBody(content.schema, response, where);
+};
