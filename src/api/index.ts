@@ -8,3 +8,4 @@ export * from './http-server';
 export * from './answer-cache';
 export * from './openapi';
 export * from './problem-types';
+export * from './reference-routes';

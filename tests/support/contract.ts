@@ -89,3 +89,16 @@ export const checkContract = (method: string, url: string, response: ObservedRes
     );
   if (JSON_TYPES.has(mediaType)) checkBody(content.schema, response, where);
 };
+
+/** fetch, with every answer held to the contract (for clients that take a fetch, such as openapi-fetch). */
+export const contractFetch = async (input: Request): Promise<globalThis.Response> => {
+  const response = await fetch(input);
+  const text = await response.clone().text();
+  const mediaType = response.headers.get('content-type') ?? '';
+  checkContract(input.method, input.url, {
+    status: response.status,
+    headers: { 'content-type': mediaType },
+    body: /json/.test(mediaType) && text !== '' ? (JSON.parse(text) as unknown) : text,
+  });
+  return response;
+};
