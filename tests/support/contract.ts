@@ -54,10 +54,12 @@ const describe = (method: string, path: string, status: number) =>
   `${method.toUpperCase()} ${path} ${status}`;
 
 const checkBody = (schema: unknown, response: ObservedResponse, where: string): void => {
+  // A test that read the raw bytes (to see the compression) checks them itself.
+  if (Buffer.isBuffer(response.body)) return;
   const validate = validatorFor(schema);
   if (!validate(response.body))
     throw new Error(
-      `${where}: the answer does not match the contract: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${JSON.stringify(response.body).slice(0, 600)}`,
+      `${where}: the answer does not match the contract: ${ajv.errorsText(validate.errors?.slice(0, 12), { separator: '; ' })}\n${JSON.stringify(response.body).slice(0, 600)}`,
     );
 };
 
