@@ -37,7 +37,8 @@ const OUTSIDE_CONTRACT = [/^\/$/, /^\/static\//, /^\/vendor\//, /^\/docs(\/|$)/]
 
 const templates = Object.keys(CONTRACT.paths).map((template) => ({
   template,
-  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+  // Express routes ignore case and one trailing slash, so the contract's paths are matched the same way.
+  pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}/?$`, 'i'),
 }));
 
 export interface ObservedResponse {
