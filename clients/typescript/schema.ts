@@ -1583,6 +1583,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/internal-error: Internal error */
             500: {
                 headers: {
@@ -1623,6 +1641,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1683,6 +1719,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1755,6 +1809,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/internal-error: Internal error */
             500: {
                 headers: {
@@ -1813,6 +1885,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1907,6 +1997,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/internal-error: Internal error */
             500: {
                 headers: {
@@ -1992,6 +2100,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2101,6 +2227,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/event-id-conflict: Event id already used */
             409: {
                 headers: {
@@ -2148,6 +2283,15 @@ export interface operations {
             };
             /** @description /problems/rate-limited: Too many writes */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2236,6 +2380,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2337,6 +2499,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2446,6 +2626,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/internal-error: Internal error */
             500: {
                 headers: {
@@ -2540,6 +2738,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2648,6 +2864,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description /problems/internal-error: Internal error */
             500: {
                 headers: {
@@ -2735,6 +2969,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2837,6 +3089,24 @@ export interface operations {
             };
             /** @description /problems/not-acceptable: Not acceptable */
             406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };

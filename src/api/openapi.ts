@@ -251,8 +251,8 @@ const OPERATIONS: readonly Operation[] = [
   view('diff', DiffParams, 'What changed in the state between two dates', 'from and to are required.'),
 ];
 
-/** Statuses any operation may answer with. */
-const COMMON_PROBLEMS = [400, 406, 500];
+/** Statuses any operation may answer with (408 and 431 come from the HTTP server, before any route). */
+const COMMON_PROBLEMS = [400, 406, 408, 431, 500];
 
 const problemDescription = (status: number): string => {
   const types = PROBLEM_SLUGS.filter((slug) =>
