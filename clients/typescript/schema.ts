@@ -272,18 +272,53 @@ export interface components {
             /** @enum {string} */
             kind: "accepted-by";
             party: components["schemas"]["Name"];
-            proposalId?: components["schemas"]["Slug"];
+            proposalId?: components["schemas"]["ProposalId"];
+        };
+        AgreementEnteredIntoForcePayload: {
+            agreementId: components["schemas"]["AgreementId"];
+        };
+        AgreementId: components["schemas"]["Slug"];
+        AgreementInForceMilestone: {
+            agreementId?: components["schemas"]["AgreementId"];
+            /** @enum {string} */
+            of: "agreement-in-force";
+        };
+        /** @enum {string} */
+        AgreementKind: "interim" | "partial" | "framework" | "final" | "comprehensive";
+        AgreementMilestone: {
+            agreementId?: components["schemas"]["AgreementId"];
+            /** @enum {string} */
+            of: "agreement";
         };
         AgreementPrerequisite: {
+            agreementId?: components["schemas"]["AgreementId"];
             /** @enum {string} */
             kind: "agreement";
         };
         AgreementReachedPayload: {
+            agreementId?: components["schemas"]["AgreementId"];
+            defersIssues?: components["schemas"]["Deferral"][];
+            kind?: components["schemas"]["AgreementKind"];
             parties: components["schemas"]["Name"][];
-            phaseIds?: components["schemas"]["Slug"][];
-            proposalId?: components["schemas"]["Slug"];
+            phaseIds?: components["schemas"]["PhaseId"][];
+            phases?: components["schemas"]["Phases"];
+            proposalId?: components["schemas"]["ProposalId"];
+            requiresRatificationBy?: components["schemas"]["Name"][];
+            requiresSignature?: boolean;
             /** @enum {string} */
             scope: "framework" | "phases";
+            settlesIssues?: components["schemas"]["IssueId"][];
+            supersedes?: components["schemas"]["AgreementId"];
+            title?: components["schemas"]["Text"];
+        };
+        AgreementSignedPayload: {
+            agreementId: components["schemas"]["AgreementId"];
+            signatories: components["schemas"]["Name"][];
+            venue?: components["schemas"]["Name"];
+        };
+        AgreementSupersededPayload: {
+            agreementId: components["schemas"]["AgreementId"];
+            supersededBy: components["schemas"]["AgreementId"];
         };
         AnswerCacheStats: {
             budgetBytes: components["schemas"]["Count"];
@@ -320,7 +355,43 @@ export interface components {
             claim: components["schemas"]["Text"];
         };
         /** @enum {string} */
+        BodyKind: "cabinet" | "parliament" | "referendum" | "security-council" | "party" | "court" | "other";
+        CeasefireBrokeDownPayload: {
+            ceasefireId: components["schemas"]["CeasefireId"];
+            endedBy?: components["schemas"]["Name"];
+            reason: components["schemas"]["Text"];
+        };
+        CeasefireDeclaredPayload: {
+            ceasefireId: components["schemas"]["CeasefireId"];
+            declaredBy: components["schemas"]["Name"][];
+            scope?: components["schemas"]["Text"];
+            terms?: components["schemas"]["Text"];
+        };
+        CeasefireId: components["schemas"]["Slug"];
+        /** @enum {string} */
         Characterisation: "breakthrough" | "progress" | "cautious" | "impasse" | "collapse";
+        CommitmentId: components["schemas"]["Slug"];
+        CommitmentMadePayload: {
+            agreementId?: components["schemas"]["AgreementId"];
+            commitmentId: components["schemas"]["CommitmentId"];
+            description: components["schemas"]["Text"];
+            parties: components["schemas"]["Name"][];
+        };
+        CommitmentPrerequisite: {
+            commitmentId: components["schemas"]["CommitmentId"];
+            description?: components["schemas"]["Text"];
+            judgedBy?: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "commitment-met";
+        };
+        ComplianceAssessedPayload: {
+            assessedBy: components["schemas"]["Name"];
+            commitmentId: components["schemas"]["CommitmentId"];
+            description?: components["schemas"]["Text"];
+            /** @enum {string} */
+            outcome: "met" | "partly-met" | "not-met";
+            party?: components["schemas"]["Name"];
+        };
         /** @enum {string} */
         Confidence: "confirmed" | "reported" | "claimed" | "disputed";
         CorrectedFields: {
@@ -340,10 +411,45 @@ export interface components {
          * @example 2024-07-04T18:30:00Z
          */
         DateOrDateTime: string;
-        DeadlineSetPayload: {
+        DatePrerequisite: {
+            /** @enum {string} */
+            kind: "date";
+            on: components["schemas"]["DateOrDateTime"];
+        };
+        DaysAfterPrerequisite: {
+            after: components["schemas"]["Milestone"];
+            days: components["schemas"]["PositiveNumber"];
+            /** @enum {string} */
+            kind: "days-after";
+        };
+        DeadlineExtendedPayload: {
             deadline: components["schemas"]["DateOrDateTime"];
+            deadlineId: components["schemas"]["DeadlineId"];
+            extendedBy?: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+        };
+        DeadlineId: components["schemas"]["Slug"];
+        DeadlineMetPayload: {
+            deadlineId: components["schemas"]["DeadlineId"];
+            description?: components["schemas"]["Text"];
+        };
+        DeadlineMissedPayload: {
+            deadlineId: components["schemas"]["DeadlineId"];
+            reason?: components["schemas"]["Text"];
+        };
+        DeadlineSetPayload: {
+            commitmentId?: components["schemas"]["CommitmentId"];
+            deadline: components["schemas"]["DateOrDateTime"];
+            deadlineId?: components["schemas"]["DeadlineId"];
             description: components["schemas"]["Text"];
+            issueId?: components["schemas"]["IssueId"];
+            phaseId?: components["schemas"]["PhaseId"];
+            replaces?: components["schemas"]["DeadlineId"];
             setBy?: components["schemas"]["Name"];
+        };
+        Deferral: {
+            issueId: components["schemas"]["IssueId"];
+            toPhaseId: components["schemas"]["PhaseId"];
         };
         DelegationRecalledPayload: {
             party: components["schemas"]["Name"];
@@ -363,6 +469,18 @@ export interface components {
             changes: unknown;
         } & {
             [key: string]: unknown;
+        };
+        EndorsementMilestone: {
+            body?: components["schemas"]["Name"];
+            /** @enum {string} */
+            of: "endorsement";
+            proposalId?: components["schemas"]["ProposalId"];
+        };
+        EndorsementPrerequisite: {
+            body: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "endorsed-by";
+            proposalId?: components["schemas"]["ProposalId"];
         };
         EventBatch: {
             events: components["schemas"]["NewEvent"][];
@@ -384,15 +502,23 @@ export interface components {
             revision: components["schemas"]["Revision"];
         };
         /** @enum {string} */
-        EventType: "NegotiationOpened" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "FrameworkDefined" | "AgreementReached" | "PhaseStarted" | "PhaseCompleted" | "ProvisionImplemented" | "ViolationReported" | "EventCorrected" | "EventRetracted";
+        EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "AgreementSigned" | "RatificationVoted" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
         FieldViolation: {
             field: string;
             reason: string;
         };
         FrameworkDefinedPayload: {
+            agreementId?: components["schemas"]["AgreementId"];
             phases: components["schemas"]["Phases"];
-            proposalId: components["schemas"]["Slug"];
+            proposalId: components["schemas"]["ProposalId"];
         };
+        GroupingFormedPayload: {
+            description?: components["schemas"]["Text"];
+            groupingId: components["schemas"]["GroupingId"];
+            members: components["schemas"]["Name"][];
+            name: components["schemas"]["Name"];
+        };
+        GroupingId: components["schemas"]["Slug"];
         Health: {
             answerCache?: components["schemas"]["AnswerCacheStats"];
             /** @constant */
@@ -408,30 +534,45 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        HostilitiesEndedPayload: {
+            by: components["schemas"]["Name"][];
+            description: components["schemas"]["Text"];
+        };
+        HostilitiesResumedPayload: {
+            by: components["schemas"]["Name"][];
+            description: components["schemas"]["Text"];
+        };
         /** @description An ISO 8601 date-time with a time zone. */
         Instant: string;
+        IssueDeferredPayload: {
+            issueId: components["schemas"]["IssueId"];
+            reason?: components["schemas"]["Text"];
+            toPhaseId: components["schemas"]["PhaseId"];
+        };
+        IssueId: components["schemas"]["Slug"];
         IssueNarrowedPayload: {
             description: components["schemas"]["Text"];
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
         };
         IssuePrerequisite: {
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
             /** @enum {string} */
             kind: "issue-resolved";
         };
         IssueRaisedPayload: {
-            blocksPhases?: components["schemas"]["Slug"][];
+            blocksPhases?: components["schemas"]["PhaseId"][];
             description?: components["schemas"]["Text"];
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
+            jointlyWith?: components["schemas"]["Name"][];
             raisedBy: components["schemas"]["Name"];
             title: components["schemas"]["Text"];
         };
         IssueReopenedPayload: {
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
             reason?: components["schemas"]["Text"];
         };
         IssueResolvedPayload: {
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
             resolution?: components["schemas"]["Text"];
         };
         IssuesView: {
@@ -448,6 +589,14 @@ export interface components {
             participants: components["schemas"]["Name"][];
             topics: components["schemas"]["Name"][];
         };
+        MeetingCancelledPayload: {
+            cancelledBy?: components["schemas"]["Name"];
+            meetingId?: components["schemas"]["MeetingId"];
+            reason: components["schemas"]["Text"];
+            scheduledFor?: components["schemas"]["DateOrDateTime"];
+        };
+        MeetingId: components["schemas"]["Slug"];
+        Milestone: components["schemas"]["AgreementMilestone"] | components["schemas"]["AgreementInForceMilestone"] | components["schemas"]["PhaseStartedMilestone"] | components["schemas"]["PhaseCompletedMilestone"] | components["schemas"]["EndorsementMilestone"] | components["schemas"]["RatificationMilestone"];
         Name: string;
         Negotiation: {
             activity?: unknown;
@@ -489,6 +638,7 @@ export interface components {
             payload: components["schemas"]["NegotiationOpenedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -498,9 +648,36 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TalksOpenedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TalksOpened";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TalksMovedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TalksMoved";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ProposalTabledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -513,6 +690,7 @@ export interface components {
             payload: components["schemas"]["ProposalAnnouncedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -525,6 +703,7 @@ export interface components {
             payload: components["schemas"]["ProposalEndorsedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -537,6 +716,7 @@ export interface components {
             payload: components["schemas"]["ResponseDeliveredPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -549,6 +729,7 @@ export interface components {
             payload: components["schemas"]["PositionShiftedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -561,6 +742,7 @@ export interface components {
             payload: components["schemas"]["DelegationSentPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -573,6 +755,7 @@ export interface components {
             payload: components["schemas"]["DelegationRecalledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -585,6 +768,7 @@ export interface components {
             payload: components["schemas"]["TalksScheduledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -594,9 +778,23 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["MeetingCancelledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "MeetingCancelled";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["TalksResumedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -609,6 +807,7 @@ export interface components {
             payload: components["schemas"]["TalksStalledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -621,6 +820,7 @@ export interface components {
             payload: components["schemas"]["TalksSuspendedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -633,6 +833,7 @@ export interface components {
             payload: components["schemas"]["TalksCollapsedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -645,6 +846,7 @@ export interface components {
             payload: components["schemas"]["StatementIssuedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -657,6 +859,7 @@ export interface components {
             payload: components["schemas"]["LeadersSpokePayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -669,6 +872,7 @@ export interface components {
             payload: components["schemas"]["DeadlineSetPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -678,9 +882,140 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineExtendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineExtended";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineMetPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineMet";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineMissedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineMissed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyJoinedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyJoined";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyExcludedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyExcluded";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyLeftPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyLeft";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyWithdrewFromAgreementPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyWithdrewFromAgreement";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RoleAssignedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RoleAssigned";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RoleEndedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RoleEnded";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["GroupingFormedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "GroupingFormed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["IssueRaisedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -693,6 +1028,7 @@ export interface components {
             payload: components["schemas"]["PositionStatedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -705,6 +1041,7 @@ export interface components {
             payload: components["schemas"]["IssueNarrowedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -717,6 +1054,7 @@ export interface components {
             payload: components["schemas"]["IssueResolvedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -729,6 +1067,7 @@ export interface components {
             payload: components["schemas"]["IssueReopenedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -738,9 +1077,23 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["IssueDeferredPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "IssueDeferred";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["FrameworkDefinedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -753,6 +1106,7 @@ export interface components {
             payload: components["schemas"]["AgreementReachedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -762,9 +1116,75 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementSignedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementSigned";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RatificationVotedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RatificationVoted";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementEnteredIntoForcePayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementEnteredIntoForce";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementSupersededPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementSuperseded";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseScheduledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseScheduled";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["PhaseStartedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -777,6 +1197,7 @@ export interface components {
             payload: components["schemas"]["PhaseCompletedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -786,9 +1207,62 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseLapsedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseLapsed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseSuspendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseSuspended";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseResumed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseTerminatedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseTerminated";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ProvisionImplementedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -798,9 +1272,75 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CommitmentMadePayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CommitmentMade";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ComplianceAssessedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ComplianceAssessed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["VerificationReportedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "VerificationReported";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CeasefireDeclaredPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CeasefireDeclared";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CeasefireBrokeDownPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CeasefireBrokeDown";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ViolationReportedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -810,9 +1350,36 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["HostilitiesResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "HostilitiesResumed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["HostilitiesEndedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "HostilitiesEnded";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["EventCorrectedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -825,40 +1392,92 @@ export interface components {
             payload: components["schemas"]["EventRetractedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
             type: "EventRetracted";
         };
+        NonNegativeInteger: number;
+        PartyExcludedPayload: {
+            excludedBy?: components["schemas"]["Name"];
+            party: components["schemas"]["Name"];
+            reason: components["schemas"]["Text"];
+        };
+        PartyJoinedPayload: {
+            party: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+        };
+        PartyLeftPayload: {
+            party: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+        };
+        PartyWithdrewFromAgreementPayload: {
+            agreementId: components["schemas"]["AgreementId"];
+            party: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+        };
+        Percent: number;
         Person: {
             name: components["schemas"]["Name"];
             role?: components["schemas"]["Name"];
         };
         Phase: {
+            description?: components["schemas"]["Text"];
             duration?: components["schemas"]["Name"];
             durationDays?: components["schemas"]["PositiveNumber"];
             name: components["schemas"]["Name"];
             order: components["schemas"]["PositiveNumber"];
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
             prerequisites: components["schemas"]["Prerequisites"];
             provisions: components["schemas"]["Provisions"];
+            startBy?: components["schemas"]["DateOrDateTime"];
+        };
+        PhaseCompletedMilestone: {
+            /** @enum {string} */
+            of: "phase-completed";
+            phaseId: components["schemas"]["PhaseId"];
         };
         PhaseCompletedPayload: {
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
         };
         PhaseCompletedPrerequisite: {
             /** @enum {string} */
             kind: "phase-completed";
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
+        };
+        PhaseId: components["schemas"]["Slug"];
+        PhaseLapsedPayload: {
+            phaseId: components["schemas"]["PhaseId"];
+            reason: components["schemas"]["Text"];
+        };
+        PhaseResumedPayload: {
+            phaseId: components["schemas"]["PhaseId"];
+            reason?: components["schemas"]["Text"];
         };
         Phases: components["schemas"]["Phase"][];
+        PhaseScheduledPayload: {
+            phaseId: components["schemas"]["PhaseId"];
+            scheduledFor: components["schemas"]["DateOrDateTime"];
+        };
+        PhaseStartedMilestone: {
+            /** @enum {string} */
+            of: "phase-started";
+            phaseId: components["schemas"]["PhaseId"];
+        };
         PhaseStartedPayload: {
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
         };
         PhaseStartedPrerequisite: {
             /** @enum {string} */
             kind: "phase-started";
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
+        };
+        PhaseSuspendedPayload: {
+            issueIds?: components["schemas"]["IssueId"][];
+            phaseId: components["schemas"]["PhaseId"];
+            reason: components["schemas"]["Text"];
+            suspendedBy?: components["schemas"]["Name"];
         };
         PhasesView: {
             negotiationId: unknown;
@@ -867,23 +1486,28 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        PhaseTerminatedPayload: {
+            phaseId: components["schemas"]["PhaseId"];
+            reason: components["schemas"]["Text"];
+            terminatedBy?: components["schemas"]["Name"];
+        };
         PositionShiftedPayload: {
             description: components["schemas"]["Text"];
             /** @enum {string} */
             direction?: "softened" | "hardened";
-            issueId?: components["schemas"]["Slug"];
+            issueId?: components["schemas"]["IssueId"];
             party: components["schemas"]["Name"];
-            proposalId?: components["schemas"]["Slug"];
+            proposalId?: components["schemas"]["ProposalId"];
         };
         PositionStatedPayload: {
-            issueId: components["schemas"]["Slug"];
+            issueId: components["schemas"]["IssueId"];
             party: components["schemas"]["Name"];
             position: components["schemas"]["Text"];
         };
         PositiveNumber: number;
         /** @enum {string} */
         Precision: "instant" | "day" | "month" | "range";
-        Prerequisite: components["schemas"]["AgreementPrerequisite"] | components["schemas"]["PhaseStartedPrerequisite"] | components["schemas"]["PhaseCompletedPrerequisite"] | components["schemas"]["IssuePrerequisite"] | components["schemas"]["AcceptancePrerequisite"];
+        Prerequisite: components["schemas"]["AgreementPrerequisite"] | components["schemas"]["PhaseStartedPrerequisite"] | components["schemas"]["PhaseCompletedPrerequisite"] | components["schemas"]["IssuePrerequisite"] | components["schemas"]["AcceptancePrerequisite"] | components["schemas"]["DaysAfterPrerequisite"] | components["schemas"]["DatePrerequisite"] | components["schemas"]["VerificationPrerequisite"] | components["schemas"]["EndorsementPrerequisite"] | components["schemas"]["RatificationPrerequisite"] | components["schemas"]["CommitmentPrerequisite"];
         Prerequisites: components["schemas"]["Prerequisite"][];
         PrincipalEntry: {
             principal: components["schemas"]["Name"];
@@ -911,20 +1535,24 @@ export interface components {
         ProposalAnnouncedPayload: {
             announcedBy: components["schemas"]["Name"][];
             expectedBy?: components["schemas"]["DateOrDateTime"];
-            proposalId: components["schemas"]["Slug"];
+            proposalId: components["schemas"]["ProposalId"];
             summary: components["schemas"]["Text"];
         };
         ProposalEndorsedPayload: {
+            bodyKind?: components["schemas"]["BodyKind"];
+            details?: components["schemas"]["Text"];
             endorsedBy: components["schemas"]["Name"][];
-            proposalId: components["schemas"]["Slug"];
+            proposalId: components["schemas"]["ProposalId"];
         };
+        ProposalId: components["schemas"]["Slug"];
         ProposalTabledPayload: {
             author: components["schemas"]["Name"];
             conveyedBy?: components["schemas"]["Name"][];
+            jointlyWith?: components["schemas"]["Name"][];
             phases?: components["schemas"]["Phases"];
-            proposalId: components["schemas"]["Slug"];
+            proposalId: components["schemas"]["ProposalId"];
             summary: components["schemas"]["Text"];
-            supersedes?: components["schemas"]["Slug"];
+            supersedes?: components["schemas"]["ProposalId"];
         };
         Provision: {
             description: components["schemas"]["Text"];
@@ -932,10 +1560,34 @@ export interface components {
         };
         ProvisionImplementedPayload: {
             description: components["schemas"]["Text"];
-            phaseId: components["schemas"]["Slug"];
+            phaseId: components["schemas"]["PhaseId"];
             provisionId?: components["schemas"]["Slug"];
         };
         Provisions: components["schemas"]["Provision"][];
+        RatificationMilestone: {
+            agreementId?: components["schemas"]["AgreementId"];
+            body?: components["schemas"]["Name"];
+            /** @enum {string} */
+            of: "ratification";
+        };
+        RatificationPrerequisite: {
+            agreementId?: components["schemas"]["AgreementId"];
+            body: components["schemas"]["Name"];
+            /** @enum {string} */
+            kind: "ratified-by";
+        };
+        RatificationVotedPayload: {
+            abstentions?: components["schemas"]["NonNegativeInteger"];
+            agreementId: components["schemas"]["AgreementId"];
+            body: components["schemas"]["Name"];
+            bodyKind?: components["schemas"]["BodyKind"];
+            /** @enum {string} */
+            outcome: "approved" | "rejected";
+            turnoutPercent?: components["schemas"]["Percent"];
+            votesAgainst?: components["schemas"]["NonNegativeInteger"];
+            votesFor?: components["schemas"]["NonNegativeInteger"];
+            yesPercent?: components["schemas"]["Percent"];
+        };
         RecordedEvent: {
             confidence?: components["schemas"]["Confidence"];
             id: components["schemas"]["Uuid"];
@@ -944,6 +1596,7 @@ export interface components {
             payload: components["schemas"]["NegotiationOpenedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -959,9 +1612,48 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TalksOpenedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TalksOpened";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TalksMovedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TalksMoved";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ProposalTabledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -980,6 +1672,7 @@ export interface components {
             payload: components["schemas"]["ProposalAnnouncedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -998,6 +1691,7 @@ export interface components {
             payload: components["schemas"]["ProposalEndorsedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1016,6 +1710,7 @@ export interface components {
             payload: components["schemas"]["ResponseDeliveredPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1034,6 +1729,7 @@ export interface components {
             payload: components["schemas"]["PositionShiftedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1052,6 +1748,7 @@ export interface components {
             payload: components["schemas"]["DelegationSentPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1070,6 +1767,7 @@ export interface components {
             payload: components["schemas"]["DelegationRecalledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1088,6 +1786,7 @@ export interface components {
             payload: components["schemas"]["TalksScheduledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1103,9 +1802,29 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["MeetingCancelledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "MeetingCancelled";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["TalksResumedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1124,6 +1843,7 @@ export interface components {
             payload: components["schemas"]["TalksStalledPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1142,6 +1862,7 @@ export interface components {
             payload: components["schemas"]["TalksSuspendedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1160,6 +1881,7 @@ export interface components {
             payload: components["schemas"]["TalksCollapsedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1178,6 +1900,7 @@ export interface components {
             payload: components["schemas"]["StatementIssuedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1196,6 +1919,7 @@ export interface components {
             payload: components["schemas"]["LeadersSpokePayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1214,6 +1938,7 @@ export interface components {
             payload: components["schemas"]["DeadlineSetPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1229,9 +1954,200 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineExtendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineExtended";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineMetPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineMet";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["DeadlineMissedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "DeadlineMissed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyJoinedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyJoined";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyExcludedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyExcluded";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyLeftPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyLeft";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PartyWithdrewFromAgreementPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PartyWithdrewFromAgreement";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RoleAssignedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RoleAssigned";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RoleEndedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RoleEnded";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["GroupingFormedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "GroupingFormed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["IssueRaisedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1250,6 +2166,7 @@ export interface components {
             payload: components["schemas"]["PositionStatedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1268,6 +2185,7 @@ export interface components {
             payload: components["schemas"]["IssueNarrowedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1286,6 +2204,7 @@ export interface components {
             payload: components["schemas"]["IssueResolvedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1304,6 +2223,7 @@ export interface components {
             payload: components["schemas"]["IssueReopenedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1319,9 +2239,29 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["IssueDeferredPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "IssueDeferred";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["FrameworkDefinedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1340,6 +2280,7 @@ export interface components {
             payload: components["schemas"]["AgreementReachedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1355,9 +2296,105 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementSignedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementSigned";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RatificationVotedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RatificationVoted";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementEnteredIntoForcePayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementEnteredIntoForce";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementSupersededPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementSuperseded";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseScheduledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseScheduled";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["PhaseStartedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1376,6 +2413,7 @@ export interface components {
             payload: components["schemas"]["PhaseCompletedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1391,9 +2429,86 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseLapsedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseLapsed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseSuspendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseSuspended";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseResumed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["PhaseTerminatedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "PhaseTerminated";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ProvisionImplementedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1409,9 +2524,105 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CommitmentMadePayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CommitmentMade";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ComplianceAssessedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ComplianceAssessed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["VerificationReportedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "VerificationReported";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CeasefireDeclaredPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CeasefireDeclared";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["CeasefireBrokeDownPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "CeasefireBrokeDown";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["ViolationReportedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1427,9 +2638,48 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["HostilitiesResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "HostilitiesResumed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["HostilitiesEndedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "HostilitiesEnded";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["EventCorrectedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1448,6 +2698,7 @@ export interface components {
             payload: components["schemas"]["EventRetractedPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
             /** @constant */
@@ -1462,22 +2713,39 @@ export interface components {
         ResponseDeliveredPayload: {
             by: components["schemas"]["Name"];
             details?: components["schemas"]["Text"];
-            proposalId: components["schemas"]["Slug"];
+            proposalId: components["schemas"]["ProposalId"];
             stance: components["schemas"]["Stance"];
             via?: components["schemas"]["Name"][];
         };
         Revision: number;
+        /** @enum {string} */
+        Role: "mediator" | "guarantor" | "facilitator" | "coordinator" | "observer" | "chair";
+        RoleAssignedPayload: {
+            description?: components["schemas"]["Text"];
+            party: components["schemas"]["Name"];
+            person?: components["schemas"]["Person"];
+            role: components["schemas"]["Role"];
+        };
+        RoleEndedPayload: {
+            party: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+            role: components["schemas"]["Role"];
+        };
         /** @description A lower-case, URL-safe identifier. */
         Slug: string;
         Source: {
             article?: components["schemas"]["Name"];
-            attribution: components["schemas"]["Attribution"];
+            attribution?: components["schemas"]["Attribution"];
+            kind?: components["schemas"]["SourceKind"];
             outlet: components["schemas"]["Name"];
+            paraphrase?: components["schemas"]["Text"];
             publishedAt: components["schemas"]["DateOrDateTime"];
-            quote: components["schemas"]["Text"];
+            quote?: components["schemas"]["Text"];
             title: components["schemas"]["Text"];
             url?: components["schemas"]["Url"];
         };
+        /** @enum {string} */
+        SourceKind: "report" | "document";
         Sources: components["schemas"]["Source"][];
         /** @enum {string} */
         Stance: "accepted" | "rejected" | "amendments-requested" | "counter-proposal";
@@ -1495,9 +2763,23 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        SubjectId: components["schemas"]["Slug"];
         TalksCollapsedPayload: {
             declaredBy?: components["schemas"]["Name"];
             reason: components["schemas"]["Text"];
+        };
+        TalksMovedPayload: {
+            from?: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+            venue: components["schemas"]["Name"];
+        };
+        TalksOpenedPayload: {
+            chairedBy?: components["schemas"]["Name"];
+            description?: components["schemas"]["Text"];
+            /** @enum {string} */
+            format?: "direct" | "indirect" | "proximity";
+            participants?: components["schemas"]["Name"][];
+            venue: components["schemas"]["Name"];
         };
         TalksResumedPayload: {
             focus?: components["schemas"]["Text"];
@@ -1508,6 +2790,7 @@ export interface components {
         };
         TalksScheduledPayload: {
             description?: components["schemas"]["Text"];
+            meetingId?: components["schemas"]["MeetingId"];
             participants: components["schemas"]["Name"][];
             scheduledFor: components["schemas"]["DateOrDateTime"];
             venues: components["schemas"]["Name"][];
@@ -1532,11 +2815,26 @@ export interface components {
         Url: string;
         /** Format: uuid */
         Uuid: string;
+        VerificationPrerequisite: {
+            body: components["schemas"]["Name"];
+            description?: components["schemas"]["Text"];
+            /** @enum {string} */
+            kind: "verified-by";
+            subject: components["schemas"]["SubjectId"];
+        };
+        VerificationReportedPayload: {
+            body: components["schemas"]["Name"];
+            description: components["schemas"]["Text"];
+            /** @enum {string} */
+            outcome: "verified" | "partly-verified" | "not-verified";
+            subject: components["schemas"]["SubjectId"];
+        };
         ViolationReportedPayload: {
             accused?: components["schemas"]["Name"];
             allegedBy: components["schemas"]["Name"];
+            ceasefireId?: components["schemas"]["CeasefireId"];
             description: components["schemas"]["Text"];
-            phaseId?: components["schemas"]["Slug"];
+            phaseId?: components["schemas"]["PhaseId"];
         };
     };
     responses: never;

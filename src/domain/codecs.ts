@@ -94,12 +94,15 @@ export const PositiveNumber = describedAs(
   { type: 'number', exclusiveMinimum: 0 },
 );
 
-const numberWhere = (name: string, test: (n: number) => boolean, reason: string) =>
-  new t.Type<number, number, unknown>(
-    name,
-    (u): u is number => typeof u === 'number' && test(u),
-    (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
-    t.identity,
+const numberWhere = (name: string, test: (n: number) => boolean, reason: string, schema: JsonSchema) =>
+  describedAs(
+    new t.Type<number, number, unknown>(
+      name,
+      (u): u is number => typeof u === 'number' && test(u),
+      (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
+      t.identity,
+    ),
+    schema,
   );
 
 /** A count of votes, seats, people. */
@@ -107,6 +110,7 @@ export const NonNegativeInteger = numberWhere(
   'NonNegativeInteger',
   (n) => Number.isSafeInteger(n) && n >= 0,
   'must be a whole number, 0 or more',
+  { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
 );
 
 /** A share in percent, 0 to 100. */
@@ -114,6 +118,7 @@ export const Percent = numberWhere(
   'Percent',
   (n) => Number.isFinite(n) && n >= 0 && n <= 100,
   'must be a number from 0 to 100',
+  { type: 'number', minimum: 0, maximum: 100 },
 );
 
 export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
