@@ -1523,7 +1523,7 @@ export interface components {
             requestId?: string;
             status: number;
             title: string;
-            type: string;
+            type: components["schemas"]["ProblemTypeUri"];
         };
         ProblemTypeInfo: {
             meaning: string;
@@ -1532,6 +1532,8 @@ export interface components {
             type: string;
             whatToDo: string;
         };
+        /** @enum {string} */
+        ProblemTypeUri: "/problems/validation-failed" | "/problems/malformed-json" | "/problems/incomplete-body" | "/problems/undecodable-body" | "/problems/bad-request" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/event-id-conflict" | "/problems/revision-conflict" | "/problems/body-too-large" | "/problems/unsupported-media-type" | "/problems/unsupported-encoding" | "/problems/rule-violated" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/negotiation-too-large" | "/problems/store-unavailable";
         ProposalAnnouncedPayload: {
             announcedBy: components["schemas"]["Name"][];
             expectedBy?: components["schemas"]["DateOrDateTime"];

@@ -16,6 +16,7 @@ import {
   describerOf,
   strictObject,
 } from '../domain';
+import { PROBLEM_SLUGS, problemType } from './problem-types';
 
 /**
  * The shapes the API answers with, one codec each, described for the published contract. Envelopes, events,
@@ -108,10 +109,16 @@ export const RecordedEventShape = describedAs(
 
 const FieldViolationShape = strictObject('FieldViolation', { field: t.string, reason: t.string });
 
+/** The `type` of a problem: one of the URIs of the problem-type table, each of which resolves to a page. */
+const ProblemTypeUri = t.keyof(
+  Object.fromEntries(PROBLEM_SLUGS.map((slug) => [problemType(slug), null])) as Record<string, null>,
+  'ProblemTypeUri',
+);
+
 /** An RFC 9457 problem document, as every 4xx and 5xx answer carries. */
 export const ProblemShape = strictObject(
   'Problem',
-  { type: t.string, title: t.string, status: t.number, detail: t.string },
+  { type: ProblemTypeUri, title: t.string, status: t.number, detail: t.string },
   {
     errors: t.array(FieldViolationShape),
     requestId: t.string,

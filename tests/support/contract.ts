@@ -1,6 +1,6 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { openApiDocument } from '../../src/api';
+import { PROBLEM_TYPES, openApiDocument } from '../../src/api';
 
 /**
  * Holds answers to the published contract: each response of an API test is checked against the OpenAPI
@@ -64,6 +64,17 @@ const checkBody = (schema: unknown, response: ObservedResponse, where: string): 
     );
 };
 
+/** A problem's status is its answer's, and one its type's page names. */
+const checkProblemStatus = (response: ObservedResponse, where: string): void => {
+  const problem = response.body as { type?: string; status?: number };
+  const slug = (problem.type ?? '').replace(/^\/problems\//, '') as keyof typeof PROBLEM_TYPES;
+  const statuses: readonly number[] = PROBLEM_TYPES[slug]?.statuses ?? [];
+  if (problem.status !== response.status || !statuses.includes(response.status))
+    throw new Error(
+      `${where}: problem ${problem.type} sent with status ${response.status} (its page says ${statuses.join(', ')})`,
+    );
+};
+
 /** Throws when an answer is not one the document allows for that method and path. */
 export const checkContract = (method: string, url: string, response: ObservedResponse): void => {
   const verb = method.toLowerCase();
@@ -80,7 +91,8 @@ export const checkContract = (method: string, url: string, response: ObservedRes
     // No such resource or method: the answer must still be a problem document (404, 405, 400...).
     if (response.status < 400) throw new Error(`${where}: not in the contract`);
     if (mediaType !== 'application/problem+json') throw new Error(`${where}: a problem must be problem+json`);
-    return checkBody(PROBLEM, response, where);
+    checkBody(PROBLEM, response, where);
+    return checkProblemStatus(response, where);
   }
   const answer = operation.responses[String(response.status)];
   if (answer === undefined) throw new Error(`${where}: status not in the contract of ${template}`);
@@ -91,6 +103,7 @@ export const checkContract = (method: string, url: string, response: ObservedRes
       `${where}: media type "${mediaType}" not in the contract (${Object.keys(answer.content).join(', ')})`,
     );
   if (JSON_TYPES.has(mediaType)) checkBody(content.schema, response, where);
+  if (mediaType === 'application/problem+json') checkProblemStatus(response, where);
 };
 
 /** fetch, with every answer held to the contract (for clients that take a fetch, such as openapi-fetch). */
