@@ -111,7 +111,7 @@ const FieldViolationShape = strictObject('FieldViolation', { field: t.string, re
 
 /** The `type` of a problem: one of the URIs of the problem-type table, each of which resolves to a page. */
 const ProblemTypeUri = t.keyof(
-  Object.fromEntries(PROBLEM_SLUGS.map((slug) => [problemType(slug), null])) as Record<string, null>,
+  Object.fromEntries(PROBLEM_SLUGS.map((slug) => [problemType(slug), null])),
   'ProblemTypeUri',
 );
 
