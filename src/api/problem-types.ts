@@ -71,6 +71,14 @@ export const PROBLEM_TYPES = {
     whatToDo:
       'Check the negotiation id (GET /negotiations lists them) or the event id, and the path (/docs lists them).',
   },
+  'not-known-yet': {
+    title: 'Not known at that time',
+    statuses: [404],
+    meaning:
+      'The query asked for the log as it stood at `knownAt`, and nothing of this negotiation had been recorded by then.',
+    whatToDo:
+      "Use a `knownAt` after the negotiation's first recording (the detail gives it), or leave `knownAt` out to read the log as it is now.",
+  },
   'method-not-allowed': {
     title: 'Method not allowed',
     statuses: [405],
