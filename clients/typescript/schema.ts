@@ -1533,7 +1533,7 @@ export interface components {
             whatToDo: string;
         };
         /** @enum {string} */
-        ProblemTypeUri: "/problems/validation-failed" | "/problems/malformed-json" | "/problems/incomplete-body" | "/problems/undecodable-body" | "/problems/bad-request" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/event-id-conflict" | "/problems/revision-conflict" | "/problems/body-too-large" | "/problems/unsupported-media-type" | "/problems/unsupported-encoding" | "/problems/rule-violated" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/negotiation-too-large" | "/problems/store-unavailable";
+        ProblemTypeUri: "/problems/validation-failed" | "/problems/malformed-json" | "/problems/incomplete-body" | "/problems/undecodable-body" | "/problems/bad-request" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/not-known-yet" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/event-id-conflict" | "/problems/revision-conflict" | "/problems/body-too-large" | "/problems/unsupported-media-type" | "/problems/unsupported-encoding" | "/problems/rule-violated" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/negotiation-too-large" | "/problems/store-unavailable";
         ProposalAnnouncedPayload: {
             announcedBy: components["schemas"]["Name"][];
             expectedBy?: components["schemas"]["DateOrDateTime"];
@@ -2982,7 +2982,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                problemType: "validation-failed" | "malformed-json" | "incomplete-body" | "undecodable-body" | "bad-request" | "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "event-id-conflict" | "revision-conflict" | "body-too-large" | "unsupported-media-type" | "unsupported-encoding" | "rule-violated" | "rate-limited" | "headers-too-large" | "internal-error" | "negotiation-too-large" | "store-unavailable";
+                problemType: "validation-failed" | "malformed-json" | "incomplete-body" | "undecodable-body" | "bad-request" | "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "not-known-yet" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "event-id-conflict" | "revision-conflict" | "body-too-large" | "unsupported-media-type" | "unsupported-encoding" | "rule-violated" | "rate-limited" | "headers-too-large" | "internal-error" | "negotiation-too-large" | "store-unavailable";
             };
             cookie?: never;
         };
@@ -3008,7 +3008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3279,7 +3279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3389,7 +3389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3669,7 +3669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3788,7 +3788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +3908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,7 +4027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,7 +4146,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4258,7 +4258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4378,7 +4378,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/not-found: Not found */
+            /** @description /problems/not-found: Not found; /problems/not-known-yet: Not known at that time */
             404: {
                 headers: {
                     [name: string]: unknown;
