@@ -118,7 +118,7 @@ export interface paths {
         put?: never;
         /**
          * Append reported developments (one event, or a batch appended atomically)
-         * @description Each event may carry its own id: a retry with the same ids (and content) answers 200 with the original result instead of appending twice. With If-Match the append happens only at that revision (412 otherwise).
+         * @description Each event may carry its own id: a retry with the same ids (and content) answers 200 with the original result instead of appending twice. With If-Match the append happens only at that revision (412 otherwise). `warnings` names references to what no development defines by its date; strict mode refuses them instead (422).
          */
         post: operations["appendEvents"];
         delete?: never;
@@ -339,6 +339,7 @@ export interface components {
             negotiationId: components["schemas"]["Slug"];
             replayed: boolean;
             revision: components["schemas"]["Revision"];
+            warnings: components["schemas"]["FieldViolation"][];
         };
         Attribution: {
             affiliation?: components["schemas"]["Name"];
@@ -3447,12 +3448,16 @@ export interface operations {
     };
     appendEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                strict?: "true" | "false";
+            };
             header?: {
                 /** @description Append only if the negotiation is at this revision ("4", an ETag of this API), or exists (*). */
                 "If-Match"?: string;
                 /** @description On appends: * (the negotiation must not exist yet). On reads: an ETag, answered 304 when current. */
                 "If-None-Match"?: string;
+                /** @description handling=strict (RFC 7240): as strict=true, unless the query says otherwise. */
+                Prefer?: string;
             };
             path: {
                 negotiationId: components["schemas"]["Slug"];
@@ -3731,6 +3736,7 @@ export interface operations {
                 asOf?: components["schemas"]["DateOrDateTime"];
                 knownAt?: components["schemas"]["DateOrDateTime"];
                 include?: "possible" | "certain";
+                deadlines?: "live" | "all";
             };
             header?: {
                 /** @description On appends: * (the negotiation must not exist yet). On reads: an ETag, answered 304 when current. */

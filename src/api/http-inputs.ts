@@ -70,6 +70,14 @@ export const TimelineParams = strictObject(
   { from: DateOrDateTime, to: DateOrDateTime, knownAt: DateOrDateTime },
 );
 
+/** An append's query: `strict=true` refuses developments that name what nothing defines by their date. */
+export const AppendParams = strictObject(
+  'AppendParams',
+  {},
+  { strict: oneOf('strict', ['true', 'false'] as const) },
+);
+export type AppendParams = t.TypeOf<typeof AppendParams>;
+
 export const MAX_PAGE = 1000;
 export const EventsPageParams = strictObject(
   'EventsPageParams',

@@ -13,6 +13,7 @@ import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../
 import { Clock } from '../store';
 import { principalOf } from './access';
 import {
+  AppendParams,
   AsOfParams,
   EventsPageParams,
   IssuesParams,
@@ -94,15 +95,11 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
  * Strict mode refuses a development that names what no development defines by its date (422, naming the field);
  * asked for with `?strict=true` or RFC 7240's `Prefer: handling=strict`.
  */
-const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> => {
-  const { strict, ...others } = (query ?? {}) as Record<string, unknown>;
-  const unknown = Object.keys(others).map((key) => ({ field: key, reason: 'is not a query parameter of this request' }));
-  if (unknown.length > 0) return E.left(unknown);
-  if (strict !== undefined && strict !== 'true' && strict !== 'false')
-    return E.left([{ field: 'strict', reason: 'must be true or false' }]);
-  const preferred = (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'handling=strict');
-  return E.right(strict === 'true' || (strict === undefined && preferred));
-};
+const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> =>
+  E.map(({ strict }: AppendParams) => {
+    const preferred = (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'handling=strict');
+    return strict === 'true' || (strict === undefined && preferred);
+  })(decodeQuery(AppendParams, query));
 
 export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
   const router = Router();
@@ -169,7 +166,8 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     const events = eventsFromBody(req.body, id.right);
     if (E.isLeft(events)) return sendProblem(res, validationProblem(events.left));
     const strict = strictnessOf(req.query, req.get('prefer'));
-    if (E.isLeft(strict)) return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
+    if (E.isLeft(strict))
+      return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
     const result = await tracker.append({
       negotiationId: id.right,
       events: events.right,

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { EVENT_PAYLOADS, EVENT_TYPES, JsonSchema, Uuid, nonEmptyArray, strictObject } from '../domain';
 import { NDJSON } from './audit-routes';
 import {
+  AppendParams,
   AsOfParams,
   DiffParams,
   EventsPageParams,
@@ -9,6 +10,7 @@ import {
   IssuesParams,
   NegotiationIdParam,
   QueryCodec,
+  StatusParams,
   TimelineParams,
 } from './http-inputs';
 import { SchemaCollector, createSchemaCollector } from './json-schema';
@@ -70,6 +72,10 @@ const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> =
   'If-Match': {
     description:
       'Append only if the negotiation is at this revision ("4", an ETag of this API), or exists (*).',
+    schema: { type: 'string' },
+  },
+  Prefer: {
+    description: 'handling=strict (RFC 7240): as strict=true, unless the query says otherwise.',
     schema: { type: 'string' },
   },
   'If-None-Match': {
@@ -181,9 +187,10 @@ const OPERATIONS: readonly Operation[] = [
     tag: 'Events',
     summary: 'Append reported developments (one event, or a batch appended atomically)',
     description:
-      'Each event may carry its own id: a retry with the same ids (and content) answers 200 with the original result instead of appending twice. With If-Match the append happens only at that revision (412 otherwise).',
+      'Each event may carry its own id: a retry with the same ids (and content) answers 200 with the original result instead of appending twice. With If-Match the append happens only at that revision (412 otherwise). `warnings` names references to what no development defines by its date; strict mode refuses them instead (422).',
     pathParams: negotiationPath,
-    headers: ['If-Match', 'If-None-Match'],
+    query: AppendParams,
+    headers: ['If-Match', 'If-None-Match', 'Prefer'],
     body: { oneOf: [{ $ref: '#/components/schemas/NewEvent' }, { $ref: '#/components/schemas/EventBatch' }] },
     answers: {
       201: { description: 'Appended.', shape: AppendResultShape, headers: ['ETag', 'Location'] },
@@ -219,7 +226,7 @@ const OPERATIONS: readonly Operation[] = [
   },
   view(
     'status',
-    AsOfParams,
+    StatusParams,
     'The state of the negotiation as of a date',
     'Without asOf: now. knownAt answers as the log stood at that recording time; include=certain counts only developments certainly before asOf.',
   ),

@@ -139,6 +139,7 @@ export const AppendResultShape = strictObject('AppendResult', {
   revision: Revision,
   events: t.array(AppendedEventShape),
   replayed: t.boolean,
+  warnings: t.array(FieldViolationShape),
 });
 
 export const EventsPageShape = strictObject(

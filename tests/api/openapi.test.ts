@@ -1,10 +1,12 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import {
+  AppendParams,
   AsOfParams,
   DiffParams,
   EventsPageParams,
   HistoryParams,
   IssuesParams,
+  StatusParams,
   TimelineParams,
 } from '../../src/api';
 import { EVENT_TYPES } from '../../src/domain';
@@ -34,16 +36,16 @@ describe('the OpenAPI document', () => {
   });
 
   it('lists every query parameter each query codec decodes', () => {
-    const parametersOf = (path: string) =>
+    const parametersOf = (path: string, method = 'get') =>
       (
-        CONTRACT.paths[path]?.['get'] as unknown as {
+        CONTRACT.paths[path]?.[method] as unknown as {
           parameters: Array<{ name: string; in: string; required: boolean }>;
         }
       ).parameters.filter((p) => p.in === 'query');
     const fieldsOf = (codec: { required: object; optional: object }) =>
       [...Object.keys(codec.required), ...Object.keys(codec.optional)].sort();
     const cases = [
-      ['/negotiations/{negotiationId}/status', AsOfParams],
+      ['/negotiations/{negotiationId}/status', StatusParams],
       ['/negotiations/{negotiationId}/phases', AsOfParams],
       ['/negotiations/{negotiationId}/issues', IssuesParams],
       ['/negotiations/{negotiationId}/timeline', TimelineParams],
@@ -51,6 +53,8 @@ describe('the OpenAPI document', () => {
       ['/negotiations/{negotiationId}/history', HistoryParams],
       ['/negotiations/{negotiationId}/diff', DiffParams],
     ] as const;
+    const appending = parametersOf('/negotiations/{negotiationId}/events', 'post');
+    expect(appending.map((p) => p.name).sort()).toEqual(fieldsOf(AppendParams));
     for (const [path, codec] of cases) {
       const parameters = parametersOf(path);
       expect(parameters.map((p) => p.name).sort()).toEqual(fieldsOf(codec));

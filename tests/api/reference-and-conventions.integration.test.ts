@@ -79,7 +79,10 @@ describe('the API reference, problem pages and HTTP conventions', () => {
   it('a problem names the request field: an unknown query parameter is called one, by its name', async () => {
     const res = await request(h.app).get(`${base}/status?as_of=2024-12-01`).expect(400);
     expect(res.body.errors).toEqual([
-      { field: 'as_of', reason: 'is not a query parameter of this endpoint (known: asOf, include, knownAt)' },
+      {
+        field: 'as_of',
+        reason: 'is not a query parameter of this endpoint (known: asOf, deadlines, include, knownAt)',
+      },
     ]);
     expect(res.body.detail).not.toMatch(/AsOfParams/);
   });

@@ -8,7 +8,10 @@ import { PROBLEM_TYPES, openApiDocument } from '../../src/api';
  */
 
 export const CONTRACT = openApiDocument({ version: 'test' }) as {
-  paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, Response>; parameters?: Array<{ name: string; in: string }> }>
+  >;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -93,6 +96,15 @@ export const checkContract = (method: string, url: string, response: ObservedRes
     if (mediaType !== 'application/problem+json') throw new Error(`${where}: a problem must be problem+json`);
     checkBody(PROBLEM, response, where);
     return checkProblemStatus(response, where);
+  }
+  // A request the server accepted names only parameters the contract lists for it.
+  if (response.status < 400) {
+    const listed = new Set((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+    const unlisted = [...new URL(url, 'http://contract.invalid').searchParams.keys()].filter(
+      (k) => !listed.has(k),
+    );
+    if (unlisted.length > 0)
+      throw new Error(`${where}: accepted query parameters not in the contract: ${unlisted.join(', ')}`);
   }
   const answer = operation.responses[String(response.status)];
   if (answer === undefined) throw new Error(`${where}: status not in the contract of ${template}`);
