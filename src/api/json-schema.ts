@@ -76,6 +76,7 @@ const describePlain = (codec: t.Any, inner: (codec: t.Any) => JsonSchema): JsonS
   if (codec instanceof t.LiteralType) return { const: (codec as t.LiteralC<string>).value };
   if (codec instanceof t.KeyofType) return { type: 'string', enum: Object.keys(codec.keys as object) };
   if (codec instanceof t.RefinementType) return inner((codec as t.RefinementC<t.Any>).type);
+  if (codec instanceof t.ReadonlyType) return inner((codec as t.ReadonlyC<t.Any>).type);
   if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType)
     return { type: 'array', items: inner((codec as t.ArrayC<t.Any>).type) };
   if (codec instanceof t.DictionaryType)

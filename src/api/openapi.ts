@@ -1,6 +1,8 @@
 import * as t from 'io-ts';
 import { EVENT_PAYLOADS, EVENT_TYPES, JsonSchema, Uuid, nonEmptyArray, strictObject } from '../domain';
 import { NDJSON } from './audit-routes';
+import { ConsistencyParams, ProofParams } from './checkpoint-routes';
+import { ConsistencyProofDocument, InclusionProofDocument } from '../transparency';
 import {
   AppendParams,
   AsOfParams,
@@ -256,6 +258,45 @@ const OPERATIONS: readonly Operation[] = [
     },
   },
   view('diff', DiffParams, 'What changed in the state between two dates', 'from and to are required.'),
+  {
+    method: 'get',
+    path: '/checkpoint',
+    operationId: 'getCheckpoint',
+    tag: 'Transparency',
+    summary: "A signed checkpoint of the log's Merkle tree (C2SP signed note)",
+    answers: { 200: { description: 'The signed note.', content: { 'text/plain': { type: 'string' } } } },
+    problems: [401, 403, 501, 503],
+  },
+  {
+    method: 'get',
+    path: '/checkpoint/key',
+    operationId: 'getCheckpointKey',
+    tag: 'Transparency',
+    summary: 'The verifier key that checks the checkpoints',
+    answers: { 200: { description: 'The verifier key.', content: { 'text/plain': { type: 'string' } } } },
+    problems: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/checkpoint/consistency',
+    operationId: 'getConsistencyProof',
+    tag: 'Transparency',
+    summary: 'A proof that the tree of size `from` is a prefix of the tree of size `to`',
+    query: ConsistencyParams,
+    answers: { 200: { description: 'The consistency proof.', shape: ConsistencyProofDocument } },
+    problems: [401, 403, 501, 503],
+  },
+  {
+    method: 'get',
+    path: '/events/{eventId}/proof',
+    operationId: 'getInclusionProof',
+    tag: 'Transparency',
+    summary: "A proof that an event is in the log's tree (of its current size, or treeSize)",
+    pathParams: { eventId: Uuid },
+    query: ProofParams,
+    answers: { 200: { description: 'The inclusion proof.', shape: InclusionProofDocument } },
+    problems: [401, 403, 404, 501, 503],
+  },
 ];
 
 /** Statuses any operation may answer with (408 and 431 come from the HTTP server, before any route). */
@@ -379,7 +420,7 @@ export const openApiDocument = ({ version }: OpenApiOptions): Record<string, unk
         'Reported developments of negotiations as an immutable, hash-chained log, and the state of each negotiation as of any date. Every 4xx and 5xx is an RFC 9457 problem document whose `type` resolves to a page on this server.',
     },
     servers: [{ url: '/' }],
-    tags: ['Negotiations', 'Events', 'Views', 'Service'].map((name) => ({ name })),
+    tags: ['Negotiations', 'Events', 'Views', 'Transparency', 'Service'].map((name) => ({ name })),
     paths,
     components: {
       schemas: schemas.components(),

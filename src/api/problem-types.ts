@@ -165,6 +165,13 @@ export const PROBLEM_TYPES = {
     whatToDo:
       'Read its events in pages (GET /negotiations/{id}/events), or raise MAX_NEGOTIATION_EVENTS together with the heap on the server. Retrying as is will not help.',
   },
+  'no-tree': {
+    title: 'No tree',
+    statuses: [501],
+    meaning: "This server's store keeps no Merkle tree of its log, so it cannot serve checkpoints or proofs.",
+    whatToDo:
+      'Use a store that keeps the tree (the embedded SQLite store does), or check the hash chain with `verify`.',
+  },
   'store-unavailable': {
     title: 'The event store failed',
     statuses: [503],
