@@ -1,6 +1,7 @@
 import { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Principal, Role, roleAllows } from '../auth';
 import { sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 /** Who may do what. The composition root builds one from the configured tokens. */
 export interface AccessPolicy {
@@ -36,7 +37,7 @@ const unauthorized = (res: Response, detail: string) =>
   sendProblem(
     res,
     {
-      type: '/problems/unauthorized',
+      type: problemType('unauthorized'),
       title: 'Authentication required',
       status: 401,
       detail,
@@ -62,7 +63,7 @@ export const requireRole =
     if (principal === undefined) return unauthorized(res, 'the token is not valid');
     if (!roleAllows(principal.role, role))
       return sendProblem(res, {
-        type: '/problems/forbidden',
+        type: problemType('forbidden'),
         title: 'Not allowed',
         status: 403,
         detail: `${principal.id} holds the ${principal.role} role; this needs ${role}.`,

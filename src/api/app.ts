@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
@@ -10,8 +11,10 @@ import { checkpointRoutes } from './checkpoint-routes';
 import { CheckpointSigner } from '../transparency';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
-import { methodNotAllowed } from './route-support';
+import { referenceRoutes } from './reference-routes';
+import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 export interface AppOptions {
   readonly tracker: Tracker;
@@ -45,7 +48,7 @@ const bodyParserProblem = (error: {
   switch (error.type ?? '') {
     case 'entity.parse.failed':
       return {
-        type: '/problems/malformed-json',
+        type: problemType('malformed-json'),
         title: 'Malformed JSON',
         status: 400,
         detail: `The body is not valid JSON: ${error.message ?? 'parse error'}.`,
@@ -55,7 +58,7 @@ const bodyParserProblem = (error: {
       return bodyTooLargeProblem;
     case 'encoding.unsupported':
       return {
-        type: '/problems/unsupported-encoding',
+        type: problemType('unsupported-encoding'),
         title: 'Unsupported encoding',
         status: 415,
         detail: error.message ?? 'Unsupported body encoding.',
@@ -63,7 +66,7 @@ const bodyParserProblem = (error: {
       };
     case 'charset.unsupported':
       return {
-        type: '/problems/unsupported-encoding',
+        type: problemType('unsupported-encoding'),
         title: 'Unsupported charset',
         status: 415,
         detail: error.message ?? 'Unsupported body charset.',
@@ -72,7 +75,7 @@ const bodyParserProblem = (error: {
     case 'request.aborted':
     case 'request.size.invalid':
       return {
-        type: '/problems/incomplete-body',
+        type: problemType('incomplete-body'),
         title: 'Incomplete body',
         status: 400,
         detail: 'The request body ended before its declared length.',
@@ -94,6 +97,8 @@ export const createApp = (options: AppOptions): express.Express => {
   app.set('query parser', 'simple');
 
   app.use(requestContext(options.logger));
+  // Answers of 1 KB and more travel as br or gzip to a client that accepts them.
+  app.use(compression());
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins ?? []));
 
@@ -115,7 +120,7 @@ export const createApp = (options: AppOptions): express.Express => {
     }),
   );
 
-  app.get('/health', (_req, res) => {
+  app.get('/health', produces(JSON_ONLY), (_req, res) => {
     res.json({
       status: 'ok',
       store: options.storeName ?? 'unknown',
@@ -123,13 +128,14 @@ export const createApp = (options: AppOptions): express.Express => {
       ...(answers === null ? {} : { answerCache: answers.stats() }),
     });
   });
-  app.get('/admin/principals', (_req, res) => {
+  app.get('/admin/principals', produces(JSON_ONLY), (_req, res) => {
     res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
   });
   app.all('/health', methodNotAllowed('GET'));
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
+  app.use(referenceRoutes());
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
   if (options.checkpoints !== undefined)
@@ -137,7 +143,7 @@ export const createApp = (options: AppOptions): express.Express => {
 
   const notFound: RequestHandler = (req, res) =>
     sendProblem(res, {
-      type: '/problems/not-found',
+      type: problemType('not-found'),
       title: 'Not found',
       status: 404,
       detail: `No resource at ${req.method} ${req.path}.`,
@@ -157,7 +163,7 @@ export const createApp = (options: AppOptions): express.Express => {
       const encoding = req.get('content-encoding')?.trim().toLowerCase() ?? 'identity';
       if (encoding !== 'identity' && !/decode param/i.test(message))
         return sendProblem(res, {
-          type: '/problems/undecodable-body',
+          type: problemType('undecodable-body'),
           title: 'Undecodable body',
           status: 400,
           detail: `The body does not decompress as ${encoding}: ${message}.`,
@@ -165,7 +171,7 @@ export const createApp = (options: AppOptions): express.Express => {
         });
       const field = /decode param/i.test(message) ? '(path)' : '(request)';
       return sendProblem(res, {
-        type: '/problems/bad-request',
+        type: problemType('bad-request'),
         title: 'Bad request',
         status,
         detail: message,
@@ -174,7 +180,7 @@ export const createApp = (options: AppOptions): express.Express => {
     }
     console.error(`unhandled error on ${req.method} ${req.path}`, error);
     return sendProblem(res, {
-      type: '/problems/internal-error',
+      type: problemType('internal-error'),
       title: 'Internal error',
       status: 500,
       detail: 'The server failed to handle the request. Nothing partial was stored.',

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { Uuid, strictObject } from '../domain';
+import { Uuid, describedAs, strictObject } from '../domain';
 import { EventStore } from '../store';
 import {
   CheckpointSigner,
@@ -12,21 +12,25 @@ import {
 } from '../transparency';
 import { decodeQuery } from './http-inputs';
 import { Problem, notFoundProblem, sendProblem, validationProblem } from './problem';
+import { problemType } from './problem-types';
 import { methodNotAllowed } from './route-support';
 
 const TreeSize = (name: string) =>
-  new t.Type<number, string, unknown>(
-    name,
-    (u): u is number => typeof u === 'number',
-    (u, c) =>
-      typeof u === 'string' && /^(0|[1-9]\d{0,15})$/.test(u) && Number.isSafeInteger(Number(u))
-        ? t.success(Number(u))
-        : t.failure(u, c, 'must be a tree size: a whole number, 0 or more'),
-    String,
+  describedAs(
+    new t.Type<number, string, unknown>(
+      name,
+      (u): u is number => typeof u === 'number',
+      (u, c) =>
+        typeof u === 'string' && /^(0|[1-9]\d{0,15})$/.test(u) && Number.isSafeInteger(Number(u))
+          ? t.success(Number(u))
+          : t.failure(u, c, 'must be a tree size: a whole number, 0 or more'),
+      String,
+    ),
+    { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   );
 
-const ProofParams = strictObject('ProofParams', {}, { treeSize: TreeSize('treeSize') });
-const ConsistencyParams = strictObject(
+export const ProofParams = strictObject('ProofParams', {}, { treeSize: TreeSize('treeSize') });
+export const ConsistencyParams = strictObject(
   'ConsistencyParams',
   { from: TreeSize('from') },
   { to: TreeSize('to') },
@@ -40,14 +44,14 @@ const problemOf = (error: ProofError): Problem => {
       return validationProblem([{ field: error.field, reason: error.reason }]);
     case 'TreeUnavailable':
       return {
-        type: '/problems/no-tree',
+        type: problemType('no-tree'),
         title: 'No tree',
         status: 501,
         detail: 'This store keeps no Merkle tree of its log.',
       };
     case 'StoreFailure':
       return {
-        type: '/problems/store-unavailable',
+        type: problemType('store-unavailable'),
         title: 'Store unavailable',
         status: 503,
         detail: error.message,

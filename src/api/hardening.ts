@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { bodyTooLargeProblem, sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -84,7 +85,7 @@ export const writeRateLimit = (perMinute: number): RequestHandler =>
     legacyHeaders: false,
     handler: (_req, res) =>
       sendProblem(res, {
-        type: '/problems/rate-limited',
+        type: problemType('rate-limited'),
         title: 'Too many writes',
         status: 429,
         detail: `At most ${perMinute} write requests a minute per client; retry after the Retry-After delay.`,

@@ -1,23 +1,34 @@
 import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
-import { DateOrDateTime, FieldViolation, Slug, oneOf, strictObject, toFieldViolations } from '../domain';
+import {
+  DateOrDateTime,
+  FieldViolation,
+  Slug,
+  describedAs,
+  oneOf,
+  strictObject,
+  toFieldViolations,
+} from '../domain';
 import { ExpectedRevision } from '../store';
 
 /** Codecs for what arrives in URLs and headers. Query values are strings; numbers are parsed here. */
 
 const IntegerString = (name: string, min: number, max: number) =>
-  new t.Type<number, string, unknown>(
-    name,
-    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-    (u, c) => {
-      if (typeof u !== 'string' || !/^\d{1,15}$/.test(u))
-        return t.failure(u, c, `must be an integer from ${min} to ${max}`);
-      const n = Number(u);
-      return n >= min && n <= max
-        ? t.success(n)
-        : t.failure(u, c, `must be an integer from ${min} to ${max}`);
-    },
-    String,
+  describedAs(
+    new t.Type<number, string, unknown>(
+      name,
+      (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+      (u, c) => {
+        if (typeof u !== 'string' || !/^\d{1,15}$/.test(u))
+          return t.failure(u, c, `must be an integer from ${min} to ${max}`);
+        const n = Number(u);
+        return n >= min && n <= max
+          ? t.success(n)
+          : t.failure(u, c, `must be an integer from ${min} to ${max}`);
+      },
+      String,
+    ),
+    { type: 'integer', minimum: min, maximum: max },
   );
 
 export const AsOfParams = strictObject(
@@ -59,6 +70,14 @@ export const TimelineParams = strictObject(
   { from: DateOrDateTime, to: DateOrDateTime, knownAt: DateOrDateTime },
 );
 
+/** An append's query: `strict=true` refuses developments that name what nothing defines by their date. */
+export const AppendParams = strictObject(
+  'AppendParams',
+  {},
+  { strict: oneOf('strict', ['true', 'false'] as const) },
+);
+export type AppendParams = t.TypeOf<typeof AppendParams>;
+
 export const MAX_PAGE = 1000;
 export const EventsPageParams = strictObject(
   'EventsPageParams',
@@ -71,15 +90,26 @@ export const EventsPageParams = strictObject(
 
 export const NegotiationIdParam = Slug;
 
+/** Any of the query codecs: an object codec whose fields are the query parameters. */
+export type QueryCodec<A> = t.Decoder<unknown, A> & {
+  readonly required: t.Props;
+  readonly optional: t.Props;
+};
+
 /** Decodes a query string, reporting unknown or repeated parameters by name. */
-export const decodeQuery = <A>(
-  codec: t.Decoder<unknown, A>,
-  query: unknown,
-): E.Either<FieldViolation[], A> => {
-  const repeated = Object.entries((query ?? {}) as Record<string, unknown>)
-    .filter(([, value]) => typeof value !== 'string')
+export const decodeQuery = <A>(codec: QueryCodec<A>, query: unknown): E.Either<FieldViolation[], A> => {
+  const given = Object.entries((query ?? {}) as Record<string, unknown>);
+  const known = [...Object.keys(codec.required), ...Object.keys(codec.optional)].sort();
+  const unknown = given
+    .filter(([field]) => !known.includes(field))
+    .map(([field]) => ({
+      field,
+      reason: `is not a query parameter of this endpoint (known: ${known.join(', ') || 'none'})`,
+    }));
+  const repeated = given
+    .filter(([field, value]) => known.includes(field) && typeof value !== 'string')
     .map(([field]) => ({ field, reason: 'must be given once, as a plain value' }));
-  if (repeated.length > 0) return E.left(repeated);
+  if (unknown.length > 0 || repeated.length > 0) return E.left([...unknown, ...repeated]);
   return E.mapLeft((errors: t.Errors) => toFieldViolations(errors))(codec.decode(query ?? {}));
 };
 

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FieldViolation, toFieldViolations } from '../domain';
 import { PROBLEM_CONTENT_TYPE, Problem } from './problem';
+import { problemType } from './problem-types';
 
 /**
  * How long a client may take, so a slow or stalled one (trickling headers or a body) is cut off with a 408
@@ -69,7 +70,7 @@ const clientErrorProblem = (error: NodeJS.ErrnoException, limits: ServerLimits):
   switch (error.code ?? '') {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return {
-        type: '/problems/request-timeout',
+        type: problemType('request-timeout'),
         title: 'Request timeout',
         status: 408,
         detail: `The request was not received in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms).`,
@@ -77,7 +78,7 @@ const clientErrorProblem = (error: NodeJS.ErrnoException, limits: ServerLimits):
       };
     case 'HPE_HEADER_OVERFLOW':
       return {
-        type: '/problems/headers-too-large',
+        type: problemType('headers-too-large'),
         title: 'Request headers too large',
         status: 431,
         detail: 'The request headers exceed the size limit.',
@@ -85,7 +86,7 @@ const clientErrorProblem = (error: NodeJS.ErrnoException, limits: ServerLimits):
       };
     default:
       return {
-        type: '/problems/malformed-request',
+        type: problemType('malformed-request'),
         title: 'Malformed HTTP request',
         status: 400,
         detail: 'The request is not valid HTTP/1.1.',

@@ -6,3 +6,6 @@ export * from './negotiation-routes';
 export * from './audit-routes';
 export * from './http-server';
 export * from './answer-cache';
+export * from './openapi';
+export * from './problem-types';
+export * from './reference-routes';

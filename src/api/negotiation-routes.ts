@@ -1,11 +1,19 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { FieldViolation, NewEvent, decodeNewEvent, decodeNewEvents, endOfDateOrDateTime } from '../domain';
-import { LogSnapshot, Tracker } from '../application/tracker';
+import {
+  FieldViolation,
+  NewEvent,
+  Uuid,
+  decodeNewEvent,
+  decodeNewEvents,
+  endOfDateOrDateTime,
+} from '../domain';
+import { ListedNegotiation, LogSnapshot, Tracker } from '../application/tracker';
 import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
 import { Clock } from '../store';
 import { principalOf } from './access';
 import {
+  AppendParams,
   AsOfParams,
   EventsPageParams,
   IssuesParams,
@@ -17,10 +25,31 @@ import {
   expectedRevisionFrom,
 } from './http-inputs';
 import { AnswerCache } from './answer-cache';
-import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
-import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-support';
+import { notFoundProblem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import {
+  JSON_ONLY,
+  methodNotAllowed,
+  negotiationIdOf,
+  pageLinks,
+  produces,
+  snapshotReader,
+} from './route-support';
+import { problemType } from './problem-types';
 
 export const MAX_EVENTS_PER_APPEND = 1000;
+/** Pages of the event log read while looking for one event by id. */
+const EVENT_SEARCH_PAGE = 1000;
+
+const listEntry = ({ stream, state }: ListedNegotiation) => ({
+  negotiationId: stream.negotiationId,
+  title: state?.talks.title ?? stream.negotiationId,
+  revision: stream.revision,
+  eventCount: stream.eventCount,
+  lastRecordedAt: stream.lastRecordedAt,
+  stage: state?.stage,
+  activity: state?.talks.activity,
+  lastDevelopment: state?.lastDevelopment,
+});
 
 /** Reads the body: one event, or `{"events": [...]}` for an atomic batch. */
 const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldViolation[], NewEvent[]> => {
@@ -66,15 +95,11 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
  * Strict mode refuses a development that names what no development defines by its date (422, naming the field);
  * asked for with `?strict=true` or RFC 7240's `Prefer: handling=strict`.
  */
-const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> => {
-  const { strict, ...others } = (query ?? {}) as Record<string, unknown>;
-  const unknown = Object.keys(others).map((key) => ({ field: key, reason: 'is not a query parameter of this request' }));
-  if (unknown.length > 0) return E.left(unknown);
-  if (strict !== undefined && strict !== 'true' && strict !== 'false')
-    return E.left([{ field: 'strict', reason: 'must be true or false' }]);
-  const preferred = (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'handling=strict');
-  return E.right(strict === 'true' || (strict === undefined && preferred));
-};
+const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> =>
+  E.map(({ strict }: AppendParams) => {
+    const preferred = (prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'handling=strict');
+    return strict === 'true' || (strict === undefined && preferred);
+  })(decodeQuery(AppendParams, query));
 
 export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
   const router = Router();
@@ -93,29 +118,43 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   ) => stateAsOf(snapshot.log, { ...params, asOf: asOfOf(params) });
   const asOfMsOf = (params: { asOf?: string }): number => endOfDateOrDateTime(asOfOf(params));
 
-  router.get('/negotiations', async (_req, res) => {
+  router.get('/negotiations', produces(JSON_ONLY), async (_req, res) => {
     const listed = await tracker.listNegotiations()();
     if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
-    const negotiations = listed.right.map(({ stream, state }) => ({
-      negotiationId: stream.negotiationId,
-      title: state?.talks.title ?? stream.negotiationId,
-      revision: stream.revision,
-      eventCount: stream.eventCount,
-      lastRecordedAt: stream.lastRecordedAt,
-      stage: state?.stage,
-      activity: state?.talks.activity,
-      lastDevelopment: state?.lastDevelopment,
-    }));
-    res.json({ negotiations });
+    res.json({ negotiations: listed.right.map(listEntry) });
   });
   router.all('/negotiations', methodNotAllowed('GET'));
 
-  router.post('/negotiations/:negotiationId/events', async (req, res) => {
+  router.get('/negotiations/:negotiationId', produces(JSON_ONLY), async (req, res) => {
+    const id = negotiationIdOf(req);
+    if (E.isLeft(id)) return sendProblem(res, id.left);
+    const listed = await tracker.listNegotiations()();
+    if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
+    const found = listed.right.find(({ stream }) => stream.negotiationId === id.right);
+    if (found === undefined)
+      return sendProblem(
+        res,
+        problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }),
+      );
+    const base = `/negotiations/${id.right}`;
+    res.set('ETag', etagOf(found.stream.revision)).json({
+      ...listEntry(found),
+      links: Object.fromEntries(
+        ['events', 'status', 'issues', 'phases', 'timeline', 'history'].map((view) => [
+          view,
+          `${base}/${view}`,
+        ]),
+      ),
+    });
+  });
+  router.all('/negotiations/:negotiationId', methodNotAllowed('GET'));
+
+  router.post('/negotiations/:negotiationId/events', produces(JSON_ONLY), async (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     if (!req.is(['application/json', 'application/*+json']))
       return sendProblem(res, {
-        type: '/problems/unsupported-media-type',
+        type: problemType('unsupported-media-type'),
         title: 'Unsupported media type',
         status: 415,
         detail: 'Send events as application/json.',
@@ -127,7 +166,8 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     const events = eventsFromBody(req.body, id.right);
     if (E.isLeft(events)) return sendProblem(res, validationProblem(events.left));
     const strict = strictnessOf(req.query, req.get('prefer'));
-    if (E.isLeft(strict)) return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
+    if (E.isLeft(strict))
+      return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
     const result = await tracker.append({
       negotiationId: id.right,
       events: events.right,
@@ -158,7 +198,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       .json(appended);
   });
 
-  router.get('/negotiations/:negotiationId/events', async (req, res) => {
+  router.get('/negotiations/:negotiationId/events', produces(JSON_ONLY), async (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     const params = decodeQuery(EventsPageParams, req.query);
@@ -170,20 +210,47 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));
     const last = page.right.events[page.right.events.length - 1];
     const next = last !== undefined && last.revision < page.right.revision ? last.revision + 1 : undefined;
-    res.set('ETag', etagOf(page.right.revision)).json({
-      negotiationId: id.right,
-      revision: page.right.revision,
-      events: page.right.events,
-      ...(next === undefined
-        ? {}
-        : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
-      maxLimit: MAX_PAGE,
-    });
+    const pageAt = (from: number) => `/negotiations/${id.right}/events?fromRevision=${from}&limit=${limit}`;
+    res
+      .set('ETag', etagOf(page.right.revision))
+      .set('Link', pageLinks(pageAt(0), next === undefined ? undefined : pageAt(next)))
+      .json({
+        negotiationId: id.right,
+        revision: page.right.revision,
+        events: page.right.events,
+        ...(next === undefined ? {} : { next: pageAt(next) }),
+        maxLimit: MAX_PAGE,
+      });
   });
   router.all('/negotiations/:negotiationId/events', methodNotAllowed('GET, POST'));
 
+  router.get('/negotiations/:negotiationId/events/:eventId', produces(JSON_ONLY), async (req, res) => {
+    const id = negotiationIdOf(req);
+    if (E.isLeft(id)) return sendProblem(res, id.left);
+    const eventId = req.params['eventId'];
+    if (!Uuid.is(eventId))
+      return sendProblem(
+        res,
+        validationProblem([{ field: 'eventId', reason: 'must be a lower-case RFC 9562 UUID' }]),
+      );
+    // The store keeps no index by event id for reads: the stream is read a page at a time until it turns up.
+    for (let fromRevision = 0; ; fromRevision += EVENT_SEARCH_PAGE) {
+      const page = await tracker.readEvents(id.right, fromRevision, EVENT_SEARCH_PAGE)();
+      if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));
+      const found = page.right.events.find((event) => event.id === eventId);
+      if (found !== undefined) return void res.set('ETag', etagOf(page.right.revision)).json(found);
+      if (page.right.events.length < EVENT_SEARCH_PAGE)
+        return sendProblem(
+          res,
+          notFoundProblem(`No event ${eventId} in negotiation "${id.right}".`, 'eventId'),
+        );
+    }
+  });
+  router.all('/negotiations/:negotiationId/events/:eventId', methodNotAllowed('GET'));
+
   router.get(
     '/negotiations/:negotiationId/status',
+    produces(JSON_ONLY),
     read(
       StatusParams,
       (p) => p.knownAt,
@@ -200,6 +267,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   );
   router.get(
     '/negotiations/:negotiationId/issues',
+    produces(JSON_ONLY),
     read(
       IssuesParams,
       (p) => p.knownAt,
@@ -210,6 +278,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   );
   router.get(
     '/negotiations/:negotiationId/phases',
+    produces(JSON_ONLY),
     read(
       AsOfParams,
       (p) => p.knownAt,
@@ -219,6 +288,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
   );
   router.get(
     '/negotiations/:negotiationId/timeline',
+    produces(JSON_ONLY),
     readFull(
       TimelineParams,
       (p) => p.knownAt,

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { FieldViolation } from '../domain';
 import { TrackerError } from '../application/tracker';
+import { problemType } from './problem-types';
 
 /** An RFC 9457 problem document. Every 4xx and 5xx the API sends is one of these. */
 export interface Problem {
@@ -13,8 +14,6 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
-const problemType = (slug: string) => `/problems/${slug}`;
 
 export const validationProblem = (
   errors: readonly FieldViolation[],
@@ -82,7 +81,9 @@ export const problemFromTrackerError = (
         title: 'Not known at that time',
         status: 404,
         detail: `Nothing of "${error.negotiationId}" had been recorded by ${error.knownAt}${
-          error.firstRecordedAt === undefined ? '' : `; its first event was recorded at ${error.firstRecordedAt}`
+          error.firstRecordedAt === undefined
+            ? ''
+            : `; its first event was recorded at ${error.firstRecordedAt}`
         }.`,
         errors: [{ field: 'knownAt', reason: 'is before anything of this negotiation was recorded' }],
       };

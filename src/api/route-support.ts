@@ -1,21 +1,44 @@
-import { Request, Response } from 'express';
+import { Request, RequestHandler, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import * as t from 'io-ts';
 import * as TE from 'fp-ts/TaskEither';
 import { LogSnapshot, TrackerError } from '../application/tracker';
 import { LeanEvent } from '../domain';
 import { AnswerCache, answerKey } from './answer-cache';
-import { NegotiationIdParam, decodeQuery, etagOf } from './http-inputs';
+import { NegotiationIdParam, QueryCodec, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import { problemType } from './problem-types';
 
-/** Pieces every negotiation route shares: id and query decoding, conditional GETs, 405 answers. */
+/** Pieces every negotiation route shares: id and query decoding, conditional GETs, 405 and 406 answers. */
+
+export const JSON_ONLY = ['application/json'] as const;
+
+/**
+ * Refuses with 406 a request whose Accept header names none of the media types the route answers with. The
+ * problem itself is still sent as problem+json, as RFC 9110 allows.
+ */
+export const produces =
+  (types: readonly string[]): RequestHandler =>
+  (req, res, next) => {
+    if (req.get('accept') === undefined || req.accepts([...types]) !== false) return next();
+    return sendProblem(res, {
+      type: problemType('not-acceptable'),
+      title: 'Not acceptable',
+      status: 406,
+      detail: `This resource answers with ${types.join(' or ')}; the request accepts none of them.`,
+      errors: [{ field: 'Accept', reason: `must accept ${types.join(' or ')}` }],
+    });
+  };
+
+/** An RFC 8288 Link header for a paged answer: its first page and, while there is one, the next. */
+export const pageLinks = (first: string, next: string | undefined): string =>
+  [`<${first}>; rel="first"`, ...(next === undefined ? [] : [`<${next}>; rel="next"`])].join(', ');
 
 export const methodNotAllowed = (allowed: string) => (req: Request, res: Response) =>
   sendProblem(
     res,
     {
-      type: '/problems/method-not-allowed',
+      type: problemType('method-not-allowed'),
       title: 'Method not allowed',
       status: 405,
       detail: `${req.method} is not supported here; use ${allowed}.`,
@@ -54,7 +77,7 @@ export const snapshotReader =
     },
   ) =>
   <P extends object>(
-    codec: t.Decoder<unknown, P>,
+    codec: QueryCodec<P>,
     knownAtOf: (params: P) => string | undefined,
     render: (snapshot: LogSnapshot<R>, params: P) => E.Either<Problem, object>,
     cacheAs?: CacheAs<P>,

@@ -3,20 +3,44 @@ import * as E from 'fp-ts/Either';
 
 /** Building blocks shared by every shape of the domain: strings with limits, and objects that refuse unknown keys. */
 
+/** A JSON Schema (2020-12) fragment. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+/** Describes a codec nested in another; the caller decides whether to inline it or refer to it by name. */
+export type DescribeInner = (codec: t.Any) => JsonSchema;
+export type Describer = (inner: DescribeInner) => JsonSchema;
+
+const describers = new WeakMap<t.Any, Describer>();
+
+/**
+ * Records what a codec accepts as JSON Schema, so published contracts are derived from the codecs that decode
+ * input instead of being restated by hand.
+ */
+export const describedAs = <C extends t.Any>(codec: C, describe: Describer | JsonSchema): C => {
+  describers.set(codec, typeof describe === 'function' ? describe : () => describe);
+  return codec;
+};
+
+/** How a codec built here (or registered with describedAs) describes itself; undefined for plain io-ts codecs. */
+export const describerOf = (codec: t.Any): Describer | undefined => describers.get(codec);
+
 export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_NAME_LENGTH = 500;
 
 const boundedString = (name: string, maxLength: number) =>
-  new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= maxLength,
-    (u, c) => {
-      if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
-      if (u.trim().length === 0) return t.failure(u, c, 'must not be empty');
-      if (u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters`);
-      return t.success(u);
-    },
-    t.identity,
+  describedAs(
+    new t.Type<string, string, unknown>(
+      name,
+      (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= maxLength,
+      (u, c) => {
+        if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
+        if (u.trim().length === 0) return t.failure(u, c, 'must not be empty');
+        if (u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters`);
+        return t.success(u);
+      },
+      t.identity,
+    ),
+    // JSON Schema's \S is narrower than String.prototype.trim's white space; close enough for a contract.
+    { type: 'string', minLength: 1, maxLength, pattern: '\\S' },
   );
 
 /** A short identifier or name: a party, a venue, an outlet. */
@@ -26,47 +50,59 @@ export const Text = boundedString('Text', MAX_TEXT_LENGTH);
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** A stable identifier chosen by people (negotiation, proposal, issue, phase ids): lower-case, URL-safe. */
-export const Slug = new t.Type<string, string, unknown>(
-  'Slug',
-  (u): u is string => typeof u === 'string' && SLUG_PATTERN.test(u),
-  (u, c) =>
-    typeof u === 'string' && SLUG_PATTERN.test(u)
-      ? t.success(u)
-      : t.failure(
-          u,
-          c,
-          'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
-        ),
-  t.identity,
+export const Slug = describedAs(
+  new t.Type<string, string, unknown>(
+    'Slug',
+    (u): u is string => typeof u === 'string' && SLUG_PATTERN.test(u),
+    (u, c) =>
+      typeof u === 'string' && SLUG_PATTERN.test(u)
+        ? t.success(u)
+        : t.failure(
+            u,
+            c,
+            'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+          ),
+    t.identity,
+  ),
+  { type: 'string', pattern: SLUG_PATTERN.source, description: 'A lower-case, URL-safe identifier.' },
 );
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-export const Uuid = new t.Type<string, string, unknown>(
-  'Uuid',
-  (u): u is string => typeof u === 'string' && UUID_PATTERN.test(u),
-  (u, c) =>
-    typeof u === 'string' && UUID_PATTERN.test(u)
-      ? t.success(u)
-      : t.failure(u, c, 'must be a lower-case RFC 9562 UUID'),
-  t.identity,
-);
-
-export const PositiveNumber = new t.Type<number, number, unknown>(
-  'PositiveNumber',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
-  (u, c) =>
-    typeof u === 'number' && Number.isFinite(u) && u > 0
-      ? t.success(u)
-      : t.failure(u, c, 'must be a positive number'),
-  t.identity,
-);
-
-const numberWhere = (name: string, test: (n: number) => boolean, reason: string) =>
-  new t.Type<number, number, unknown>(
-    name,
-    (u): u is number => typeof u === 'number' && test(u),
-    (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
+export const Uuid = describedAs(
+  new t.Type<string, string, unknown>(
+    'Uuid',
+    (u): u is string => typeof u === 'string' && UUID_PATTERN.test(u),
+    (u, c) =>
+      typeof u === 'string' && UUID_PATTERN.test(u)
+        ? t.success(u)
+        : t.failure(u, c, 'must be a lower-case RFC 9562 UUID'),
     t.identity,
+  ),
+  { type: 'string', format: 'uuid', pattern: UUID_PATTERN.source },
+);
+
+export const PositiveNumber = describedAs(
+  new t.Type<number, number, unknown>(
+    'PositiveNumber',
+    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
+    (u, c) =>
+      typeof u === 'number' && Number.isFinite(u) && u > 0
+        ? t.success(u)
+        : t.failure(u, c, 'must be a positive number'),
+    t.identity,
+  ),
+  { type: 'number', exclusiveMinimum: 0 },
+);
+
+const numberWhere = (name: string, test: (n: number) => boolean, reason: string, schema: JsonSchema) =>
+  describedAs(
+    new t.Type<number, number, unknown>(
+      name,
+      (u): u is number => typeof u === 'number' && test(u),
+      (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
+      t.identity,
+    ),
+    schema,
   );
 
 /** A count of votes, seats, people. */
@@ -74,6 +110,7 @@ export const NonNegativeInteger = numberWhere(
   'NonNegativeInteger',
   (n) => Number.isSafeInteger(n) && n >= 0,
   'must be a whole number, 0 or more',
+  { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
 );
 
 /** A share in percent, 0 to 100. */
@@ -81,33 +118,54 @@ export const Percent = numberWhere(
   'Percent',
   (n) => Number.isFinite(n) && n >= 0 && n <= 100,
   'must be a number from 0 to 100',
+  { type: 'number', minimum: 0, maximum: 100 },
 );
 
 export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
-  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    name,
-    (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length > 0 && u.every((item) => codec.is(item)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
-      if (u.length === 0) return t.failure(u, c, 'must not be empty');
-      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
-      return t.array(codec).validate(u, c);
-    },
-    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  describedAs(
+    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      name,
+      (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length > 0 && u.every((item) => codec.is(item)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+        if (u.length === 0) return t.failure(u, c, 'must not be empty');
+        if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+        return t.array(codec).validate(u, c);
+      },
+      (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+    ),
+    (inner) => ({ type: 'array', items: inner(codec), minItems: 1, maxItems }),
   );
 
 export const boundedArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
-  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    name,
-    (u): u is Array<t.TypeOf<C>> =>
-      Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
-      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
-      return t.array(codec).validate(u, c);
-    },
-    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  describedAs(
+    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      name,
+      (u): u is Array<t.TypeOf<C>> =>
+        Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+        if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+        return t.array(codec).validate(u, c);
+      },
+      (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+    ),
+    (inner) => ({ type: 'array', items: inner(codec), maxItems }),
   );
+
+/** An object codec that names its fields, so callers can list them (query parameters, documents). */
+export class StrictObjectType<R extends t.Props, O extends t.Props, A> extends t.Type<A, unknown, unknown> {
+  constructor(
+    name: string,
+    readonly required: R,
+    readonly optional: O,
+    is: t.Is<A>,
+    validate: t.Validate<unknown, A>,
+    encode: t.Encode<A, unknown>,
+  ) {
+    super(name, is, validate, encode);
+  }
+}
 
 /**
  * An object with required and optional properties that rejects keys it does not know, so a misspelt field
@@ -123,9 +181,13 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
   const sortedKeys = [...known].sort();
   const requiredCodec = t.type(required);
   const optionalCodec = t.partial(optional);
+  // Named by the fields a client can send, never by the codec's internal name.
+  const unknownReason = `is not a known field (known: ${sortedKeys.join(', ') || 'none'})`;
   type A = t.TypeOf<typeof requiredCodec> & t.TypeOf<typeof optionalCodec>;
-  return new t.Type<A, unknown, unknown>(
+  const codec = new StrictObjectType<R, O, A>(
     name,
+    required,
+    optional,
     (u): u is A => requiredCodec.is(u) && optionalCodec.is(u),
     (u, c) => {
       if (typeof u !== 'object' || u === null || Array.isArray(u))
@@ -136,7 +198,7 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
         .map((key) => ({
           value: record[key],
           context: [...c, { key, type: t.never, actual: record[key] }],
-          message: `is not a field of ${name}`,
+          message: unknownReason,
         }));
       // Both halves validate against the object's own context, so error paths carry no intersection indexes.
       const requiredPart = requiredCodec.validate(u, c);
@@ -150,6 +212,14 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
     },
     (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
   );
+  return describedAs(codec, (inner) => ({
+    type: 'object',
+    properties: Object.fromEntries(
+      sortedKeys.map((key) => [key, inner((required[key] ?? optional[key]) as t.Any)]),
+    ),
+    required: [...requiredKeys].sort(),
+    additionalProperties: false,
+  }));
 };
 
 /**
@@ -173,7 +243,7 @@ const pickSorted = (
 /** A literal union with a readable failure that lists the allowed values. */
 export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
   const allowed = new Set<string>(values);
-  return new t.Type<V, V, unknown>(
+  const codec = new t.Type<V, V, unknown>(
     name,
     (u): u is V => typeof u === 'string' && allowed.has(u),
     (u, c) =>
@@ -182,6 +252,7 @@ export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
         : t.failure(u, c, `must be one of: ${values.join(', ')}`),
     t.identity,
   );
+  return describedAs(codec, { type: 'string', enum: [...values] });
 };
 
 /**
@@ -201,7 +272,7 @@ export const discriminated = <K extends string, M extends Record<string, t.Mixed
       ? members[tag]
       : undefined;
   };
-  return new t.Type<A, A, unknown>(
+  const codec = new t.Type<A, A, unknown>(
     name,
     (u): u is A => pick(u)?.is(u) ?? false,
     (u, c) => {
@@ -222,4 +293,5 @@ export const discriminated = <K extends string, M extends Record<string, t.Mixed
     },
     t.identity,
   );
+  return describedAs(codec, (inner) => ({ oneOf: Object.values(members).map((member) => inner(member)) }));
 };

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import { Name, Text, nonEmptyArray, oneOf, strictObject } from './codecs';
+import { Name, Text, describedAs, describerOf, nonEmptyArray, oneOf, strictObject } from './codecs';
 import { DateOrDateTime } from './time';
 
 /** Who said it: a named person, or the anonymous descriptor the outlet used ("senior administration official"). */
@@ -12,12 +12,15 @@ export const Attribution = strictObject(
 export type Attribution = t.TypeOf<typeof Attribution>;
 
 const HTTP_URL = /^https?:\/\/[^\s]{1,2000}$/;
-const Url = new t.Type<string, string, unknown>(
-  'Url',
-  (u): u is string => typeof u === 'string' && HTTP_URL.test(u),
-  (u, c) =>
-    typeof u === 'string' && HTTP_URL.test(u) ? t.success(u) : t.failure(u, c, 'must be an http(s) URL'),
-  t.identity,
+const Url = describedAs(
+  new t.Type<string, string, unknown>(
+    'Url',
+    (u): u is string => typeof u === 'string' && HTTP_URL.test(u),
+    (u, c) =>
+      typeof u === 'string' && HTTP_URL.test(u) ? t.success(u) : t.failure(u, c, 'must be an http(s) URL'),
+    t.identity,
+  ),
+  { type: 'string', pattern: HTTP_URL.source },
 );
 
 export const SOURCE_KINDS = ['report', 'document'] as const;
@@ -75,6 +78,10 @@ const sourceProblems = (source: t.TypeOf<typeof SourceFields>): Array<{ key: str
     problems.push({ key: 'attribution', message: 'is required for a report (kind "document" may omit it)' });
   return problems;
 };
+
+// Described by its fields; the rule between quote, paraphrase and kind is the codec's alone.
+const describeSourceFields = describerOf(SourceFields);
+if (describeSourceFields !== undefined) describedAs(Source, describeSourceFields);
 
 export const Sources = nonEmptyArray(Source, 'Sources', 20);
 

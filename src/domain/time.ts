@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { oneOf } from './codecs';
+import { describedAs, oneOf } from './codecs';
 
 /**
  * When something happened in the world, kept at the precision the reports give. News is vague ("in June",
@@ -81,14 +81,22 @@ export const occurrenceInterval = (value: string, precision: Precision): Interva
 };
 
 /** A publication or query time: a calendar date (taken as the whole UTC day) or an ISO date-time with zone. */
-export const DateOrDateTime = new t.Type<string, string, unknown>(
-  'DateOrDateTime',
-  (u): u is string => typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined),
-  (u, c) =>
-    typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined)
-      ? t.success(u)
-      : t.failure(u, c, 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone'),
-  t.identity,
+export const DateOrDateTime = describedAs(
+  new t.Type<string, string, unknown>(
+    'DateOrDateTime',
+    (u): u is string => typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined),
+    (u, c) =>
+      typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined)
+        ? t.success(u)
+        : t.failure(u, c, 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone'),
+    t.identity,
+  ),
+  {
+    type: 'string',
+    pattern: `${DAY.source}|${INSTANT.source}`,
+    description: 'An ISO 8601 date (YYYY-MM-DD, the whole UTC day) or a date-time with a time zone.',
+    examples: ['2024-07-04', '2024-07-04T18:30:00Z'],
+  },
 );
 
 /** Inclusive upper bound of a date or date-time, in ms: a bare date covers its whole UTC day. */
@@ -102,12 +110,15 @@ export const startOfDateOrDateTime = (value: string): number =>
   parseDay(value) ?? parseInstant(value) ?? Number.NaN;
 
 /** An instant assigned by a machine clock; always ISO 8601 UTC with milliseconds. */
-export const Instant = new t.Type<string, string, unknown>(
-  'Instant',
-  (u): u is string => typeof u === 'string' && parseInstant(u) !== undefined,
-  (u, c) =>
-    typeof u === 'string' && parseInstant(u) !== undefined
-      ? t.success(u)
-      : t.failure(u, c, 'must be an ISO 8601 date-time with a time zone'),
-  t.identity,
+export const Instant = describedAs(
+  new t.Type<string, string, unknown>(
+    'Instant',
+    (u): u is string => typeof u === 'string' && parseInstant(u) !== undefined,
+    (u, c) =>
+      typeof u === 'string' && parseInstant(u) !== undefined
+        ? t.success(u)
+        : t.failure(u, c, 'must be an ISO 8601 date-time with a time zone'),
+    t.identity,
+  ),
+  { type: 'string', pattern: INSTANT.source, description: 'An ISO 8601 date-time with a time zone.' },
 );

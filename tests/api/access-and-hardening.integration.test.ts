@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { AccessPolicy, createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { hashToken, parseTokenSpec, principalLookup } from '../../src/auth';

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { importNdjsonFiles } from '../../src/import';

@@ -3,7 +3,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { importNdjsonFiles } from '../../src/import';

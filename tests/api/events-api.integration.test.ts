@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/contract-request';
 import { unwrap } from '../support/builders';
 import { ADAPTERS, Harness, harness } from '../support/app-harness';
 

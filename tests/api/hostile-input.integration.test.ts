@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import request from 'supertest';
+import type { Response } from 'supertest';
+import request from '../support/contract-request';
 import { ADAPTERS } from '../support/app-harness';
 import { LiveApp, READER_TOKEN, WRITER_TOKEN, development, liveApp, postTo } from '../support/live-app';
 
@@ -22,7 +23,7 @@ interface Refusal {
 }
 
 /** The answer is a problem document naming fields; returns them. */
-const expectProblem = (res: request.Response): Refusal[] => {
+const expectProblem = (res: Response): Refusal[] => {
   expect(res.status).toBeGreaterThanOrEqual(400);
   expect(res.status).toBeLessThan(500);
   expect(res.headers['content-type']).toMatch(PROBLEM);

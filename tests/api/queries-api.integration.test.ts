@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { createTracker } from '../../src/application/tracker';
 import { createAnswerCache, createApp } from '../../src/api';
 import { importNdjsonFiles } from '../../src/import';

@@ -1,4 +1,4 @@
-import request from 'supertest';
+import request from '../support/contract-request';
 import { unwrap } from '../support/builders';
 import { ADAPTERS, Harness, harness } from '../support/app-harness';
 
@@ -95,13 +95,13 @@ describe.each(ADAPTERS)('references to what no development defines, on the %s st
 
   it('refuses an unknown query parameter or a bad strict value with 400, storing nothing', async () => {
     const bad = await request(h.app).post('/negotiations/talks/events?strict=yes').send(raised).expect(400);
-    expect(bad.body.errors).toEqual([{ field: 'strict', reason: 'must be true or false' }]);
+    expect(bad.body.errors).toEqual([{ field: 'strict', reason: 'must be one of: true, false' }]);
     const unknown = await request(h.app)
       .post('/negotiations/talks/events?strictly=true')
       .send(raised)
       .expect(400);
     expect(unknown.body.errors).toEqual([
-      { field: 'strictly', reason: 'is not a query parameter of this request' },
+      { field: 'strictly', reason: 'is not a query parameter of this endpoint (known: strict)' },
     ]);
     expect(await stored()).toBe(0);
   });

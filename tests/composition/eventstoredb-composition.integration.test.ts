@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import request from 'supertest';
+import request from '../support/contract-request';
 import { Runtime, compose, openStore } from '../../src/composition';
 import { loadConfig } from '../../src/config';
 import { unwrap } from '../support/builders';

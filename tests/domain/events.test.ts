@@ -54,7 +54,10 @@ describe('decoding a reported development', () => {
 
   it('refuses misspelt fields instead of dropping them', () => {
     const violations = unwrapLeft(decodeNewEvent({ ...valid, occuredAt: '2024-07-05' }));
-    expect(violations).toContainEqual({ field: 'occuredAt', reason: 'is not a field of Event' });
+    expect(violations).toContainEqual({
+      field: 'occuredAt',
+      reason: expect.stringMatching(/^is not a known field \(known: .*occurredAt/),
+    });
   });
 
   it('refuses a recordedAt or recordedBy in the body: the store sets them', () => {

@@ -10,6 +10,7 @@ import { createTracker } from '../../src/application/tracker';
 import { hashToken, parseTokenSpec, principalLookup } from '../../src/auth';
 import { EventStore, createInMemoryEventStore, createSqliteEventStore } from '../../src/store';
 import { AdapterName } from './app-harness';
+import { checkContract } from './contract';
 import { manualClock, unwrap } from './builders';
 
 export const WRITER_TOKEN = 'nt_live_writer_token';
@@ -126,10 +127,16 @@ export const postTo = async (
     headers: { ...writerHeaders, ...headers },
     body: JSON.stringify(body),
   });
-  return {
+  const posted = {
     status: response.status,
     etag: response.headers.get('etag'),
     contentType: response.headers.get('content-type') ?? '',
     body: (await response.json()) as Record<string, unknown>,
   };
+  checkContract('post', `/negotiations/${negotiationId}/events`, {
+    status: posted.status,
+    headers: { 'content-type': posted.contentType },
+    body: posted.body,
+  });
+  return posted;
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import request from '../../support/contract-request';
 import { createApp } from '../../../src/api';
 import { createTracker } from '../../../src/application/tracker';
 import { EventStoreDbStore, createEventStoreDbStore } from '../../../src/store/eventstoredb';
