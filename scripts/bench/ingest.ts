@@ -225,7 +225,10 @@ const emmett = async (file: string, batches: Batches): Promise<number | undefine
     console.warn(loaded.missing);
     return undefined;
   }
-  const store = loaded.module.getSQLiteEventStore({ fileName: file, schema: { autoMigration: 'CreateOrUpdate' } });
+  const store = loaded.module.getSQLiteEventStore({
+    fileName: file,
+    schema: { autoMigration: 'CreateOrUpdate' },
+  });
   const { seconds: elapsed } = await seconds(async () => {
     for (const { negotiationId, events } of batches)
       await store.appendToStream(
