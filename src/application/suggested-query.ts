@@ -3,13 +3,13 @@ import { EventStore, StoreFailure } from '../store';
 
 export interface SuggestedQuery {
   readonly negotiationId: string;
-  /** The day its latest event was reported: an as-of date at which every event of it counts. */
+  /** The day its last recorded event was reported: a date at which the negotiation has a state to show. */
   readonly asOf: string;
 }
 
 /**
  * A query that answers something for the data the store holds, for the start banner: the negotiation with the
- * most events, as of the day its latest event was reported. None for an empty store.
+ * most events, as of the day its last recorded event was reported (one event read, whatever the log's length). None for an empty store.
  */
 export const suggestedQuery = async (
   store: EventStore,
