@@ -73,7 +73,6 @@ const main = async () => {
     console.log(
       `Store: ${eventStoreUrl === undefined ? config.right.dataDir : withoutCredentials(eventStoreUrl)}`,
     );
-    console.log(`Negotiation tracker listening on ${base}/`);
     if (E.isRight(suggestion) && suggestion.right !== undefined)
       console.log(
         `Try: curl '${base}/negotiations/${encodeURIComponent(suggestion.right.negotiationId)}/status?asOf=${suggestion.right.asOf}'`,
@@ -85,6 +84,8 @@ const main = async () => {
     console.log(
       `Checkpoint key (keep a copy elsewhere to check signed checkpoints): ${runtime.signer.verifierKey}`,
     );
+    // Last, so whoever waits for this line has the banner's every line.
+    console.log(`Negotiation tracker listening on ${base}/`);
   });
   // Once: a second signal (npm passing on the same Ctrl-C) must not exit before the store has closed.
   let stopping = false;
