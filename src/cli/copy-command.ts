@@ -1,4 +1,3 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import * as E from 'fp-ts/Either';
 import { existsSync, statSync } from 'node:fs';
@@ -12,6 +11,7 @@ import {
   withoutCredentials,
 } from '../store/eventstoredb';
 import { CliFailure, EXIT, action } from './context';
+import { progressBar } from './progress';
 
 /** Where a log lives: an EventStoreDB connection string, or the embedded store's file (or its directory). */
 type StoreLocation =
@@ -105,18 +105,8 @@ export const registerCopyCommand = (program: Command): void => {
           throw new CliFailure(`--from: no embedded store at ${options.from.file}`, EXIT.missingFile);
         const source = open(options.from);
         const target = open(options.to);
-        const bar = new SingleBar(
-          {
-            format: 'copy [{bar}] {value}/{total} events',
-            stream: process.stderr,
-            hideCursor: true,
-            noTTYOutput: true,
-            notTTYSchedule: 2000,
-          },
-          Presets.shades_classic,
-        );
+        const bar = progressBar('copy', 0);
         try {
-          bar.start(0, 0);
           const copied = await copyLog(source, target, {
             batchSize: options.batchSize,
             onProgress: (done, total) => {

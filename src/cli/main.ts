@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { registerAuditCommands } from './audit-commands';
 import { EXIT, EXIT_CODES_HELP, PROJECT_ROOT } from './context';
 import { registerCopyCommand } from './copy-command';
+import { registerImportCommand } from './import-command';
 import { registerLogCommands } from './log-commands';
 import { registerQueryCommands } from './query-commands';
 import { registerTokenCommand } from './token-command';
@@ -55,6 +56,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+registerImportCommand(program);
 registerLogCommands(program);
 registerAuditCommands(program);
 registerQueryCommands(program);
