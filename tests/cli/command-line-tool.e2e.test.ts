@@ -55,7 +55,9 @@ describeIfBuilt('the command line as a tool', () => {
     expect(help.stdout).toContain('npx negotiation-tracker export > log.ndjson');
     expect(help.stdout).toContain('DATA_DIR');
     expect(help.stdout).toContain('EVENTSTORE_URL');
-    expect(help.stdout).toMatch(/Exit codes:[\s\S]*2 {2}usage[\s\S]*5 {2}the store failed/);
+    expect(help.stdout).toMatch(
+      /Exit codes:[\s\S]*2 {2}usage[\s\S]*3 {2}the store failed[\s\S]*6 {2}a named file[\s\S]*7 {2}input refused/,
+    );
   });
 
   it('answers a usage error with exit 2 and one line', () => {
@@ -74,32 +76,34 @@ describeIfBuilt('the command line as a tool', () => {
     expect(lines(badEnvironment.stderr)).toEqual([expect.stringContaining('EVENTSTORE_URL')]);
   });
 
-  it('answers a missing file with exit 3 and one line, importing nothing', () => {
+  it('answers a missing file with exit 6 and one line, importing nothing', () => {
     const empty = join(work, 'missing-file');
     const missing = run(empty, 'import', REFERENCE_FILE, join(work, 'nothing-here.ndjson'));
-    expect(missing.code).toBe(3);
+    expect(missing.code).toBe(6);
     expect(lines(missing.stderr)).toEqual([expect.stringContaining('nothing-here.ndjson')]);
     expect(existsSync(join(empty, 'events.sqlite'))).toBe(false);
   });
 
-  it('refuses a file with a bad line with exit 4, naming the line, and imports none of the files', () => {
+  it('refuses a file with a bad line with exit 7, naming the line, and imports none of the files', () => {
     const target = join(work, 'bad-line');
     const bad = join(work, 'bad.ndjson');
     writeFileSync(bad, '{"negotiationId": "x", "type": "TalksStalled"}\n');
     const refused = run(target, 'import', REFERENCE_FILE, bad);
-    expect(refused.code).toBe(4);
+    expect(refused.code).toBe(7);
     expect(refused.stderr).toContain(`${bad}:1:`);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(run(target, 'export').stdout).toBe('');
   });
 
-  it('answers a store that cannot be opened with exit 5 and one line', () => {
+  it('answers a store that cannot be opened with exit 3 and one line', () => {
     const broken = join(work, 'not-a-database');
     mkdirSync(broken);
     writeFileSync(join(broken, 'events.sqlite'), 'this is not a database file, only text '.repeat(200));
-    const failed = run(broken, 'verify');
-    expect(failed.code).toBe(5);
-    expect(lines(failed.stderr)).toEqual([expect.stringContaining('cannot open the store')]);
+    for (const command of ['export', 'replay', 'verify']) {
+      const failed = run(broken, command);
+      expect(failed.code).toBe(3);
+      expect(lines(failed.stderr)).toEqual([expect.stringMatching(/cannot open .*file is not a database/)]);
+    }
   });
 
   it('shows the import progress against the total of every file, with an estimate', () => {
@@ -132,7 +136,7 @@ describeIfBuilt('the command line as a tool', () => {
     const backup = join(work, 'backup-2.ndjson');
     expect(run(story, 'export', '--with-recording', '--out', backup).code).toBe(0);
     const intoFull = run(story, 'import', '--with-recording', backup);
-    expect(intoFull.code).toBe(4);
+    expect(intoFull.code).toBe(7);
     expect(intoFull.stderr).toContain('a restore needs an empty store');
 
     const altered = join(work, 'altered.ndjson');
@@ -149,7 +153,7 @@ describeIfBuilt('the command line as a tool', () => {
 
     // A plain import of recorded events says what to do instead.
     const plain = run(join(work, 'plain-recorded'), 'import', backup);
-    expect(plain.code).toBe(4);
+    expect(plain.code).toBe(7);
     expect(plain.stderr).toContain('restore it with import --with-recording');
   });
 

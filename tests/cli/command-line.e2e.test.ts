@@ -55,7 +55,7 @@ describeIfBuilt('the command line over the embedded store', () => {
         timeout: 60_000,
       },
     );
-    expect(tooLong.status).toBe(4);
+    expect(tooLong.status).toBe(7);
     expect(tooLong.stderr).toContain('has 59 events, more than the 58 this process folds in memory');
     const bad = run(dataDir, 'status', '--negotiation', 'gaza-ceasefire-2024', '--as-of', 'tomorrow');
     expect(bad.code).toBe(2);

@@ -108,12 +108,12 @@ describeIfBuilt('copying a log between the embedded store and EventStoreDB', () 
     expect(await statusOf({ EVENTSTORE_URL: double.url })).toEqual(await statusOf({ DATA_DIR: original }));
   });
 
-  it('refuses the same store on both sides (exit 2, usage) and a missing source (exit 3)', async () => {
+  it('refuses the same store on both sides (exit 2, usage) and a missing source (exit 6)', async () => {
     const same = await run({}, 'copy', '--from', original, '--to', original);
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('same store');
     const missing = await run({}, 'copy', '--from', join(original, 'nothing.sqlite'), '--to', double.url);
-    expect(missing.code).toBe(3);
+    expect(missing.code).toBe(6);
     expect(missing.stderr).toContain('no embedded store');
   });
 
