@@ -10,7 +10,14 @@ import { createEventStoreDbStore } from './store/eventstoredb';
 import express from 'express';
 import { pino } from 'pino';
 import { timelinePage } from './web';
-import { PrincipalRecord, addPrincipal, parseTokenSpec, principalLookup, readTokenFile } from './auth';
+import {
+  PrincipalRecord,
+  addPrincipal,
+  parseTokenSpec,
+  principalLookup,
+  readTokenFile,
+  watchedPrincipals,
+} from './auth';
 import {
   CheckpointPublisher,
   CheckpointSigner,
@@ -105,7 +112,16 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
       throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
     importedOnStart = imported.right.events;
   }
-  const { principals, generatedWriterToken } = loadPrincipals(config);
+  const { generatedWriterToken } = loadPrincipals(config);
+  const fromEnv = config.authTokens === undefined ? E.right([]) : parseTokenSpec(config.authTokens);
+  const principals = watchedPrincipals(
+    config.authTokensFile,
+    E.isRight(fromEnv) ? fromEnv.right : [],
+    (problems) =>
+      console.error(
+        `tokens file ${config.authTokensFile} not reloaded (the last good one stays in use): ${problems.map((p) => `${p.field} ${p.reason}`).join('; ')}`,
+      ),
+  );
   const signer = loadSigner(config);
   const publisher =
     config.checkpointPublishFile === undefined && config.checkpointPublishCommand === undefined

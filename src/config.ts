@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { join, resolve } from 'node:path';
 import { FieldViolation, oneOf, toFieldViolations } from './domain';
 import { validKeyName } from './transparency/signed-note';
+import { CONNECTION_STRING_FORMS, isConnectionString } from './store/eventstoredb/connection-string';
 
 const Port = new t.Type<number, string, unknown>(
   'Port',
@@ -57,13 +58,9 @@ const EventStoreUrl = new t.Type<string, string, unknown>(
   'EventStoreUrl',
   (u): u is string => typeof u === 'string',
   (u, c) =>
-    typeof u === 'string' && /^esdb(\+discover)?:\/\/\S+$/.test(u)
+    typeof u === 'string' && isConnectionString(u)
       ? t.success(u)
-      : t.failure(
-          u,
-          c,
-          'must be an EventStoreDB connection string, esdb://host:2113?tls=false or esdb+discover://...',
-        ),
+      : t.failure(u, c, `must be an EventStoreDB or KurrentDB connection string, ${CONNECTION_STRING_FORMS}`),
   t.identity,
 );
 

@@ -1,11 +1,32 @@
 import * as E from 'fp-ts/Either';
+import { createServer as createProbe } from 'node:net';
 import { resolve } from 'node:path';
 import { createHttpServer, serverLimitsFrom } from './api';
+import { suggestedQuery } from './application/suggested-query';
 import { compose } from './composition';
 import { withoutCredentials } from './store/eventstoredb';
 import { loadConfig } from './config';
 
 const projectRoot = resolve(__dirname, '..', '..');
+
+/** Why a port cannot be listened on, in one line; undefined when it can. */
+const portProblem = (port: number, host: string): Promise<string | undefined> =>
+  new Promise((done) => {
+    const probe = createProbe();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      done(
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use (another tracker?): stop it, or start with PORT=<another port> (PORT=0 picks a free one)`
+          : `cannot listen on ${host}:${port}: ${error.message}`,
+      ),
+    );
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => done(undefined)));
+  });
+
+const fail = (line: string, code: number): never => {
+  console.error(line);
+  process.exit(code);
+};
 
 const main = async () => {
   const config = loadConfig(process.env, projectRoot);
@@ -18,30 +39,53 @@ const main = async () => {
       console.error(`configuration: ${violation.field} ${violation.reason}`);
     process.exit(2);
   }
+  const { host, port } = config.right;
+  // Before anything is imported or a token created: a busy port must not leave a half-done first run behind.
+  if (port !== 0) {
+    const problem = await portProblem(port, host);
+    if (problem !== undefined) fail(problem, 2);
+  }
   const runtime = await compose(config.right);
+  if (runtime.importedOnStart > 0)
+    console.log(
+      `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
+    );
+  // Shown as soon as it exists, so a start that fails after this point cannot lose it.
+  if (runtime.generatedWriterToken !== undefined)
+    console.log(
+      `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
+    );
+  const suggestion = await suggestedQuery(runtime.store);
   const server = createHttpServer(runtime.app, limits.right);
-  server.listen(config.right.port, config.right.host, () => {
+  server.once('error', (error: NodeJS.ErrnoException) =>
+    fail(
+      error.code === 'EADDRINUSE'
+        ? `port ${port} on ${host} was taken while starting: start again, or with PORT=<another port>`
+        : `cannot listen on ${host}:${port}: ${error.message}`,
+      2,
+    ),
+  );
+  server.listen(port, host, () => {
     const address = server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
-    if (runtime.importedOnStart > 0)
-      console.log(
-        `Imported ${runtime.importedOnStart} events of the reference story from ${config.right.eventsDir}`,
-      );
+    const listening = typeof address === 'object' && address !== null ? address.port : port;
+    const base = `http://${host}:${listening}`;
     const { eventStoreUrl } = config.right;
     console.log(
       `Store: ${eventStoreUrl === undefined ? config.right.dataDir : withoutCredentials(eventStoreUrl)}`,
     );
-    if (runtime.generatedWriterToken !== undefined)
+    if (E.isRight(suggestion) && suggestion.right !== undefined)
       console.log(
-        `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
+        `Try: curl '${base}/negotiations/${encodeURIComponent(suggestion.right.negotiationId)}/status?asOf=${suggestion.right.asOf}'`,
+      );
+    else
+      console.log(
+        `The store is empty: POST events to ${base}/negotiations/{id}/events, or run npx negotiation-tracker import <files>`,
       );
     console.log(
       `Checkpoint key (keep a copy elsewhere to check signed checkpoints): ${runtime.signer.verifierKey}`,
     );
-    console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
-    console.log(
-      `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,
-    );
+    // Last, so whoever waits for this line has the banner's every line.
+    console.log(`Negotiation tracker listening on ${base}/`);
   });
   // Once: a second signal (npm passing on the same Ctrl-C) must not exit before the store has closed.
   let stopping = false;
@@ -59,6 +103,6 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

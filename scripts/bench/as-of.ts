@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { loadEmmettSqlite } from './baseline';
 import * as E from 'fp-ts/Either';
 import { createTracker } from '../../src/application/tracker';
 import { Development, evolve, initialState, stateAsOf, statusView } from '../../src/projections';
@@ -106,18 +107,17 @@ export const emmettAggregateLatency = async (
   queries: number,
   spanDays: number,
 ): Promise<LatencyFigures | undefined> => {
-  let emmett: {
+  const loaded = loadEmmettSqlite<{
     getSQLiteEventStore: (options: {
       fileName: string;
       schema: { autoMigration: 'CreateOrUpdate' };
     }) => EmmettStore;
-  };
-  try {
-    emmett = (await import('@event-driven-io/emmett-sqlite')) as unknown as typeof emmett;
-  } catch (error) {
-    console.warn(`emmett-sqlite baseline unavailable: ${(error as Error).message}`);
+  }>();
+  if ('missing' in loaded) {
+    console.warn(loaded.missing);
     return undefined;
   }
+  const emmett = loaded.module;
   const store = emmett.getSQLiteEventStore({
     fileName: workFile,
     schema: { autoMigration: 'CreateOrUpdate' },

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { loadEmmettSqlite } from './baseline';
 import * as E from 'fp-ts/Either';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -219,14 +220,15 @@ interface EmmettModule {
 
 /** @event-driven-io/emmett-sqlite appending the same events, 100 per call; undefined if it cannot be loaded. */
 const emmett = async (file: string, batches: Batches): Promise<number | undefined> => {
-  let module: EmmettModule;
-  try {
-    module = (await import('@event-driven-io/emmett-sqlite')) as unknown as EmmettModule;
-  } catch (error) {
-    console.warn(`emmett-sqlite baseline unavailable: ${(error as Error).message}`);
+  const loaded = loadEmmettSqlite<EmmettModule>();
+  if ('missing' in loaded) {
+    console.warn(loaded.missing);
     return undefined;
   }
-  const store = module.getSQLiteEventStore({ fileName: file, schema: { autoMigration: 'CreateOrUpdate' } });
+  const store = loaded.module.getSQLiteEventStore({
+    fileName: file,
+    schema: { autoMigration: 'CreateOrUpdate' },
+  });
   const { seconds: elapsed } = await seconds(async () => {
     for (const { negotiationId, events } of batches)
       await store.appendToStream(

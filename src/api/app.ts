@@ -2,7 +2,7 @@ import compression from 'compression';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
-import { PrincipalRecord } from '../auth';
+import { PrincipalSource, currentPrincipals } from '../auth';
 import { Clock, EventStore, systemClock } from '../store';
 import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
 import { AnswerCache, createAnswerCache } from './answer-cache';
@@ -21,7 +21,7 @@ export interface AppOptions {
   /** Who may read and write; OPEN_ACCESS (the default) is for tests and local experiments only. */
   readonly access?: AccessPolicy;
   /** Listed (names and roles, never digests) to admins at GET /admin/principals. */
-  readonly principals?: readonly PrincipalRecord[];
+  readonly principals?: PrincipalSource;
   readonly clock?: Clock;
   /** Largest accepted request body (default 2mb). */
   readonly bodyLimit?: string;
@@ -129,7 +129,12 @@ export const createApp = (options: AppOptions): express.Express => {
     });
   });
   app.get('/admin/principals', produces(JSON_ONLY), (_req, res) => {
-    res.json({ principals: (options.principals ?? []).map(({ principal, role }) => ({ principal, role })) });
+    res.json({
+      principals: currentPrincipals(options.principals ?? []).map(({ principal, role }) => ({
+        principal,
+        role,
+      })),
+    });
   });
   app.all('/health', methodNotAllowed('GET'));
   app.all('/admin/principals', methodNotAllowed('GET'));

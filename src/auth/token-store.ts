@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FieldViolation, toFieldViolations } from '../domain';
 import { PrincipalRecord, Role, TokenFile, generateToken, hashToken } from './tokens';
@@ -32,7 +32,34 @@ export const addPrincipal = (
   const token = generateToken();
   const principals = [...existing.right, { principal, role, tokenSha256: hashToken(token) }];
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify({ principals }, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  // Written aside and renamed over the file, so a running server reading it never sees half of it.
+  const written = `${file}.${process.pid}.tmp`;
+  writeFileSync(written, `${JSON.stringify({ principals }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(written, 0o600);
+  renameSync(written, file);
   return E.right(token);
+};
+
+/**
+ * The principals of AUTH_TOKENS and of the tokens file, the file read again whenever it changes on disk, so a
+ * token the command line issues (or removes) takes effect on a running server at once. A file that stops
+ * decoding keeps the last good list and is reported once per change.
+ */
+export const watchedPrincipals = (
+  file: string,
+  fixed: readonly PrincipalRecord[],
+  onProblem: (problems: readonly FieldViolation[]) => void = () => undefined,
+): (() => readonly PrincipalRecord[]) => {
+  let seen = '';
+  let current: readonly PrincipalRecord[] = fixed;
+  return () => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    const signature = stat === undefined ? 'missing' : `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    if (signature === seen) return current;
+    seen = signature;
+    const fromFile = readTokenFile(file);
+    if (E.isLeft(fromFile)) onProblem(fromFile.left);
+    else current = [...fixed, ...fromFile.right];
+    return current;
+  };
 };

@@ -58,10 +58,23 @@ export interface Principal {
   readonly role: Role;
 }
 
+/** The principals as they stand now: a fixed list, or a source read again when it changes (see watchedPrincipals). */
+export type PrincipalSource = readonly PrincipalRecord[] | (() => readonly PrincipalRecord[]);
+
+export const currentPrincipals = (source: PrincipalSource): readonly PrincipalRecord[] =>
+  typeof source === 'function' ? source() : source;
+
 /** Finds the principal a presented token belongs to, comparing digests in constant time. */
-export const principalLookup = (records: readonly PrincipalRecord[]) => {
-  const digests = records.map((record) => ({ record, digest: Buffer.from(record.tokenSha256, 'hex') }));
+export const principalLookup = (source: PrincipalSource) => {
+  let records: readonly PrincipalRecord[] | undefined;
+  let digests: Array<{ record: PrincipalRecord; digest: Buffer }> = [];
   return (token: string): Principal | undefined => {
+    const now = currentPrincipals(source);
+    // Digests are decoded again only when the source hands over a new list.
+    if (now !== records) {
+      records = now;
+      digests = now.map((record) => ({ record, digest: Buffer.from(record.tokenSha256, 'hex') }));
+    }
     const presented = Buffer.from(hashToken(token), 'hex');
     const match = digests.find(({ digest }) => timingSafeEqual(digest, presented));
     return match ? { id: match.record.principal, role: match.record.role } : undefined;

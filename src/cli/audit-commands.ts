@@ -37,7 +37,7 @@ const readText = (file: string, what: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliFailure(`cannot read the ${what} ${file}: ${(error as Error).message}`, EXIT.badInput);
+    throw new CliFailure(`cannot read the ${what} ${file}: ${(error as Error).message}`, EXIT.missingFile);
   }
 };
 
@@ -47,17 +47,17 @@ const readJson = <A>(file: string, what: string, decode: (u: unknown) => E.Eithe
     parsed = JSON.parse(readText(file, what));
   } catch (error) {
     if (error instanceof CliFailure) throw error;
-    throw new CliFailure(`the ${what} ${file} is not JSON`, EXIT.badInput);
+    throw new CliFailure(`the ${what} ${file} is not JSON`, EXIT.refused);
   }
   const decoded = decode(parsed);
   if (E.isLeft(decoded))
-    throw new CliFailure(`the ${what} ${file} is not a proof this tool reads`, EXIT.badInput);
+    throw new CliFailure(`the ${what} ${file} is not a proof this tool reads`, EXIT.refused);
   return decoded.right;
 };
 
 const keyFrom = (file: string): VerifierKey => {
   const key = parseVerifierKey(readText(file, 'key'));
-  if (E.isLeft(key)) throw new CliFailure(`${file}: ${key.left.reason}`, EXIT.badInput);
+  if (E.isLeft(key)) throw new CliFailure(`${file}: ${key.left.reason}`, EXIT.refused);
   return key.right;
 };
 
@@ -74,7 +74,7 @@ const verifierFor = (config: Config, keyFile: string | undefined): VerifierKey =
   if (own === undefined)
     throw new CliFailure(
       `no key at ${config.checkpointKeyFile}: give the log's public key with --key FILE`,
-      EXIT.badInput,
+      EXIT.missingFile,
     );
   return own;
 };
@@ -232,7 +232,7 @@ export const registerAuditCommands = (program: Command): void => {
     .action(
       action(async (options: { out?: string; keyOut?: string; since?: string; proofOut?: string }) => {
         if ((options.since === undefined) !== (options.proofOut === undefined))
-          throw new CliFailure('--since and --proof-out go together', EXIT.badInput);
+          throw new CliFailure('--since and --proof-out go together', EXIT.usage);
         const config = cliConfig();
         const signer = loadSigner(config);
         const older =
@@ -247,7 +247,7 @@ export const registerAuditCommands = (program: Command): void => {
             if (E.isLeft(proof))
               throw new CliFailure(
                 `${options.since} is not a checkpoint of this log's past: ${JSON.stringify(proof.left)}`,
-                EXIT.badInput,
+                EXIT.refused,
               );
             writeFileSync(options.proofOut, `${JSON.stringify(proof.right, null, 2)}\n`);
           }
@@ -281,7 +281,7 @@ export const registerAuditCommands = (program: Command): void => {
           consistency?: string;
         }) => {
           if ((options.since === undefined) !== (options.consistency === undefined))
-            throw new CliFailure('--since and --consistency go together', EXIT.badInput);
+            throw new CliFailure('--since and --consistency go together', EXIT.usage);
           const key = keyFrom(options.key);
           const checkpoint = checkpointFrom(options.checkpoint, key);
           console.log(`checkpoint signed by ${key.name}: ${checkpoint.size} events`);
@@ -337,6 +337,6 @@ export const registerAuditCommands = (program: Command): void => {
 
 const keyFromText = (text: string): VerifierKey => {
   const key = parseVerifierKey(text);
-  if (E.isLeft(key)) throw new CliFailure(key.left.reason, EXIT.badInput);
+  if (E.isLeft(key)) throw new CliFailure(key.left.reason, EXIT.refused);
   return key.right;
 };

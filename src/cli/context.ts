@@ -5,28 +5,46 @@ import { createTracker, Tracker } from '../application/tracker';
 import { openStore } from '../composition';
 import { Config, loadConfig } from '../config';
 import { EventStore } from '../store';
+import { withoutCredentials } from '../store/eventstoredb';
 
 export interface CliContext {
   readonly store: EventStore;
   readonly tracker: Tracker;
   readonly storeName: string;
+  /** Where the store is, for messages (credentials left out). */
+  readonly storeLocation: string;
   /** The embedded store's file, when that is the store in use. */
   readonly sqliteFile?: string;
 }
 
-/**
- * Exit codes: 0 success; 1 a check failed (verify found a break); 2 bad usage or input; 3 the store could not be
- * opened or read; 4 the log does not extend the checkpoint given (rewritten, truncated or reordered since);
- * 5 a signature or proof does not verify.
- */
+/** Exit codes, one per kind of failure; `--help` and the README list them. */
 export const EXIT = {
   ok: 0,
+  /** A check failed: a broken hash chain or copies that differ; a restore or copy met another history. */
   checkFailed: 1,
-  badInput: 2,
+  /** An unknown command or option, a bad option value or combination, a bad environment variable. */
+  usage: 2,
+  /** The store could not be opened, read or written (or another unexpected failure). */
   storeFailure: 3,
+  /** The log does not extend the checkpoint given (rewritten, truncated or reordered since). */
   notExtended: 4,
+  /** A signature or proof does not verify. */
   proofInvalid: 5,
+  /** A named file does not exist or cannot be read (or written). */
+  missingFile: 6,
+  /** The input was refused: invalid lines, a rule, an unknown negotiation, a restore into a non-empty store. */
+  refused: 7,
 } as const;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0  done
+  1  a check failed: broken hash chain, copies that differ, another history in the target
+  2  usage: unknown command or option, bad option value or environment variable
+  3  the store failed (cannot open, read or write), or another unexpected failure
+  4  the log does not extend the checkpoint given (rewritten, truncated or reordered since)
+  5  a signature or proof does not verify
+  6  a named file does not exist or cannot be read (or written)
+  7  input refused: invalid lines, a rule, unknown negotiation, restore into a non-empty store`;
 
 export class CliFailure extends Error {
   constructor(
@@ -37,25 +55,32 @@ export class CliFailure extends Error {
   }
 }
 
-/** The configuration the server would read (same environment variables). */
+/** The project root, where `events/` and the default `./data` are found from dist/src/cli. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..');
+
 export const cliConfig = (): Config => {
-  const config = loadConfig(process.env, resolve(__dirname, '..', '..', '..'));
+  const config = loadConfig(process.env, PROJECT_ROOT);
   if (E.isLeft(config))
     throw new CliFailure(
       config.left.map((v) => `configuration: ${v.field} ${v.reason}`).join('\n'),
-      EXIT.badInput,
+      EXIT.usage,
     );
   return config.right;
 };
 
 /** Opens the store the server would use (same environment variables) for the length of one command. */
 export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Promise<A> => {
-  const config = { right: cliConfig() };
+  const config = cliConfig();
+  const storeLocation =
+    config.eventStoreUrl === undefined ? config.dataDir : withoutCredentials(config.eventStoreUrl);
   let opened: ReturnType<typeof openStore>;
   try {
-    opened = openStore(config.right);
+    opened = openStore(config);
   } catch (error) {
-    throw new CliFailure(error instanceof Error ? error.message : String(error), EXIT.storeFailure);
+    throw new CliFailure(
+      `cannot open the store at ${storeLocation}: ${(error as Error).message}`,
+      EXIT.storeFailure,
+    );
   }
   const { store, name, sqliteFile } = opened;
   try {
@@ -64,11 +89,10 @@ export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Pr
       tracker: createTracker({
         store,
         newEventId,
-        ...(config.right.maxNegotiationEvents === undefined
-          ? {}
-          : { maxLogEvents: config.right.maxNegotiationEvents }),
+        ...(config.maxNegotiationEvents === undefined ? {} : { maxLogEvents: config.maxNegotiationEvents }),
       }),
       storeName: name,
+      storeLocation,
       ...(sqliteFile === undefined ? {} : { sqliteFile }),
     });
   } finally {

@@ -1,12 +1,17 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import * as E from 'fp-ts/Either';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STORE_FILE_NAME } from '../composition';
 import { CopyError, EventStore, copyLog, createSqliteEventStore, verifyCopy } from '../store';
-import { createEventStoreDbStore, withoutCredentials } from '../store/eventstoredb';
+import {
+  CONNECTION_STRING_FORMS,
+  createEventStoreDbStore,
+  isConnectionString,
+  withoutCredentials,
+} from '../store/eventstoredb';
 import { CliFailure, EXIT, action } from './context';
+import { progressBar } from './progress';
 
 /** Where a log lives: an EventStoreDB connection string, or the embedded store's file (or its directory). */
 type StoreLocation =
@@ -14,9 +19,11 @@ type StoreLocation =
   | { readonly kind: 'sqlite'; readonly file: string };
 
 const parseLocation = (value: string): StoreLocation => {
-  if (/^esdb(\+discover)?:\/\//.test(value)) return { kind: 'eventstoredb', url: value };
+  if (isConnectionString(value)) return { kind: 'eventstoredb', url: value };
   if (value.includes('://'))
-    throw new InvalidArgumentError('give an esdb:// connection string or a path to the embedded store');
+    throw new InvalidArgumentError(
+      `give a connection string (${CONNECTION_STRING_FORMS}) or a path to the embedded store`,
+    );
   const path = resolve(value);
   return {
     kind: 'sqlite',
@@ -27,10 +34,18 @@ const parseLocation = (value: string): StoreLocation => {
 const describeLocation = (location: StoreLocation) =>
   location.kind === 'eventstoredb' ? withoutCredentials(location.url) : location.file;
 
-const open = (location: StoreLocation): EventStore =>
-  location.kind === 'eventstoredb'
-    ? createEventStoreDbStore({ connectionString: location.url })
-    : createSqliteEventStore({ file: location.file });
+const open = (location: StoreLocation): EventStore => {
+  try {
+    return location.kind === 'eventstoredb'
+      ? createEventStoreDbStore({ connectionString: location.url })
+      : createSqliteEventStore({ file: location.file });
+  } catch (error) {
+    throw new CliFailure(
+      `cannot open ${describeLocation(location)}: ${(error as Error).message}`,
+      EXIT.storeFailure,
+    );
+  }
+};
 
 const failureOf = (error: CopyError): CliFailure => {
   switch (error._tag) {
@@ -73,7 +88,7 @@ export const registerCopyCommand = (program: Command): void => {
     )
     .requiredOption(
       '--from <store>',
-      'source: esdb://host:2113?tls=false, or the embedded store file or directory',
+      'source: esdb://host:2113?tls=false (or kurrentdb://...), or the embedded store file or directory',
       parseLocation,
     )
     .requiredOption(
@@ -85,23 +100,13 @@ export const registerCopyCommand = (program: Command): void => {
     .action(
       action(async (options: { from: StoreLocation; to: StoreLocation; batchSize: number }) => {
         if (JSON.stringify(options.from) === JSON.stringify(options.to))
-          throw new CliFailure('--from and --to name the same store', EXIT.badInput);
+          throw new CliFailure('--from and --to name the same store', EXIT.usage);
         if (options.from.kind === 'sqlite' && !existsSync(options.from.file))
-          throw new CliFailure(`--from: no embedded store at ${options.from.file}`, EXIT.badInput);
+          throw new CliFailure(`--from: no embedded store at ${options.from.file}`, EXIT.missingFile);
         const source = open(options.from);
         const target = open(options.to);
-        const bar = new SingleBar(
-          {
-            format: 'copy [{bar}] {value}/{total} events',
-            stream: process.stderr,
-            hideCursor: true,
-            noTTYOutput: true,
-            notTTYSchedule: 2000,
-          },
-          Presets.shades_classic,
-        );
+        const bar = progressBar('copy', 0);
         try {
-          bar.start(0, 0);
           const copied = await copyLog(source, target, {
             batchSize: options.batchSize,
             onProgress: (done, total) => {

@@ -1,33 +1,15 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import * as E from 'fp-ts/Either';
-import { createWriteStream } from 'node:fs';
-import { userInfo } from 'node:os';
+import { createWriteStream, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { StoredEvent, recordedFields, reportedFields } from '../domain';
-import { importNdjsonFiles } from '../import';
 import { replayFileInParallel } from '../application/parallel-replay';
 import { replayAll } from '../application/replay';
 import { EventStore } from '../store';
 import { CliFailure, EXIT, action, withStore } from './context';
+import { progressBar } from './progress';
 
 const PAGE = 5_000;
-
-const progressBar = (label: string, total: number) => {
-  const bar = new SingleBar(
-    {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left`,
-      stream: process.stderr,
-      hideCursor: true,
-      // Keep reporting when stderr is a file or a CI log, not only on a terminal.
-      noTTYOutput: true,
-      notTTYSchedule: 2000,
-    },
-    Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return bar;
-};
 
 const totalEvents = async (store: EventStore): Promise<number> => {
   const streams = await store.listStreams()();
@@ -48,43 +30,15 @@ export async function* allEvents(store: EventStore): AsyncGenerator<StoredEvent>
   }
 }
 
-export const registerLogCommands = (program: Command): void => {
-  program
-    .command('import')
-    .description(
-      'Append the events of NDJSON files (each line one event with its negotiationId); all lines are checked first',
-    )
-    .argument('<files...>', 'NDJSON files')
-    .option('--recorded-by <principal>', 'who is recording these events', `cli:${userInfo().username}`)
-    .action(
-      action(async (files: string[], options: { recordedBy: string }) =>
-        withStore(async ({ tracker }) => {
-          const bar = progressBar('import', 0);
-          const result = await importNdjsonFiles(tracker, files, options.recordedBy, (done) => {
-            bar.setTotal(Math.max(done, bar.getTotal()));
-            bar.update(done);
-          });
-          bar.stop();
-          if (E.isLeft(result)) {
-            const error = result.left;
-            const detail =
-              error._tag === 'InvalidLines'
-                ? error.errors
-                    .map(
-                      (e) =>
-                        `${error.file}:${e.line}: ${e.violations.map((v) => `${v.field} ${v.reason}`).join('; ')}`,
-                    )
-                    .join('\n')
-                : `${error.file}:${error.line}: ${JSON.stringify(error.error)}`;
-            throw new CliFailure(`nothing imported from the failing file:\n${detail}`, EXIT.badInput);
-          }
-          console.log(
-            `imported ${result.right.events} events from ${result.right.files} file(s); ${result.right.replayed} already stored`,
-          );
-        }),
-      ),
-    );
+const openForWriting = (file: string): number => {
+  try {
+    return openSync(file, 'w');
+  } catch (error) {
+    throw new CliFailure(`cannot write ${file}: ${(error as Error).message}`, EXIT.missingFile);
+  }
+};
 
+export const registerLogCommands = (program: Command): void => {
   program
     .command('export')
     .description(
@@ -93,13 +47,15 @@ export const registerLogCommands = (program: Command): void => {
     .option('--negotiation <id>', 'only this negotiation')
     .option(
       '--with-recording',
-      'include recordedAt, recordedBy, revision and hash fields (for audits and copies)',
+      'include recordedAt, recordedBy, revision and hash fields (import --with-recording restores them)',
     )
     .option('--out <file>', 'write to a file instead of standard output')
     .action(
       action(async (options: { negotiation?: string; withRecording?: boolean; out?: string }) =>
         withStore(async ({ store }) => {
-          const out = options.out ? createWriteStream(options.out) : process.stdout;
+          const out = options.out
+            ? createWriteStream('', { fd: openForWriting(options.out) })
+            : process.stdout;
           let count = 0;
           for await (const event of allEvents(store)) {
             if (options.negotiation !== undefined && event.negotiationId !== options.negotiation) continue;

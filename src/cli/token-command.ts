@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
 import * as E from 'fp-ts/Either';
-import { resolve } from 'node:path';
 import { ROLES, Role, addPrincipal } from '../auth';
-import { loadConfig } from '../config';
-import { CliFailure, EXIT, action } from './context';
+import { CliFailure, EXIT, action, cliConfig } from './context';
 
 /** Issues a token: its digest goes into the tokens file the server reads; the token is printed once. */
 export const registerTokenCommand = (program: Command): void => {
@@ -16,14 +14,13 @@ export const registerTokenCommand = (program: Command): void => {
     .addOption(new Option('--role <role>', 'what the token may do').choices([...ROLES]).default('writer'))
     .action(
       action((options: { principal: string; role: Role }) => {
-        const config = loadConfig(process.env, resolve(__dirname, '..', '..', '..'));
-        if (E.isLeft(config))
-          throw new CliFailure(config.left.map((v) => `${v.field} ${v.reason}`).join('\n'), EXIT.badInput);
-        const token = addPrincipal(config.right.authTokensFile, options.principal, options.role);
+        const config = cliConfig();
+        const token = addPrincipal(config.authTokensFile, options.principal, options.role);
         if (E.isLeft(token))
-          throw new CliFailure(token.left.map((v) => `${v.field} ${v.reason}`).join('\n'), EXIT.badInput);
+          throw new CliFailure(token.left.map((v) => `${v.field} ${v.reason}`).join('\n'), EXIT.refused);
+        // The server reads the tokens file again when it changes: no restart needed.
         console.error(
-          `added ${options.principal} (${options.role}) to ${config.right.authTokensFile}; restart the server to use it`,
+          `added ${options.principal} (${options.role}) to ${config.authTokensFile}; a running server accepts it now`,
         );
         console.log(token.right);
         return Promise.resolve();

@@ -1,2 +1,3 @@
 export * from './ndjson';
 export * from './ndjson-import';
+export * from './ndjson-restore';

@@ -7,6 +7,9 @@ import { createSqliteEventStore } from '../../src/store';
 import { appendAll, manualClock, unwrap } from '../support/builders';
 import { referenceLines } from '../support/reference-story';
 
+// Spawns processes (servers, workers, a child Node): generous on a busy machine, never a speed check.
+jest.setTimeout(120_000);
+
 // The worker threads run the built JavaScript (they cannot load TypeScript), so the built module is tested.
 const BUILT = join(__dirname, '..', '..', 'dist', 'src', 'application', 'parallel-replay.js');
 const describeIfBuilt = existsSync(BUILT) ? describe : describe.skip;

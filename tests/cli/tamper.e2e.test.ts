@@ -288,7 +288,7 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     const forged = run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'forged.json'));
     expect(forged.code).toBe(5);
     expect(forged.stderr).toContain('the inclusion proof does not verify');
-    expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'nothing.json')).code).toBe(2);
+    expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'nothing.json')).code).toBe(6);
   });
 
   it('refuses a checkpoint whose signature does not verify (exit 5) and a missing store (exit 3)', () => {

@@ -12,6 +12,9 @@ import {
   writerToken,
 } from '../../scripts/reliability/server-process';
 
+// Spawns processes (servers, workers, a child Node): generous on a busy machine, never a speed check.
+jest.setTimeout(120_000);
+
 const describeIfBuilt = existsSync(serverMain()) ? describe : describe.skip;
 if (!existsSync(serverMain()))
   console.warn(

@@ -8,6 +8,9 @@ import { startCheckpointer } from '../../src/store/sqlite-checkpointer';
 import { appendAll, manualClock, reported, unwrap } from '../support/builders';
 import { describeEventStoreConformance } from './event-store-conformance';
 
+// Spawns processes (servers, workers, a child Node): generous on a busy machine, never a speed check.
+jest.setTimeout(120_000);
+
 const tempDir = () => mkdtempSync(join(tmpdir(), 'tracker-checkpoint-'));
 
 describeEventStoreConformance('SQLite store with checkpoints on a worker thread', (clock) => {

@@ -8,6 +8,7 @@ import {
   WrongExpectedVersionError,
   streamNameFilter,
 } from '@eventstore/db-client';
+import { toClientConnectionString } from './connection-string';
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
 import { StoredEvent } from '../../domain';
@@ -103,7 +104,7 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   const prefix = options.streamPrefix ?? DEFAULT_STREAM_PREFIX;
   const timeoutMs = options.catchUpTimeoutMs ?? 10_000;
   const baseDelay = options.reconnectDelayMs ?? 200;
-  const client = EventStoreDBClient.connectionString(options.connectionString);
+  const client = EventStoreDBClient.connectionString(toClientConnectionString(options.connectionString));
   const serverName = withoutCredentials(options.connectionString);
   const replica: LogReplica = createLogReplica(prefix);
 
