@@ -10,6 +10,8 @@ import { checkpointRoutes } from './checkpoint-routes';
 import { CheckpointSigner } from '../transparency';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
+import { StreamOptions, streamRoutes } from './stream-routes';
+import { LiveFeed } from '../application/live-feed';
 import { methodNotAllowed } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
 
@@ -33,6 +35,9 @@ export interface AppOptions {
   readonly answerCache?: AnswerCache | null;
   /** Signed checkpoints and proofs of the log's Merkle tree (GET /checkpoint...); absent: not served. */
   readonly checkpoints?: { readonly store: EventStore; readonly signer: CheckpointSigner };
+  /** Serves GET /stream and /negotiations/{id}/stream (server-sent events) when given. */
+  readonly liveFeed?: LiveFeed;
+  readonly streamOptions?: StreamOptions;
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -104,6 +109,7 @@ export const createApp = (options: AppOptions): express.Express => {
     requireRole(access, 'writer'),
   );
   app.use('/negotiations', requireRole(access, 'reader'));
+  app.use('/stream', requireRole(access, 'reader'));
   app.use('/admin', requireRole(access, 'admin'));
   app.use(['/checkpoint', '/events'], requireRole(access, 'reader'));
   app.use(declaredBodyLimit(options.bodyLimit ?? '2mb'));
@@ -130,6 +136,7 @@ export const createApp = (options: AppOptions): express.Express => {
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
+  if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
   if (options.checkpoints !== undefined)

@@ -6,3 +6,4 @@ export * from './negotiation-routes';
 export * from './audit-routes';
 export * from './http-server';
 export * from './answer-cache';
+export * from './stream-routes';
