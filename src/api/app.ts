@@ -11,6 +11,8 @@ import { CheckpointSigner } from '../transparency';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
 import { negotiationRoutes } from './negotiation-routes';
 import { StreamOptions, streamRoutes } from './stream-routes';
+import { schemaRoutes } from './schema-routes';
+import { exportRoutes } from './export-routes';
 import { LiveFeed } from '../application/live-feed';
 import { methodNotAllowed } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
@@ -136,7 +138,9 @@ export const createApp = (options: AppOptions): express.Express => {
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
+  app.use(schemaRoutes());
   if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
+  app.use(exportRoutes(options.tracker));
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
   if (options.checkpoints !== undefined)

@@ -7,3 +7,4 @@ export * from './audit-routes';
 export * from './http-server';
 export * from './answer-cache';
 export * from './stream-routes';
+export * from './schema-routes';

@@ -3,20 +3,50 @@ import * as E from 'fp-ts/Either';
 
 /** Building blocks shared by every shape of the domain: strings with limits, and objects that refuse unknown keys. */
 
+/**
+ * What a codec accepts, as data: read by the API to describe its request bodies (forms are built from it), so
+ * the description can never drift from the validation. Codecs built here record theirs; others have none.
+ */
+export type CodecShape =
+  | {
+      readonly kind: 'string';
+      readonly maxLength?: number;
+      readonly pattern?: string;
+      readonly format?: string;
+    }
+  | { readonly kind: 'number'; readonly exclusiveMinimum?: number }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'array'; readonly item: t.Mixed; readonly minItems: number; readonly maxItems: number }
+  | { readonly kind: 'object'; readonly required: t.Props; readonly optional: t.Props }
+  | { readonly kind: 'union'; readonly tagKey: string; readonly members: Record<string, t.Mixed> };
+
+const shapes = new WeakMap<object, CodecShape>();
+
+/** Records what `codec` accepts; returns the codec. */
+export const withShape = <C extends t.Any>(codec: C, shape: CodecShape): C => {
+  shapes.set(codec, shape);
+  return codec;
+};
+
+export const shapeOf = (codec: t.Any): CodecShape | undefined => shapes.get(codec);
+
 export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_NAME_LENGTH = 500;
 
 const boundedString = (name: string, maxLength: number) =>
-  new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= maxLength,
-    (u, c) => {
-      if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
-      if (u.trim().length === 0) return t.failure(u, c, 'must not be empty');
-      if (u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters`);
-      return t.success(u);
-    },
-    t.identity,
+  withShape(
+    new t.Type<string, string, unknown>(
+      name,
+      (u): u is string => typeof u === 'string' && u.trim().length > 0 && u.length <= maxLength,
+      (u, c) => {
+        if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
+        if (u.trim().length === 0) return t.failure(u, c, 'must not be empty');
+        if (u.length > maxLength) return t.failure(u, c, `must be at most ${maxLength} characters`);
+        return t.success(u);
+      },
+      t.identity,
+    ),
+    { kind: 'string', maxLength },
   );
 
 /** A short identifier or name: a party, a venue, an outlet. */
@@ -26,39 +56,48 @@ export const Text = boundedString('Text', MAX_TEXT_LENGTH);
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 /** A stable identifier chosen by people (negotiation, proposal, issue, phase ids): lower-case, URL-safe. */
-export const Slug = new t.Type<string, string, unknown>(
-  'Slug',
-  (u): u is string => typeof u === 'string' && SLUG_PATTERN.test(u),
-  (u, c) =>
-    typeof u === 'string' && SLUG_PATTERN.test(u)
-      ? t.success(u)
-      : t.failure(
-          u,
-          c,
-          'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
-        ),
-  t.identity,
+export const Slug = withShape(
+  new t.Type<string, string, unknown>(
+    'Slug',
+    (u): u is string => typeof u === 'string' && SLUG_PATTERN.test(u),
+    (u, c) =>
+      typeof u === 'string' && SLUG_PATTERN.test(u)
+        ? t.success(u)
+        : t.failure(
+            u,
+            c,
+            'must be 1-128 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+          ),
+    t.identity,
+  ),
+  { kind: 'string', pattern: SLUG_PATTERN.source },
 );
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-export const Uuid = new t.Type<string, string, unknown>(
-  'Uuid',
-  (u): u is string => typeof u === 'string' && UUID_PATTERN.test(u),
-  (u, c) =>
-    typeof u === 'string' && UUID_PATTERN.test(u)
-      ? t.success(u)
-      : t.failure(u, c, 'must be a lower-case RFC 9562 UUID'),
-  t.identity,
+export const Uuid = withShape(
+  new t.Type<string, string, unknown>(
+    'Uuid',
+    (u): u is string => typeof u === 'string' && UUID_PATTERN.test(u),
+    (u, c) =>
+      typeof u === 'string' && UUID_PATTERN.test(u)
+        ? t.success(u)
+        : t.failure(u, c, 'must be a lower-case RFC 9562 UUID'),
+    t.identity,
+  ),
+  { kind: 'string', format: 'uuid', pattern: UUID_PATTERN.source },
 );
 
-export const PositiveNumber = new t.Type<number, number, unknown>(
-  'PositiveNumber',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
-  (u, c) =>
-    typeof u === 'number' && Number.isFinite(u) && u > 0
-      ? t.success(u)
-      : t.failure(u, c, 'must be a positive number'),
-  t.identity,
+export const PositiveNumber = withShape(
+  new t.Type<number, number, unknown>(
+    'PositiveNumber',
+    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
+    (u, c) =>
+      typeof u === 'number' && Number.isFinite(u) && u > 0
+        ? t.success(u)
+        : t.failure(u, c, 'must be a positive number'),
+    t.identity,
+  ),
+  { kind: 'number', exclusiveMinimum: 0 },
 );
 
 const numberWhere = (name: string, test: (n: number) => boolean, reason: string) =>
@@ -84,29 +123,35 @@ export const Percent = numberWhere(
 );
 
 export const nonEmptyArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
-  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    name,
-    (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length > 0 && u.every((item) => codec.is(item)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
-      if (u.length === 0) return t.failure(u, c, 'must not be empty');
-      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
-      return t.array(codec).validate(u, c);
-    },
-    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  withShape(
+    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      name,
+      (u): u is Array<t.TypeOf<C>> => Array.isArray(u) && u.length > 0 && u.every((item) => codec.is(item)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+        if (u.length === 0) return t.failure(u, c, 'must not be empty');
+        if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+        return t.array(codec).validate(u, c);
+      },
+      (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+    ),
+    { kind: 'array', item: codec, minItems: 1, maxItems },
   );
 
 export const boundedArray = <C extends t.Mixed>(codec: C, name: string, maxItems = 100) =>
-  new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
-    name,
-    (u): u is Array<t.TypeOf<C>> =>
-      Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
-    (u, c) => {
-      if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
-      if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
-      return t.array(codec).validate(u, c);
-    },
-    (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+  withShape(
+    new t.Type<Array<t.TypeOf<C>>, Array<t.OutputOf<C>>, unknown>(
+      name,
+      (u): u is Array<t.TypeOf<C>> =>
+        Array.isArray(u) && u.length <= maxItems && u.every((item) => codec.is(item)),
+      (u, c) => {
+        if (!Array.isArray(u)) return t.failure(u, c, 'must be an array');
+        if (u.length > maxItems) return t.failure(u, c, `must have at most ${maxItems} items`);
+        return t.array(codec).validate(u, c);
+      },
+      (a) => a.map((item) => codec.encode(item) as t.OutputOf<C>),
+    ),
+    { kind: 'array', item: codec, minItems: 0, maxItems },
   );
 
 /**
@@ -124,7 +169,7 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
   const requiredCodec = t.type(required);
   const optionalCodec = t.partial(optional);
   type A = t.TypeOf<typeof requiredCodec> & t.TypeOf<typeof optionalCodec>;
-  return new t.Type<A, unknown, unknown>(
+  const codec = new t.Type<A, unknown, unknown>(
     name,
     (u): u is A => requiredCodec.is(u) && optionalCodec.is(u),
     (u, c) => {
@@ -150,6 +195,7 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
     },
     (a) => ({ ...requiredCodec.encode(a), ...optionalCodec.encode(a) }),
   );
+  return withShape(codec, { kind: 'object', required, optional });
 };
 
 /**
@@ -173,7 +219,7 @@ const pickSorted = (
 /** A literal union with a readable failure that lists the allowed values. */
 export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
   const allowed = new Set<string>(values);
-  return new t.Type<V, V, unknown>(
+  const codec = new t.Type<V, V, unknown>(
     name,
     (u): u is V => typeof u === 'string' && allowed.has(u),
     (u, c) =>
@@ -182,6 +228,7 @@ export const oneOf = <V extends string>(name: string, values: readonly V[]) => {
         : t.failure(u, c, `must be one of: ${values.join(', ')}`),
     t.identity,
   );
+  return withShape(codec, { kind: 'enum', values });
 };
 
 /**
@@ -201,7 +248,7 @@ export const discriminated = <K extends string, M extends Record<string, t.Mixed
       ? members[tag]
       : undefined;
   };
-  return new t.Type<A, A, unknown>(
+  const codec = new t.Type<A, A, unknown>(
     name,
     (u): u is A => pick(u)?.is(u) ?? false,
     (u, c) => {
@@ -222,4 +269,5 @@ export const discriminated = <K extends string, M extends Record<string, t.Mixed
     },
     t.identity,
   );
+  return withShape(codec, { kind: 'union', tagKey, members });
 };

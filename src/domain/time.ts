@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { oneOf } from './codecs';
+import { oneOf, withShape } from './codecs';
 
 /**
  * When something happened in the world, kept at the precision the reports give. News is vague ("in June",
@@ -81,14 +81,17 @@ export const occurrenceInterval = (value: string, precision: Precision): Interva
 };
 
 /** A publication or query time: a calendar date (taken as the whole UTC day) or an ISO date-time with zone. */
-export const DateOrDateTime = new t.Type<string, string, unknown>(
-  'DateOrDateTime',
-  (u): u is string => typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined),
-  (u, c) =>
-    typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined)
-      ? t.success(u)
-      : t.failure(u, c, 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone'),
-  t.identity,
+export const DateOrDateTime = withShape(
+  new t.Type<string, string, unknown>(
+    'DateOrDateTime',
+    (u): u is string => typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined),
+    (u, c) =>
+      typeof u === 'string' && (parseDay(u) !== undefined || parseInstant(u) !== undefined)
+        ? t.success(u)
+        : t.failure(u, c, 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with a time zone'),
+    t.identity,
+  ),
+  { kind: 'string', format: 'date-or-date-time' },
 );
 
 /** Inclusive upper bound of a date or date-time, in ms: a bare date covers its whole UTC day. */

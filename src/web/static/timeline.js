@@ -4,7 +4,7 @@ import { markup } from './markup.js';
 import { DAY_MS, formatDay, formatMonth, formatPublished, monthKeyOf, occurrenceInterval } from './dates.js';
 import { EventDetails } from './event-details.js';
 import { OccurrenceTime, VagueDateTag } from './references.js';
-import { describeAttribution, typeLabel } from './words.js';
+import { describeAttribution, plainWording, typeLabel } from './words.js';
 
 /** The outlet is named in the citation anyway; its own reporting needs no second mention. */
 const speakerOf = (attribution) =>
@@ -21,7 +21,7 @@ const Source = ({ source }) => markup`
           ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
           : markup`<cite>${source.title}</cite>`
       }
-      ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
+      ${`, ${plainWording(source.outlet)}, ${formatPublished(source.publishedAt)}`}
     </p>
   </li>
 `;
@@ -32,7 +32,21 @@ const MARKS = [
   ['uncertain', 'May not have happened yet'],
 ];
 
-const Development = ({ development, relation, expanded, stored, onToggle }) => {
+/** Corrections and retractions are developments of their own; only the others can be corrected. */
+const isAmendment = (type) => type === 'EventCorrected' || type === 'EventRetracted';
+
+const AmendButtons = ({ development, onAmend }) =>
+  onAmend && !isAmendment(development.type)
+    ? markup`
+      <p class="amend-actions no-print">
+        <button type="button" onClick=${() => onAmend('EventCorrected', development.eventId)}>${`Correct this ${typeLabel(development.type).toLowerCase()}`}</button>
+        ${' '}
+        <button type="button" onClick=${() => onAmend('EventRetracted', development.eventId)}>${`Retract this ${typeLabel(development.type).toLowerCase()}`}</button>
+      </p>
+    `
+    : null;
+
+const Development = ({ development, relation, expanded, stored, onToggle, onAmend }) => {
   const id = development.eventId;
   const marks = MARKS.filter(([key]) => relation?.[key]);
   const classes = ['development', ...marks.map(([key]) => key), ...(relation?.future ? ['future'] : [])];
@@ -60,6 +74,7 @@ const Development = ({ development, relation, expanded, stored, onToggle }) => {
       </ul>
       <div class="details-region" id=${`details-${id}`} hidden=${!expanded}>
         ${expanded ? markup`<${EventDetails} development=${development} stored=${stored} />` : null}
+        ${expanded ? markup`<${AmendButtons} development=${development} onAmend=${onAmend} />` : null}
       </div>
     </li>
   `;
@@ -97,6 +112,7 @@ const MonthGroup = ({ group, props }) => markup`
             expanded=${props.selectedEventId === development.eventId}
             stored=${props.storedEvents.get(development.eventId)}
             onToggle=${props.onToggle}
+            onAmend=${props.onAmend}
           />
         `,
       )}
@@ -110,7 +126,8 @@ const MonthGroup = ({ group, props }) => markup`
  */
 export const Timeline = (props) => {
   const { timeline, relations, selectedDayNumber } = props;
-  if (timeline.length === 0) return markup`<p class="empty">The log had recorded no development by then.</p>`;
+  if (timeline.length === 0)
+    return markup`<p class="empty">${props.emptyText ?? 'The log had recorded no development by then.'}</p>`;
   const counted = timeline.filter((development) => !relations.get(development.eventId)?.future);
   const later = timeline.filter((development) => relations.get(development.eventId)?.future);
   const before = groupByMonth(counted);

@@ -1,5 +1,15 @@
 // How the API's identifiers read in prose.
 
+/** Notes the reference story's recording left in names ("(name not given in the seed)") are not shown. */
+export const plainWording = (text) =>
+  typeof text === 'string' ? text.replace(/\s*\((?:name )?not given in the seed\)/gi, '') : text;
+
+/** "may-31-proposal" → "May 31 proposal": an id as words; the id itself goes in a title. */
+export const idAsWords = (id) => {
+  const words = String(id).replace(/[-_.]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 /** "DelegationRecalled" → "Delegation recalled" */
 export const typeLabel = (type) => type.replace(/(?<=[a-z])[A-Z]/g, (capital) => ` ${capital.toLowerCase()}`);
 
@@ -29,7 +39,7 @@ export const describeAttribution = (attribution) => {
     case 'institution':
       return `${attribution.name ?? 'an institution'}${affiliation}`;
     case 'outlet':
-      return attribution.name ?? 'the outlet';
+      return plainWording(attribution.name) ?? 'the outlet';
     default:
       return attribution.name ?? attribution.descriptor ?? attribution.kind;
   }
