@@ -34,8 +34,16 @@ const resumeFrom = (req: Request): E.Either<FieldViolation[], number | undefined
     : E.left([{ field: 'after', reason: 'must be a global position (a non-negative integer)' }]);
 };
 
-const frameOf = (item: FeedItem): string =>
-  `id: ${item.position}\nevent: development\ndata: ${item.json}\n\n`;
+/** Each event's frame is encoded once, however many connections it is written to. */
+const frames = new WeakMap<FeedItem, Buffer>();
+const frameOf = (item: FeedItem): Buffer => {
+  let frame = frames.get(item);
+  if (frame === undefined) {
+    frame = Buffer.from(`id: ${item.position}\nevent: development\ndata: ${item.json}\n\n`);
+    frames.set(item, frame);
+  }
+  return frame;
+};
 
 /**
  * Server-sent events: every appended event, with its global position as the SSE id, so a browser that
@@ -71,15 +79,16 @@ export const streamRoutes = (feed: LiveFeed, options: StreamOptions = {}): Route
     };
     // Checked before writing: one page may go out at once, but a client still holding more than the bound
     // from earlier pages is not reading.
-    const write = (text: string) => {
+    const write = (chunk: string | Buffer) => {
       if (dropped) return;
       if (res.writableLength > maxBuffered) drop();
-      else res.write(text);
+      else res.write(chunk);
     };
     const subscription = await feed.subscribe(
       {
         ...(negotiationId === undefined ? {} : { negotiationId }),
-        deliver: (items) => write(items.map(frameOf).join('')),
+        deliver: (items) =>
+          write(items.length === 1 && items[0] ? frameOf(items[0]) : Buffer.concat(items.map(frameOf))),
         ready: () =>
           res.writableLength <= maxBuffered / 2 || dropped
             ? Promise.resolve()

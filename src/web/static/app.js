@@ -139,7 +139,8 @@ const TimelinePage = ({ negotiationId }) => {
   const [negotiations, setNegotiations] = useState([]);
   const [revision, setRevision] = useState(0);
   const log = useLog(negotiationId, revision, setLoadError);
-  const [timeline, setTimeline] = useState([]);
+  const [loadedTimeline, setTimeline] = useState(undefined);
+  const timeline = loadedTimeline ?? [];
   const [dayNumber, setDayNumber] = useState(undefined);
   const [knownAt, setKnownAt] = useState(initialParameters.get('knownAt') ?? '');
   const [certainOnly, setCertainOnly] = useState(initialParameters.get('include') === 'certain');
@@ -196,7 +197,10 @@ const TimelinePage = ({ negotiationId }) => {
   );
   const shownTimeline = useMemo(() => filterTimeline(timeline, storedEvents, filters), [timeline, storedEvents, filters]);
   const options = useMemo(() => searchOptions(timeline, storedEvents), [timeline, storedEvents]);
-  const samples = usePictureSamples(negotiationId, timeline, bounds, { knownAt, include: certainOnly ? 'certain' : '' });
+  const { samples, busy: drawing } = usePictureSamples(negotiationId, loadedTimeline, bounds, {
+    knownAt,
+    include: certainOnly ? 'certain' : '',
+  });
 
   useEffect(() => scrollMarkerIntoTimeline(timelineScroller.current), [dayNumber, shownTimeline]);
 
@@ -282,7 +286,7 @@ const TimelinePage = ({ negotiationId }) => {
         <section class="pictures-section" id="pictures" aria-labelledby="pictures-heading">
           <h2 id="pictures-heading">Over time</h2>
           <p class="help no-print">Each stripe is a state the API reported on that day; the line is the selected date. Choose a dot to move there and open the development.</p>
-          <${Pictures} samples=${samples} timeline=${timeline} bounds=${bounds} dayNumber=${dayNumber} onPick=${pickFromPicture} />
+          <${Pictures} samples=${samples} busy=${drawing} timeline=${timeline} bounds=${bounds} dayNumber=${dayNumber} onPick=${pickFromPicture} />
         </section>
         <${Panel} id="status" title="Status" ...${panelProps}>
           ${views ? markup`<${StatusSummary} status=${views.status} onSelectEvent=${showEvent} />` : null}

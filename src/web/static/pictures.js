@@ -45,11 +45,17 @@ const inBatches = async (items, run) => {
 /** The views at every sampled day; refetched when the timeline changes (a development landed). */
 export const usePictureSamples = (negotiationId, timeline, bounds, { knownAt, include }) => {
   const [samples, setSamples] = useState(undefined);
+  const [busy, setBusy] = useState(true);
   useEffect(() => {
-    if (negotiationId === undefined || timeline.length === 0) {
+    // Undefined: the timeline itself is still loading.
+    if (timeline === undefined) return undefined;
+    if (timeline.length === 0) {
       setSamples([]);
+      setBusy(false);
       return undefined;
     }
+    // The pictures drawn so far stay up while the new ones are fetched (a development landed).
+    setBusy(true);
     const controller = new AbortController();
     const days = sampleDays(timeline, bounds);
     inBatches(days, async (day) => {
@@ -61,13 +67,18 @@ export const usePictureSamples = (negotiationId, timeline, bounds, { knownAt, in
       ]);
       return { day, issues: issues.issues, phases: phases.phases, status };
     })
-      .then(setSamples)
+      .then((fetched) => {
+        setSamples(fetched);
+        setBusy(false);
+      })
       .catch((error) => {
-        if (error.name !== 'AbortError') setSamples({ error: error.message });
+        if (error.name === 'AbortError') return;
+        setSamples({ error: error.message });
+        setBusy(false);
       });
     return () => controller.abort();
   }, [negotiationId, timeline, bounds.min, bounds.max, knownAt, include]);
-  return samples;
+  return { samples, busy };
 };
 
 /** Runs of equal state along the samples: [{ from, to, state, sample }], `to` exclusive. */
@@ -149,7 +160,7 @@ const Runs = ({ runs, x, y, describe }) =>
 
 const stateOn = (runs, day) => runs.find((run) => run.from <= day && day < run.to)?.state;
 
-export const Pictures = ({ samples, timeline, bounds, dayNumber, onPick }) => {
+export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick }) => {
   const box = useRef(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -179,11 +190,11 @@ export const Pictures = ({ samples, timeline, bounds, dayNumber, onPick }) => {
   const laneY = (top, index) => top + LABEL + 4 + index * LANE;
   const selectedX = x(dayNumber) + (x(dayNumber + 1) - x(dayNumber)) / 2;
   const ticks = monthTicks(bounds.min, bounds.max);
-  const everyNth = Math.max(1, Math.ceil((ticks.length * 34) / width));
+  const everyNth = Math.max(1, Math.ceil((ticks.length * 48) / width));
 
   return markup`
     <div class="pictures" ref=${box}>
-      <svg class="pictures-svg" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group"
+      <svg class="pictures-svg" aria-busy=${busy ? 'true' : 'false'} width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group"
         aria-label=${`Issues, phases and activity over time; the line marks ${formatDay(dayNumber * DAY_MS)}`}>
         <g class="axis" aria-hidden="true">
           ${ticks.map((tick, index) => markup`

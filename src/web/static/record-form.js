@@ -18,6 +18,12 @@ const OCCURRENCE_HELP = {
   instant: 'A moment: YYYY-MM-DDTHH:MM:SSZ',
 };
 
+/** "publishedAt" → "Published at" */
+const labelOf = (name) => {
+  const words = humanise(name);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 const fieldId = (path) => `field-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 const setAt = (value, path, item) => {
@@ -57,8 +63,9 @@ const described = (path, errors, help) =>
   [errors.has(path) ? `${fieldId(path)}-error` : '', help ? `${fieldId(path)}-help` : ''].filter(Boolean).join(' ') ||
   undefined;
 
+/** The star is outside the label, so a field's name is its words alone; aria-required says it to readers. */
 const Label = ({ path, name, required }) => markup`
-  <label for=${fieldId(path)}>${humanise(name)}${required ? markup`<span class="required" aria-hidden="true">${' *'}</span>` : null}</label>
+  <span class="label-line"><label for=${fieldId(path)}>${labelOf(name)}</label>${required ? markup`<span class="required" aria-hidden="true">${' *'}</span>` : null}</span>
 `;
 
 /** One field of whatever shape the schema gives it. */
@@ -87,7 +94,7 @@ const Field = ({ schema, name, path, value, required, errors, onChange, help }) 
   if (schema.type === 'object' && schema.properties)
     return markup`
       <fieldset class="form-group" id=${id}>
-        <legend>${humanise(name)}${required ? '' : ' (optional)'}</legend>
+        <legend>${labelOf(name)}${required ? '' : ' (optional)'}</legend>
         <${ErrorText} path=${path} errors=${errors} />
         <${ObjectFields} schema=${schema} path=${path} value=${value} errors=${errors} onChange=${onChange} />
       </fieldset>
@@ -168,7 +175,7 @@ const UnionField = ({ schema, name, path, value, required, errors, onChange }) =
   const tagPath = `${path}.${tagKey}`;
   return markup`
     <fieldset class="form-group" id=${fieldId(path)}>
-      <legend>${humanise(name)}${required ? '' : ' (optional)'}</legend>
+      <legend>${labelOf(name)}${required ? '' : ' (optional)'}</legend>
       <div class="form-field">
         <${Label} path=${tagPath} name=${tagKey} required=${true} />
         <select id=${fieldId(tagPath)} value=${tag ?? ''} aria-invalid=${errors.has(tagPath) ? 'true' : undefined}
@@ -202,7 +209,7 @@ const ArrayField = ({ schema, name, path, value, required, errors, onChange }) =
   const shown = items.length < minimum ? [...items, ...Array(minimum - items.length).fill(undefined)] : items;
   return markup`
     <fieldset class="form-group" id=${fieldId(path)}>
-      <legend>${humanise(name)}${required ? '' : ' (optional)'}</legend>
+      <legend>${labelOf(name)}${required ? '' : ' (optional)'}</legend>
       <${ErrorText} path=${path} errors=${errors} />
       ${shown.map(
         (entry, index) => markup`
@@ -307,7 +314,7 @@ export const RecordForm = ({ negotiationId, request, onClose, onRecorded }) => {
           <${ErrorText} path="writer-token" errors=${errors} />
         </div>
         <div class="form-field">
-          <label for="field-type">Event type<span class="required" aria-hidden="true">${' *'}</span></label>
+          <span class="label-line"><label for="field-type">Event type</label><span class="required" aria-hidden="true">${' *'}</span></span>
           <select id="field-type" value=${event.type} aria-invalid=${errors.has('type') ? 'true' : undefined}
             onChange=${(change) => setEvent({ ...event, type: change.currentTarget.value, payload: undefined })}>
             <option value="">Choose…</option>

@@ -23,7 +23,7 @@ const State = ({ value }) =>
 export const StartPage = ({ negotiations, live }) => markup`
   <header class="page-header">
     <h1>Negotiations</h1>
-    <p class="help">${`${negotiations.length} negotiations in the log. ${live}`}</p>
+    <p class="help">${`${negotiations.length === 1 ? 'One negotiation' : `${negotiations.length} negotiations`} in the log. ${live}`}</p>
   </header>
   <main class="start-page">
     ${

@@ -39,9 +39,9 @@ const AmendButtons = ({ development, onAmend }) =>
   onAmend && !isAmendment(development.type)
     ? markup`
       <p class="amend-actions no-print">
-        <button type="button" onClick=${() => onAmend('EventCorrected', development.eventId)}>${`Correct this ${typeLabel(development.type).toLowerCase()}`}</button>
+        <button type="button" onClick=${() => onAmend('EventCorrected', development.eventId)}>Correct this development</button>
         ${' '}
-        <button type="button" onClick=${() => onAmend('EventRetracted', development.eventId)}>${`Retract this ${typeLabel(development.type).toLowerCase()}`}</button>
+        <button type="button" onClick=${() => onAmend('EventRetracted', development.eventId)}>Retract this development</button>
       </p>
     `
     : null;
