@@ -16,7 +16,7 @@ interface Schemas {
   types: Array<{ type: string; correction: boolean; payload: Schema }>;
 }
 
-const writeAs = (app: Harness['app'], negotiationId: string, body: unknown) =>
+const writeAs = (app: Harness['app'], negotiationId: string, body: object) =>
   request(app)
     .post(`/negotiations/${negotiationId}/events`)
     .set('content-type', 'application/json')

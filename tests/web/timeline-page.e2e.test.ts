@@ -552,7 +552,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     );
     expect(boxes.length).toBeGreaterThan(10);
     for (const box of boxes) if (box.width > 0) expect(box.x + box.width).toBeLessThanOrEqual(400);
-    await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-400.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-400.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
