@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, IncomingMessage, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, stopGracefully, writerToken } from '../reliability/server-process';
 import { memoryOf, percentile } from './measure';
@@ -12,8 +12,16 @@ export interface StreamFigures {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /** From sending an append to its answer (the durable commit): the part of the figures before any fan-out. */
+  readonly appendP50Ms: number;
+  readonly appendP99Ms: number;
+  /** From the append's answer to its arrival at the last client: the fan-out itself, per append. */
+  readonly fanOutP50Ms: number;
+  readonly fanOutP99Ms: number;
   /** Deliveries that never arrived within the wait, over all pairs (should be none). */
   readonly missing: number;
+  /** The machine's one-minute load average as the appends ended (other work on it shows in the tail). */
+  readonly loadAverage: number;
   readonly serverRssBeforeMb: number;
   readonly serverRssConnectedMb: number;
   readonly serverRssAfterMb: number;
@@ -121,13 +129,18 @@ export const measureStreams = async (clients: number, appends: number): Promise<
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const withClients = memoryOf(pid).rssMb;
     const latencies: number[] = [];
+    const answers: number[] = [];
+    const fanOuts: number[] = [];
     let missing = 0;
     for (let n = 0; n < appends; n += 1) {
       const sent = performance.now();
       const id = await post(n);
+      const answered = performance.now();
+      answers.push(answered - sent);
       const deadline = performance.now() + 10_000;
       while (connected.some((client) => !client.arrivals.has(id)) && performance.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 2));
+      fanOuts.push(Math.max(...connected.map((client) => client.arrivals.get(id) ?? answered)) - answered);
       for (const client of connected) {
         const at = client.arrivals.get(id);
         if (at === undefined) missing += 1;
@@ -136,15 +149,21 @@ export const measureStreams = async (clients: number, appends: number): Promise<
       }
     }
     const after = memoryOf(pid).rssMb;
+    const loadAverage = loadavg()[0] ?? Number.NaN;
     for (const client of connected) client.response.destroy();
-    latencies.sort((a, b) => a - b);
+    for (const list of [latencies, answers, fanOuts]) list.sort((a, b) => a - b);
     return {
       clients,
       appends,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: latencies[latencies.length - 1] ?? Number.NaN,
+      appendP50Ms: percentile(answers, 50),
+      appendP99Ms: percentile(answers, 99),
+      fanOutP50Ms: percentile(fanOuts, 50),
+      fanOutP99Ms: percentile(fanOuts, 99),
       missing,
+      loadAverage,
       serverRssBeforeMb: before,
       serverRssConnectedMb: withClients,
       serverRssAfterMb: after,
