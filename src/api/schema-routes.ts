@@ -9,7 +9,13 @@ export type JsonSchema = { readonly [keyword: string]: unknown };
 /** The JSON Schema of what a codec accepts, from the shape its builder recorded. */
 export const jsonSchemaOf = (codec: t.Any): JsonSchema => {
   const shape = shapeOf(codec);
-  if (shape === undefined) return codec.name === 'UnknownRecord' ? { type: 'object' } : { title: codec.name };
+  if (shape === undefined) {
+    // io-ts's own primitives; any other codec is named, so a form can at least offer a text field.
+    if (codec instanceof t.BooleanType) return { type: 'boolean' };
+    if (codec instanceof t.NumberType) return { type: 'number' };
+    if (codec instanceof t.StringType) return { type: 'string' };
+    return codec.name === 'UnknownRecord' ? { type: 'object' } : { title: codec.name };
+  }
   switch (shape.kind) {
     case 'string':
       return {

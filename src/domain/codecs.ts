@@ -30,6 +30,13 @@ export const withShape = <C extends t.Any>(codec: C, shape: CodecShape): C => {
 
 export const shapeOf = (codec: t.Any): CodecShape | undefined => shapes.get(codec);
 
+/** A codec that refines another (extra rules across fields) accepts the same shape. */
+export const sameShapeAs = <C extends t.Any>(inner: t.Any, codec: C): C => {
+  const shape = shapes.get(inner);
+  if (shape !== undefined) shapes.set(codec, shape);
+  return codec;
+};
+
 export const MAX_TEXT_LENGTH = 20_000;
 export const MAX_NAME_LENGTH = 500;
 
@@ -101,11 +108,14 @@ export const PositiveNumber = withShape(
 );
 
 const numberWhere = (name: string, test: (n: number) => boolean, reason: string) =>
-  new t.Type<number, number, unknown>(
-    name,
-    (u): u is number => typeof u === 'number' && test(u),
-    (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
-    t.identity,
+  withShape(
+    new t.Type<number, number, unknown>(
+      name,
+      (u): u is number => typeof u === 'number' && test(u),
+      (u, c) => (typeof u === 'number' && test(u) ? t.success(u) : t.failure(u, c, reason)),
+      t.identity,
+    ),
+    { kind: 'number' },
   );
 
 /** A count of votes, seats, people. */

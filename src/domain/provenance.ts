@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/Either';
-import { Name, Text, nonEmptyArray, oneOf, strictObject } from './codecs';
+import { Name, Text, nonEmptyArray, oneOf, sameShapeAs, strictObject } from './codecs';
 import { DateOrDateTime } from './time';
 
 /** Who said it: a named person, or the anonymous descriptor the outlet used ("senior administration official"). */
@@ -40,24 +40,27 @@ const SourceFields = strictObject(
  * (`quote`) or a paraphrase marked as one, with whose words they are. A document (an agreement's text, an official
  * report) may have neither a speaker nor a quote; a report must carry one of the two, never both.
  */
-export const Source = new t.Type<t.TypeOf<typeof SourceFields>, unknown, unknown>(
-  'Source',
-  (u): u is t.TypeOf<typeof SourceFields> => SourceFields.is(u) && sourceProblems(u).length === 0,
-  (u, c) => {
-    const decoded = SourceFields.validate(u, c);
-    if (E.isLeft(decoded)) return decoded;
-    const problems = sourceProblems(decoded.right);
-    return problems.length === 0
-      ? decoded
-      : t.failures(
-          problems.map(({ key, message }) => ({
-            value: (decoded.right as Record<string, unknown>)[key] ?? null,
-            context: [...c, { key, type: t.never, actual: undefined }],
-            message,
-          })),
-        );
-  },
-  SourceFields.encode,
+export const Source = sameShapeAs(
+  SourceFields,
+  new t.Type<t.TypeOf<typeof SourceFields>, unknown, unknown>(
+    'Source',
+    (u): u is t.TypeOf<typeof SourceFields> => SourceFields.is(u) && sourceProblems(u).length === 0,
+    (u, c) => {
+      const decoded = SourceFields.validate(u, c);
+      if (E.isLeft(decoded)) return decoded;
+      const problems = sourceProblems(decoded.right);
+      return problems.length === 0
+        ? decoded
+        : t.failures(
+            problems.map(({ key, message }) => ({
+              value: (decoded.right as Record<string, unknown>)[key] ?? null,
+              context: [...c, { key, type: t.never, actual: undefined }],
+              message,
+            })),
+          );
+    },
+    SourceFields.encode,
+  ),
 );
 export type Source = t.TypeOf<typeof Source>;
 

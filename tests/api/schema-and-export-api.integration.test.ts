@@ -39,7 +39,8 @@ describe('GET /schema/events: what the forms are built from', () => {
     );
     expect(schemas.envelope.properties?.['precision']?.enum).toEqual(['instant', 'day', 'month', 'range']);
     const source = schemas.envelope.properties?.['sources']?.items;
-    expect(source?.required).toEqual(expect.arrayContaining(['outlet', 'quote', 'attribution']));
+    expect(source?.required).toEqual(expect.arrayContaining(['outlet', 'publishedAt']));
+    expect(Object.keys(source?.properties ?? {})).toEqual(expect.arrayContaining(['quote', 'attribution']));
   });
 
   it('names as required exactly the payload fields the API refuses when missing, for every type', async () => {

@@ -363,7 +363,10 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     await form.getByLabel('Title', { exact: true }).fill('Talks stall again');
     await form.getByLabel('Published at').fill('yesterday');
     await form.getByLabel('Quote').fill('the delegations went home');
-    await form.getByLabel('Kind').selectOption('outlet');
+    await form
+      .getByRole('group', { name: /^Attribution/ })
+      .getByLabel('Kind')
+      .selectOption('outlet');
     await form.getByLabel('Reason', { exact: true }).fill('Recorded from the page');
     await form.getByRole('button', { name: 'Record', exact: true }).click();
     const error = form.locator('#field-sources-0-publishedAt-error');
@@ -558,6 +561,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
 
   it('fetched nothing from outside this server and raised no page error', () => {
     expect(foreignRequests).toEqual([]);
+    // Chromium logs the API's refusals the tests ask for: one bad field sent from the form (400), and the views
     // Chromium logs the API's refusals the tests ask for: one bad field sent from the form (400), and the views
     // asked for at a recording time before anything was recorded (404 not-known-yet, counted as they arrive).
     const badField = pageErrors.filter((message) => message.includes('status of 400'));

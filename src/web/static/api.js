@@ -22,7 +22,7 @@ const getJson = async (path, signal) => {
   }
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    throw new Error(problem.detail ?? `${path} answered ${response.status}`);
+    throw Object.assign(new Error(problem.detail ?? `${path} answered ${response.status}`), { problem });
   }
   return response.json();
 };
@@ -31,6 +31,9 @@ const negotiationPath = (negotiationId) => `/negotiations/${encodeURIComponent(n
 
 export const fetchNegotiations = (signal) =>
   getJson('/negotiations', signal).then((body) => body.negotiations);
+
+/** The API's answer for a recording time before anything of the negotiation was recorded. */
+export const isNotKnownYet = (error) => error instanceof NotKnownYet;
 
 const unlessNotKnown = (fallback) => (error) => {
   if (error instanceof NotKnownYet) return fallback;

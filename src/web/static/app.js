@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { markup } from './markup.js';
-import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews } from './api.js';
+import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews, isNotKnownYet } from './api.js';
 import { Controls } from './controls.js';
 import { DAY_MS, dayNumberOf, dayNumberOfIso, formatDay, formatOccurrence, isoDayOf, occurrenceInterval } from './dates.js';
 import { relationsAt } from './highlights.js';
@@ -96,7 +96,10 @@ const useViews = ({ negotiationId, dayNumber, knownAt, certainOnly, revision }) 
         })
         .catch((failure) => {
           if (failure.name === 'AbortError') return;
-          setError(failure.message);
+          if (isNotKnownYet(failure)) {
+            setViews({ notKnownYet: true, asOf });
+            setError(undefined);
+          } else setError(failure.message);
           setBusy(false);
         });
     }, VIEWS_DELAY_MS);
@@ -126,6 +129,11 @@ const useLog = (negotiationId, revision, setLoadError) => {
   }, [negotiationId, revision]);
   return log;
 };
+
+/** A panel's body: its view, or what the log knew (nothing) at a recording time before the negotiation's first. */
+const NOTHING_KNOWN = 'Nothing had happened yet, as far as the log knows.';
+const panelBody = (views, render) =>
+  views === undefined ? null : views.notKnownYet ? markup`<p class="empty">${NOTHING_KNOWN}</p>` : render(views);
 
 const LIVE_TEXT = {
   connecting: 'Connecting to live updates…',
@@ -192,7 +200,7 @@ const TimelinePage = ({ negotiationId }) => {
   const bounds = useMemo(() => boundsOf(log?.timeline ?? []), [log]);
   const storedEvents = log?.storedEvents ?? new Map();
   const relations = useMemo(
-    () => relationsAt(timeline, views, dayNumber ?? bounds.max),
+    () => relationsAt(timeline, views?.notKnownYet ? undefined : views, dayNumber ?? bounds.max),
     [timeline, views, dayNumber, bounds],
   );
   const shownTimeline = useMemo(() => filterTimeline(timeline, storedEvents, filters), [timeline, storedEvents, filters]);
@@ -289,13 +297,13 @@ const TimelinePage = ({ negotiationId }) => {
           <${Pictures} samples=${samples} busy=${drawing} timeline=${timeline} bounds=${bounds} dayNumber=${dayNumber} onPick=${pickFromPicture} />
         </section>
         <${Panel} id="status" title="Status" ...${panelProps}>
-          ${views ? markup`<${StatusSummary} status=${views.status} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${StatusSummary} status=${v.status} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="issues" title="Open issues" ...${panelProps}>
-          ${views ? markup`<${IssuesSummary} issues=${views.issues} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${IssuesSummary} issues=${v.issues} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="phases" title="Phase readiness" ...${panelProps}>
-          ${views ? markup`<${PhasesSummary} phases=${views.phases} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${PhasesSummary} phases=${v.phases} onSelectEvent=${showEvent} />`)}
         <//>
       </div>
       <section class="timeline-column no-print" aria-labelledby="timeline-heading">

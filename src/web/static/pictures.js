@@ -105,7 +105,9 @@ const unionBy = (samples, listOf, keyOf) => {
 const trackState = (status, key) => {
   const value = status?.[key];
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof value.state === 'string') return value.state;
+  // A track reported as an object (the ground: { situation, ceasefires, ... }) names its state by one of these.
+  const named = value && typeof value === 'object' ? (value.state ?? value.situation ?? value.status) : undefined;
+  if (typeof named === 'string') return named;
   return undefined;
 };
 

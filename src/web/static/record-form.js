@@ -90,6 +90,19 @@ const Field = ({ schema, name, path, value, required, errors, onChange, help }) 
         ${helpText}<${ErrorText} path=${path} errors=${errors} />
       </div>
     `;
+  if (schema.type === 'boolean')
+    return markup`
+      <div class="form-field">
+        <${Label} path=${path} name=${name} required=${required} />
+        <select ...${common} value=${value === undefined ? '' : String(value)}
+          onChange=${(event) => onChange(event.currentTarget.value === '' ? undefined : event.currentTarget.value === 'true')}>
+          <option value="">${required ? 'Choose…' : 'Not given'}</option>
+          <option value="true">Yes</option>
+          <option value="false">No</option>
+        </select>
+        ${helpText}<${ErrorText} path=${path} errors=${errors} />
+      </div>
+    `;
   if (schema.oneOf) return markup`<${UnionField} ...${{ schema, name, path, value, required, errors, onChange }} />`;
   if (schema.type === 'object' && schema.properties)
     return markup`

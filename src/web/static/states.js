@@ -7,6 +7,7 @@ const TONES = {
   open: 'open',
   reopened: 'warning',
   narrowed: 'progress',
+  deferred: 'warning',
   resolved: 'done',
   // Phases
   blocked: 'blocked',
