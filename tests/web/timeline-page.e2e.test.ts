@@ -227,6 +227,8 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     const linked = timeline.locator('.citation a', { hasText: 'Doha talks pause' });
     expect(await linked.getAttribute('href')).toBe(LINKED_REPORT_URL);
     expect(await timeline.locator('.citation a').count()).toBe(1);
+    // Nothing of how the story was recorded shows through ("name not given in the seed").
+    expect(await page.locator('body').innerText()).not.toMatch(/\bseed\b/i);
   });
 
   it('labels every control and makes the panels live regions with headings', async () => {

@@ -6,16 +6,22 @@ import { DAY_MS, formatDay, formatDayLong, formatRecorded, parseDayText, parseRe
 
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A month label under the slider where there is room for it; January carries its year. */
+/** Month labels under the slider, each at least a few characters' room from the last; January carries its year. */
+const LABEL_GAP_PERCENT = 11;
 const MonthLabels = ({ bounds, ticks }) => {
   const span = Math.max(1, bounds.max - bounds.min);
-  const every = Math.max(1, Math.ceil(ticks.length / 12));
+  let last = -Infinity;
+  const shown = ticks.filter((tick) => {
+    const at = ((tick - bounds.min) / span) * 100;
+    if (at - last < LABEL_GAP_PERCENT || at > 100 - LABEL_GAP_PERCENT / 2) return false;
+    last = at;
+    return true;
+  });
   return markup`
     <div class="month-labels" aria-hidden="true">
-      ${ticks.map((tick, index) => {
+      ${shown.map((tick) => {
         const date = new Date(tick * DAY_MS);
         const january = date.getUTCMonth() === 0;
-        if (index % every !== 0 && !january) return null;
         return markup`<span key=${tick} style=${`left: ${((tick - bounds.min) / span) * 100}%`}>${`${SHORT_MONTHS[date.getUTCMonth()]}${january ? ` ${date.getUTCFullYear()}` : ''}`}</span>`;
       })}
     </div>

@@ -4,7 +4,7 @@ import { markup } from './markup.js';
 import { DAY_MS, formatDay, formatMonth, formatPublished, monthKeyOf, occurrenceInterval } from './dates.js';
 import { EventDetails } from './event-details.js';
 import { OccurrenceTime, VagueDateTag } from './references.js';
-import { describeAttribution, plainWording, typeLabel } from './words.js';
+import { describeAttribution, typeLabel } from './words.js';
 
 /** The outlet is named in the citation anyway; its own reporting needs no second mention. */
 const speakerOf = (attribution) =>
@@ -21,7 +21,7 @@ const Source = ({ source }) => markup`
           ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
           : markup`<cite>${source.title}</cite>`
       }
-      ${`, ${plainWording(source.outlet)}, ${formatPublished(source.publishedAt)}`}
+      ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
     </p>
   </li>
 `;

@@ -1,9 +1,5 @@
 // How the API's identifiers read in prose.
 
-/** Notes the reference story's recording left in names ("(name not given in the seed)") are not shown. */
-export const plainWording = (text) =>
-  typeof text === 'string' ? text.replace(/\s*\((?:name )?not given in the seed\)/gi, '') : text;
-
 /** "may-31-proposal" → "May 31 proposal": an id as words; the id itself goes in a title. */
 export const idAsWords = (id) => {
   const words = String(id).replace(/[-_.]+/g, ' ').trim();
@@ -39,7 +35,7 @@ export const describeAttribution = (attribution) => {
     case 'institution':
       return `${attribution.name ?? 'an institution'}${affiliation}`;
     case 'outlet':
-      return plainWording(attribution.name) ?? 'the outlet';
+      return attribution.name ?? 'the outlet';
     default:
       return attribution.name ?? attribution.descriptor ?? attribution.kind;
   }
