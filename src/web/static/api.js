@@ -32,9 +32,6 @@ const negotiationPath = (negotiationId) => `/negotiations/${encodeURIComponent(n
 export const fetchNegotiations = (signal) =>
   getJson('/negotiations', signal).then((body) => body.negotiations);
 
-/** The API's answer for a recording time before anything of the negotiation was recorded. */
-export const isNotKnownYet = (error) => error instanceof NotKnownYet;
-
 const unlessNotKnown = (fallback) => (error) => {
   if (error instanceof NotKnownYet) return fallback;
   throw error;

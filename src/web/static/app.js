@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { markup } from './markup.js';
-import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews, isNotKnownYet } from './api.js';
+import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews } from './api.js';
 import { Controls } from './controls.js';
 import { DAY_MS, dayNumberOf, dayNumberOfIso, formatDay, formatOccurrence, isoDayOf, occurrenceInterval } from './dates.js';
 import { relationsAt } from './highlights.js';
@@ -96,10 +96,7 @@ const useViews = ({ negotiationId, dayNumber, knownAt, certainOnly, revision }) 
         })
         .catch((failure) => {
           if (failure.name === 'AbortError') return;
-          if (isNotKnownYet(failure)) {
-            setViews({ notKnownYet: true, asOf });
-            setError(undefined);
-          } else setError(failure.message);
+          setError(failure.message);
           setBusy(false);
         });
     }, VIEWS_DELAY_MS);
@@ -130,10 +127,7 @@ const useLog = (negotiationId, revision, setLoadError) => {
   return log;
 };
 
-/** A panel's body: its view, or what the log knew (nothing) at a recording time before the negotiation's first. */
-const NOTHING_KNOWN = 'Nothing had happened yet, as far as the log knows.';
-const panelBody = (views, render) =>
-  views === undefined ? null : views.notKnownYet ? markup`<p class="empty">${NOTHING_KNOWN}</p>` : render(views);
+const panelBody = (views, render) => (views === undefined ? null : render(views));
 
 const LIVE_TEXT = {
   connecting: 'Connecting to live updates…',
@@ -200,7 +194,7 @@ const TimelinePage = ({ negotiationId }) => {
   const bounds = useMemo(() => boundsOf(log?.timeline ?? []), [log]);
   const storedEvents = log?.storedEvents ?? new Map();
   const relations = useMemo(
-    () => relationsAt(timeline, views?.notKnownYet ? undefined : views, dayNumber ?? bounds.max),
+    () => relationsAt(timeline, views, dayNumber ?? bounds.max),
     [timeline, views, dayNumber, bounds],
   );
   const shownTimeline = useMemo(() => filterTimeline(timeline, storedEvents, filters), [timeline, storedEvents, filters]);

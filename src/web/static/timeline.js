@@ -6,25 +6,33 @@ import { EventDetails } from './event-details.js';
 import { OccurrenceTime, VagueDateTag } from './references.js';
 import { describeAttribution, typeLabel } from './words.js';
 
-/** The outlet is named in the citation anyway; its own reporting needs no second mention. */
+/** The outlet is named in the citation anyway; its own reporting needs no second mention. A document has no speaker. */
 const speakerOf = (attribution) =>
-  attribution.kind === 'outlet' ? "the outlet's own reporting" : describeAttribution(attribution);
+  attribution === undefined
+    ? undefined
+    : attribution.kind === 'outlet'
+      ? "the outlet's own reporting"
+      : describeAttribution(attribution);
 
-/** Links only where the report has a URL; otherwise the title is cited as text. */
-const Source = ({ source }) => markup`
-  <li class="source">
-    <blockquote>${source.quote}</blockquote>
-    <p class="citation">
-      ${`— ${speakerOf(source.attribution)}, in `}
-      ${
-        source.url
-          ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
-          : markup`<cite>${source.title}</cite>`
-      }
-      ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
-    </p>
-  </li>
-`;
+/** The words verbatim, or a paraphrase marked as one. Links only where the report has a URL. */
+const Source = ({ source }) => {
+  const speaker = speakerOf(source.attribution);
+  return markup`
+    <li class="source">
+      ${source.quote ? markup`<blockquote>${source.quote}</blockquote>` : null}
+      ${source.paraphrase ? markup`<p class="paraphrase"><span class="paraphrase-tag">Paraphrase</span>${` ${source.paraphrase}`}</p>` : null}
+      <p class="citation">
+        ${speaker ? `— ${speaker}, in ` : '— '}
+        ${
+          source.url
+            ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
+            : markup`<cite>${source.title}</cite>`
+        }
+        ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
+      </p>
+    </li>
+  `;
+};
 
 const MARKS = [
   ['shapes', 'Shapes the state'],
