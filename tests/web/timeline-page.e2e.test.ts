@@ -401,6 +401,8 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     await recall.getByRole('button', { name: 'Delegation recalled' }).click();
     await recall.getByRole('button', { name: 'Retract this development' }).click();
     const form = page.getByRole('region', { name: 'Record a development' });
+    // The target's field exists only once the form has switched to a retraction.
+    await form.getByLabel('Target event id').waitFor();
     expect(await form.getByLabel('Event type').inputValue()).toBe('EventRetracted');
     expect(await form.getByLabel('Target event id').inputValue()).toBe(
       await recall.getAttribute('data-event-id'),
