@@ -6,6 +6,7 @@ import { BIG, SMALL, ensureDataset } from './bench/dataset';
 import { FloorPart, IdSource, IngestContender } from './bench/ingest';
 import { HttpRun, RUNS as HTTP_RUNS, measureHttp } from './bench/http';
 import { median, round } from './bench/measure';
+import { measureStreams } from './bench/streams';
 
 /**
  * `npm run bench [-- --quick] [-- --dir <work dir>]`: measures ingest, as-of queries, replay, HTTP and memory on
@@ -14,6 +15,10 @@ import { median, round } from './bench/measure';
  */
 
 const quick = process.argv.includes('--quick');
+/** `--streams`: only the live-stream section (it needs no dataset). */
+const streamsOnly = process.argv.includes('--streams');
+const STREAM_CLIENTS = 1_000;
+const STREAM_APPENDS = quick ? 20 : 100;
 const dirFlag = process.argv.indexOf('--dir');
 const workDir =
   dirFlag >= 0
@@ -67,14 +72,65 @@ interface Row {
   readonly met: boolean | undefined;
 }
 
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? 'n/a' : round(n, digits).toLocaleString('en-US');
+
+/** Live streams: one append at a time reaching every connected follower, and what holding them costs. */
+const streamSection = async (figures: Record<string, unknown>): Promise<Row[]> => {
+  log(
+    `streams: ${STREAM_CLIENTS} server-sent event clients (half on GET /stream, half on one negotiation's), ` +
+      `${STREAM_APPENDS} appends one at a time, each timed from sending it to its arrival at every client`,
+  );
+  const streams = await measureStreams(STREAM_CLIENTS, STREAM_APPENDS);
+  figures['streams'] = streams;
+  const growth = streams.serverRssConnectedMb - streams.serverRssBeforeMb;
+  return [
+    {
+      figure: `append reaching ${fmt(streams.clients)} stream clients (p99 ms)`,
+      value: fmt(streams.p99Ms, 1),
+      target: '<= 100',
+      baseline:
+        `p50 ${fmt(streams.p50Ms, 1)}, max ${fmt(streams.maxMs, 1)}; the append's answer p50/p99 ` +
+        `${fmt(streams.appendP50Ms, 1)}/${fmt(streams.appendP99Ms, 1)}, then the last client ` +
+        `${fmt(streams.fanOutP50Ms, 1)}/${fmt(streams.fanOutP99Ms, 1)} later; ${streams.missing} missing; ` +
+        `load average ${fmt(streams.loadAverage, 1)} on ${cpus().length} cores`,
+      met: streams.p99Ms <= 100 && streams.missing === 0,
+    },
+    {
+      figure: `server RSS growth with ${fmt(streams.clients)} stream clients (MB)`,
+      value: fmt(growth, 1),
+      target: '<= 100',
+      baseline: `${fmt(streams.serverRssBeforeMb)} MB before, ${fmt(streams.serverRssConnectedMb)} connected, ${fmt(streams.serverRssAfterMb)} after the appends`,
+      met: growth <= 100 && streams.serverRssAfterMb - streams.serverRssBeforeMb <= 100,
+    },
+  ];
+};
+
+const widths = [46, 26, 52, 60];
+const printRows = (rows: readonly Row[]) => {
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' | ');
+  console.log(line(['figure', 'measured', 'target', 'baseline (same run)']) + ' | met');
+  console.log('-'.repeat(200));
+  for (const row of rows)
+    console.log(
+      `${line([row.figure, row.value, row.target, row.baseline])} | ${row.met === undefined ? '' : row.met ? 'yes' : 'NO'}`,
+    );
+};
+
 const main = async () => {
   const rows: Row[] = [];
   const figures: Record<string, unknown> = {
     quick,
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
   };
-  const fmt = (n: number | undefined, digits = 0) =>
-    n === undefined || Number.isNaN(n) ? 'n/a' : round(n, digits).toLocaleString('en-US');
+  if (streamsOnly) {
+    const streamRows = await streamSection(figures);
+    printRows(streamRows);
+    console.log(
+      JSON.stringify({ bench: figures, met: Object.fromEntries(streamRows.map((r) => [r.figure, r.met])) }),
+    );
+    return;
+  }
 
   log(`ingest: ${SIZES.ingest} events in batches of 100 (each contender in its own process)`);
   const ingest = (contender: IngestContender, ids: IdSource) =>
@@ -259,14 +315,9 @@ const main = async () => {
     met: http.serverPeakRssMb <= 500,
   });
 
-  const widths = [46, 26, 52, 60];
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 10)).join(' | ');
-  console.log(line(['figure', 'measured', 'target', 'baseline (same run)']) + ' | met');
-  console.log('-'.repeat(200));
-  for (const row of rows)
-    console.log(
-      `${line([row.figure, row.value, row.target, row.baseline])} | ${row.met === undefined ? '' : row.met ? 'yes' : 'NO'}`,
-    );
+  rows.push(...(await streamSection(figures)));
+
+  printRows(rows);
   console.log(
     `\nthe storage floor part by part (plain inserts of the same ${fmt(SIZES.ingest)} rows, 100 per transaction, ` +
       `synchronous=FULL; emmett-sqlite ${fmt(emmett)} in the same run):`,

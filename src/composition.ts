@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
 import { newEventId } from './application/event-ids';
 import { createTracker, Tracker } from './application/tracker';
+import { LiveFeed, createLiveFeed } from './application/live-feed';
 import { createAnswerCache, createApp } from './api';
 import { Config } from './config';
 import { importNdjsonFiles, ndjsonFilesIn } from './import';
@@ -33,6 +34,8 @@ export interface Runtime {
   readonly store: EventStore;
   readonly tracker: Tracker;
   readonly app: express.Express;
+  /** Followers of the log (server-sent events); closed before the server stops. */
+  readonly liveFeed: LiveFeed;
   readonly importedOnStart: number;
   /** A writer token generated on this start because none was configured; shown once. */
   readonly generatedWriterToken?: string;
@@ -137,9 +140,11 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
           everySeconds: config.checkpointEverySeconds,
           clock,
         });
+  const liveFeed = createLiveFeed({ store });
   const app = createApp({
     checkpoints: { store, signer },
     tracker,
+    liveFeed,
     clock,
     storeName: name,
     extraRoutes: timelinePage(),
@@ -156,6 +161,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     store,
     tracker,
     app,
+    liveFeed,
     importedOnStart,
     ...(generatedWriterToken === undefined ? {} : { generatedWriterToken }),
     signer,

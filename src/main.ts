@@ -92,6 +92,8 @@ const main = async () => {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    // Event streams never end on their own: they are ended here, so the server can close.
+    runtime.liveFeed.close();
     server.close(() => {
       void (runtime.publisher?.stop() ?? Promise.resolve())
         .then(() => runtime.store.close())

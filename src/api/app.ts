@@ -13,6 +13,10 @@ import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRa
 import { negotiationRoutes } from './negotiation-routes';
 import { referenceRoutes } from './reference-routes';
 import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
+import { StreamOptions, streamRoutes } from './stream-routes';
+import { schemaRoutes } from './schema-routes';
+import { exportRoutes } from './export-routes';
+import { LiveFeed } from '../application/live-feed';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
 import { problemType } from './problem-types';
 
@@ -36,6 +40,9 @@ export interface AppOptions {
   readonly answerCache?: AnswerCache | null;
   /** Signed checkpoints and proofs of the log's Merkle tree (GET /checkpoint...); absent: not served. */
   readonly checkpoints?: { readonly store: EventStore; readonly signer: CheckpointSigner };
+  /** Serves GET /stream and /negotiations/{id}/stream (server-sent events) when given. */
+  readonly liveFeed?: LiveFeed;
+  readonly streamOptions?: StreamOptions;
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -109,6 +116,7 @@ export const createApp = (options: AppOptions): express.Express => {
     requireRole(access, 'writer'),
   );
   app.use('/negotiations', requireRole(access, 'reader'));
+  app.use('/stream', requireRole(access, 'reader'));
   app.use('/admin', requireRole(access, 'admin'));
   app.use(['/checkpoint', '/events'], requireRole(access, 'reader'));
   app.use(declaredBodyLimit(options.bodyLimit ?? '2mb'));
@@ -141,6 +149,9 @@ export const createApp = (options: AppOptions): express.Express => {
 
   options.extraRoutes?.(app);
   app.use(referenceRoutes());
+  app.use(schemaRoutes());
+  if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
+  app.use(exportRoutes(options.tracker));
   app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
   app.use(auditRoutes(options.tracker));
   if (options.checkpoints !== undefined)

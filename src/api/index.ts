@@ -9,3 +9,5 @@ export * from './answer-cache';
 export * from './openapi';
 export * from './problem-types';
 export * from './reference-routes';
+export * from './stream-routes';
+export * from './schema-routes';

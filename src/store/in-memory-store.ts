@@ -19,6 +19,7 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
   const streams = new Map<string, StoredEvent[]>();
   const byId = new Map<string, StoredEvent>();
   const tree = new MemoryTree();
+  const watchers = new Set<() => void>();
 
   /** Carries out what a plan decided, for both kinds of append. */
   const write = <L>(
@@ -45,6 +46,7 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
     }
     stream.push(...written);
     streams.set(negotiationId, stream);
+    queueMicrotask(() => watchers.forEach((watcher) => watcher()));
     return E.right({
       negotiationId,
       revision: written[written.length - 1]?.revision ?? head.revision,
@@ -85,6 +87,11 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
           }),
         ),
       ),
+    watchAppends: (listener) => {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
+    lastPosition: () => TE.right(all.length),
     close: () => Promise.resolve(),
   };
 };

@@ -146,6 +146,14 @@ export interface EventStore {
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;
   /** Every event in global (position) order, for replay and export. */
   readAll(options?: ReadAllOptions): TE.TaskEither<StoreFailure, readonly StoredEvent[]>;
+  /**
+   * Optional: calls `listener` whenever new events may have become readable through readAll (appended through
+   * this adapter or, for a replica, seen arriving from elsewhere). Returns the way to stop listening. Live
+   * feeds use it instead of polling; without it they poll.
+   */
+  watchAppends?(listener: () => void): () => void;
+  /** Optional: the global position of the last stored event (0 for an empty store). */
+  lastPosition?(): TE.TaskEither<StoreFailure, number>;
   close(): Promise<void>;
 }
 

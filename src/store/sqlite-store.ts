@@ -377,6 +377,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
 
   const selectHead = db.prepare<[string], StreamRow>('SELECT * FROM streams WHERE negotiation_id = ?');
   const selectDataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const selectLastPosition = db.prepare<[], number>('SELECT max(position) FROM events').pluck();
 
   /**
    * Stream revisions as last read, for queries that only ask how far a stream has got (every GET does). Valid
@@ -515,6 +516,8 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     readonly settle: (outcome: E.Either<unknown, AppendResult>) => void;
   }
   let pending: PendingWrite[] = [];
+  /** Told after each commit that stored something (live feeds). */
+  const watchers = new Set<() => void>();
 
   /**
    * Group commit: the appends that arrive within one turn of the event loop are written in one IMMEDIATE
@@ -550,6 +553,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
     }
     checkpointer?.committed();
     writes.forEach((job, index) => job.settle(outcomes[index] ?? E.left(failure('no outcome'))));
+    if (outcomes.some(E.isRight)) watchers.forEach((watcher) => watcher());
   };
 
   /** Runs when the task runs; the plan's errors pass through, an exception becomes a StoreFailure. */
@@ -615,6 +619,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
       ),
     readAll: (options: ReadAllOptions = {}) =>
       attempt(() => selectAll.all(options.fromPosition ?? 1, options.limit ?? -1).map(toEvent)),
+    watchAppends: (listener) => {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
+    lastPosition: () => attempt(() => selectLastPosition.get() ?? 0),
     close: async () => {
       // The thread's connection goes first, so this one is the last and leaves no WAL behind.
       await checkpointer?.close();

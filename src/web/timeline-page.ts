@@ -42,15 +42,18 @@ const contentSecurityPolicy = (html: string): string => {
   ].join('; ');
 };
 
-/** Mounts the timeline web page at `/`, its assets at `/static/` and its libraries at `/vendor/`. */
+/** Mounts the start page at `/`, each negotiation's page at `/timeline/{id}`, its assets at `/static/` and its libraries at `/vendor/`. */
 export const timelinePage =
   (staticDir: string = defaultStaticDir()) =>
   (app: express.Express): void => {
     const html = readFileSync(join(staticDir, 'index.html'), 'utf8');
     const policy = contentSecurityPolicy(html);
-    app.get('/', (_req, res) => {
+    const page = (_req: express.Request, res: express.Response) => {
       res.set({ 'Content-Security-Policy': policy, 'Cache-Control': 'no-cache' }).type('html').send(html);
-    });
+    };
+    // The start page, and each negotiation's own address (the page reads which from the path).
+    app.get('/', page);
+    app.get('/timeline/:negotiationId', page);
     app.use('/static', express.static(staticDir, { index: false, fallthrough: true }));
     app.get('/vendor/:file', (req, res, next) => {
       const file = VENDOR_MODULES.get(req.params.file);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppOptions, ServerLimits, createApp, createHttpServer } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
+import { LiveFeed, createLiveFeed } from '../../src/application/live-feed';
 import { hashToken, parseTokenSpec, principalLookup } from '../../src/auth';
 import { EventStore, createInMemoryEventStore, createSqliteEventStore } from '../../src/store';
 import { AdapterName } from './app-harness';
@@ -21,6 +22,7 @@ export interface LiveApp {
   readonly app: ReturnType<typeof createApp>;
   readonly server: Server;
   readonly store: EventStore;
+  readonly liveFeed: LiveFeed;
   /** The SQLite file, for the sqlite adapter. */
   readonly file?: string;
   /**
@@ -37,12 +39,24 @@ export interface LiveApp {
  */
 export const liveApp = async (
   adapter: AdapterName,
-  options: { limits?: ServerLimits; app?: Partial<AppOptions> } = {},
+  options: {
+    limits?: ServerLimits;
+    app?: Partial<AppOptions>;
+    /** A store of another adapter (EventStoreDB over the protocol double) instead of a fresh one. */
+    store?: EventStore;
+    /** Heartbeat interval of the live feed behind GET /stream (default the feed's own). */
+    heartbeatMs?: number;
+  } = {},
 ): Promise<LiveApp> => {
   const clock = manualClock('2025-01-05T08:00:00.000Z');
   const dir = adapter === 'sqlite' ? mkdtempSync(join(tmpdir(), 'tracker-live-')) : undefined;
   const file = dir === undefined ? undefined : join(dir, 'events.sqlite');
-  const store = file ? createSqliteEventStore({ file, clock }) : createInMemoryEventStore(clock);
+  const store =
+    options.store ?? (file ? createSqliteEventStore({ file, clock }) : createInMemoryEventStore(clock));
+  const liveFeed = createLiveFeed({
+    store,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
   const principals = unwrap(
     parseTokenSpec(`walt:writer:${hashToken(WRITER_TOKEN)},rita:reader:${hashToken(READER_TOKEN)}`),
   );
@@ -53,6 +67,7 @@ export const liveApp = async (
     access: { principalFor: principalLookup(principals), readsRequireAuth: false },
     principals,
     writesPerMinute: 1_000_000,
+    liveFeed,
     ...options.app,
   });
   const server = createHttpServer(app, options.limits);
@@ -74,7 +89,9 @@ export const liveApp = async (
     store,
     ...(file === undefined ? {} : { file }),
     digest,
+    liveFeed,
     close: async () => {
+      liveFeed.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       checkpointer?.close();

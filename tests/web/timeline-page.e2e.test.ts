@@ -50,6 +50,11 @@ const linkedReport = {
 };
 
 const dayNumberOf = (isoDay: string) => Date.parse(`${isoDay}T00:00:00Z`) / DAY_MS;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A day as the page writes it everywhere, inputs included: "16 Jul 2024". */
+const pageDay = (isoDay: string) =>
+  `${Number(isoDay.slice(8, 10))} ${MONTHS[Number(isoDay.slice(5, 7)) - 1]} ${isoDay.slice(0, 4)}`;
+const GAZA = 'gaza-ceasefire-2024';
 
 /** Resolves once all three panels show the views for that day and none is still loading. */
 const panelsShow = (page: Page, isoDay: string) =>
@@ -94,8 +99,44 @@ const moveSliderTo = async (page: Page, isoDay: string) => {
   await slider.focus();
   for (let step = 0; step < Math.abs(remaining); step += 1)
     await page.keyboard.press(remaining > 0 ? 'ArrowRight' : 'ArrowLeft');
-  expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(isoDay);
+  expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(pageDay(isoDay));
   await panelsShow(page, isoDay);
+};
+
+interface Timeline {
+  timeline: Array<{ eventId: string; type: string; occurredAt: string; precision: string }>;
+}
+interface Listed {
+  negotiations: Array<{ negotiationId: string; title: string }>;
+}
+interface IssuesAnswer {
+  issues: Array<{ issueId: string; state: string }>;
+}
+interface PhasesAnswer {
+  phases: Array<{ phaseId: string; state: string }>;
+}
+
+const getJson = async <T>(url: string): Promise<T> => {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+};
+
+/** Pages in a PDF: its page objects (not the /Pages tree node). */
+const pdfPageCount = (pdf: Buffer) =>
+  (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
+
+/** The last day of a negotiation's slider, as the page computes it: the latest end of any development. */
+const lastDayOf = (timeline: Timeline['timeline']) => {
+  const ends = timeline.map(({ occurredAt, precision }) => {
+    const last = precision === 'range' ? (occurredAt.split('/')[1] ?? occurredAt) : occurredAt;
+    if (precision === 'month') {
+      const [year, month] = last.split('-').map(Number);
+      return new Date(Date.UTC(year ?? 0, month ?? 1, 0)).toISOString().slice(0, 10);
+    }
+    return last.slice(0, 10);
+  });
+  return ends.sort().at(-1) ?? '';
 };
 
 const statusText = (page: Page) => page.getByRole('region', { name: 'Status' }).innerText();
@@ -106,6 +147,9 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
+  let writer: { token: string; env: Record<string, string> };
+  /** Developments of the Gaza story as the API's timeline has them (the story grows as the lead records it). */
+  let gazaDevelopments = 0;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
   // A recording time before the first event is answered 404 not-known-yet, which the browser logs as an error.
@@ -113,7 +157,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const writer = writerToken();
+    writer = writerToken();
     server = await startServerProcess({ DATA_DIR: dataDir, READS_REQUIRE_AUTH: 'false', ...writer.env });
     const appended = await fetch(`${server.url}/negotiations/gaza-ceasefire-2024/events`, {
       method: 'POST',
@@ -121,6 +165,9 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
       body: JSON.stringify(linkedReport),
     });
     expect(appended.status).toBe(201);
+    gazaDevelopments = (
+      (await (await fetch(`${server.url}/negotiations/${GAZA}/timeline`)).json()) as Timeline
+    ).timeline.length;
     // A persistent context is how Playwright takes a fresh --user-data-dir.
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -158,13 +205,15 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     rmSync(userDataDir, { recursive: true, force: true });
   });
 
-  it('opens at / with the timeline by month, vague dates kept vague, sources quoted and linked where a URL exists', async () => {
+  it('opens a negotiation from the start page, with the timeline by month, vague dates kept vague, sources quoted and linked where a URL exists', async () => {
     await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: /Gaza cease-fire/ }).click();
+    await page.waitForURL(`${server.url}/timeline/${GAZA}**`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.locator('.development').first().waitFor();
 
     const timeline = page.getByRole('region', { name: 'Timeline' });
-    expect(await timeline.locator('.development').count()).toBe(60);
+    expect(await timeline.locator('.development').count()).toBe(gazaDevelopments);
     const months = await timeline.locator('.month-heading').allInnerTexts();
     expect(months).toEqual(expect.arrayContaining(['June 2024', 'July 2024', 'December 2024']));
     const text = await timeline.innerText();
@@ -178,6 +227,8 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     const linked = timeline.locator('.citation a', { hasText: 'Doha talks pause' });
     expect(await linked.getAttribute('href')).toBe(LINKED_REPORT_URL);
     expect(await timeline.locator('.citation a').count()).toBe(1);
+    // Nothing of how the story was recorded shows through ("name not given in the seed").
+    expect(await page.locator('body').innerText()).not.toMatch(/\bseed\b/i);
   });
 
   it('labels every control and makes the panels live regions with headings', async () => {
@@ -212,7 +263,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
   it('moves a day with the keyboard: focus the slider, press ArrowRight', async () => {
     await page.getByLabel('Date shown').focus();
     await page.keyboard.press('ArrowRight');
-    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe('2024-07-16');
+    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe('16 Jul 2024');
     expect(await page.getByLabel('Date shown').getAttribute('aria-valuetext')).toBe('16 July 2024');
     await panelsShow(page, '2024-07-16');
   });
@@ -228,7 +279,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     expect(await activity.locator('time').getAttribute('datetime')).toBe('2024-12-25');
     const recall = page.locator('.development[data-type="DelegationRecalled"]');
     expect(await recall.getAttribute('class')).toContain('shapes');
-    await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-1280.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-1280.png'), fullPage: true });
   });
 
   it('shows the details and provenance of an event chosen from a panel', async () => {
@@ -252,13 +303,14 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
 
   it('shows what the log knew at a past recording time, then everything again', async () => {
     const status = page.getByRole('region', { name: 'Status' });
-    await page.getByLabel('Known at (recording time, UTC)').fill('2024-01-01T00:00');
+    await page.getByLabel('Known at (recording time, UTC)').fill('1 Jan 2024, 00:00:00 UTC');
     await page.getByText('The log had recorded no development by then.').waitFor();
     await status.getByText('Nothing had happened yet, as far as the log knows.').waitFor();
     expect(page.url()).toContain('knownAt=2024-01-01T00%3A00%3A00Z');
     await page.getByRole('button', { name: 'Show everything recorded' }).click();
     await status.getByText(/Israel recalled from Doha/).waitFor();
-    expect(await page.locator('.development').count()).toBe(60);
+    expect(await page.getByLabel('Known at (recording time, UTC)').inputValue()).toBe('');
+    expect(await page.locator('.development').count()).toBe(gazaDevelopments);
   });
 
   it('reads in one column at 400 px, without sideways scrolling', async () => {
@@ -275,10 +327,251 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     console.log(`timeline page screenshots: ${join(ARTIFACTS, 'timeline-page-1280.png')} and ${screenshot}`);
   });
 
+  it('shows a development appended through the API on the open page, without reloading, and says so', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    await panelsShow(page, '2024-12-27');
+    await page.getByText('Live: new developments appear as they are recorded.').waitFor();
+    const loads: string[] = [];
+    page.on('framenavigated', (frame) => loads.push(frame.url()));
+    const response = await fetch(`${server.url}/negotiations/${GAZA}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
+      body: JSON.stringify({
+        ...linkedReport,
+        occurredAt: '2025-01-12',
+        payload: { reason: 'Live from the wire' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    const appended = (await response.json()) as { events: Array<{ id: string }> };
+    const id = appended.events[0]?.id ?? '';
+    await page.locator(`.development[data-event-id="${id}"]`).waitFor();
+    expect(await page.locator('.live-notice').innerText()).toMatch(
+      /New development recorded: Talks stalled, 12 Jan 2025/,
+    );
+    expect(loads).toEqual([]);
+    gazaDevelopments += 1;
+  });
+
+  it("records a development from the form, and shows a bad field's error beside that field", async () => {
+    await page.getByRole('button', { name: 'Record a development' }).click();
+    const form = page.getByRole('region', { name: 'Record a development' });
+    await form.getByLabel('Writer token').fill(writer.token);
+    await form.getByLabel('Event type').selectOption('TalksStalled');
+    await form.getByLabel('Occurred at').fill('2025-01-13');
+    await form.getByLabel('Reported at').fill('2025-01-13');
+    await form.getByLabel('Outlet').fill('Form Wire');
+    await form.getByLabel('Title', { exact: true }).fill('Talks stall again');
+    await form.getByLabel('Published at').fill('yesterday');
+    await form.getByLabel('Quote').fill('the delegations went home');
+    await form
+      .getByRole('group', { name: /^Attribution/ })
+      .getByLabel('Kind')
+      .selectOption('outlet');
+    await form.getByLabel('Reason', { exact: true }).fill('Recorded from the page');
+    await form.getByRole('button', { name: 'Record', exact: true }).click();
+    const error = form.locator('#field-sources-0-publishedAt-error');
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/ISO 8601 date/);
+    expect(await form.getByLabel('Published at').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Published at').getAttribute('aria-describedby')).toContain(
+      'field-sources-0-publishedAt-error',
+    );
+    const before = await getJson<Timeline>(`${server.url}/negotiations/${GAZA}/timeline`);
+    expect(before.timeline.length).toBe(gazaDevelopments);
+
+    await form.getByLabel('Published at').fill('2025-01-13');
+    await form.getByRole('button', { name: 'Record', exact: true }).click();
+    await form.getByText(/Recorded \(revision \d+\)/).waitFor();
+    const after = await getJson<Timeline>(`${server.url}/negotiations/${GAZA}/timeline`);
+    expect(after.timeline.length).toBe(gazaDevelopments + 1);
+    const recorded = after.timeline.find(
+      (entry) => !before.timeline.some((old) => old.eventId === entry.eventId),
+    );
+    expect(recorded?.type).toBe('TalksStalled');
+    await page.locator(`.development[data-event-id="${recorded?.eventId}"]`).waitFor();
+    gazaDevelopments += 1;
+    expect(await page.evaluate<string>('window.location.href')).not.toContain(writer.token);
+    expect(await page.evaluate<string[]>('Object.values(sessionStorage)')).toContain(writer.token);
+  });
+
+  it('opens the form from "Retract" with the development filled in as the target', async () => {
+    const recall = page.locator('.development[data-type="DelegationRecalled"]');
+    await recall.getByRole('button', { name: 'Delegation recalled' }).click();
+    await recall.getByRole('button', { name: 'Retract this development' }).click();
+    const form = page.getByRole('region', { name: 'Record a development' });
+    // The target's field exists only once the form has switched to a retraction.
+    await form.getByLabel('Target event id').waitFor();
+    expect(await form.getByLabel('Event type').inputValue()).toBe('EventRetracted');
+    expect(await form.getByLabel('Target event id').inputValue()).toBe(
+      await recall.getAttribute('data-event-id'),
+    );
+    await form.getByRole('button', { name: 'Close the form' }).click();
+  });
+
+  it('lists every negotiation on the start page, each at its own address', async () => {
+    const listed = await getJson<Listed>(`${server.url}/negotiations`);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Negotiations', exact: true }).waitFor();
+    const cards = page.locator('.negotiation-card');
+    expect(await cards.count()).toBe(listed.negotiations.length);
+    for (const negotiation of listed.negotiations) {
+      const link = page.getByRole('link', { name: negotiation.title, exact: true });
+      expect(await link.getAttribute('href')).toBe(`/timeline/${negotiation.negotiationId}`);
+    }
+  });
+
+  it('draws one lane per issue and one bar per phase for every negotiation, and moves them with the date', async () => {
+    const listed = await getJson<Listed>(`${server.url}/negotiations`);
+    for (const { negotiationId } of listed.negotiations) {
+      const base = `${server.url}/negotiations/${negotiationId}`;
+      const { timeline } = await getJson<Timeline>(`${base}/timeline`);
+      const lastDay = lastDayOf(timeline);
+      const [issues, phases] = await Promise.all([
+        getJson<IssuesAnswer>(`${base}/issues?state=all&asOf=${lastDay}`),
+        getJson<PhasesAnswer>(`${base}/phases?asOf=${lastDay}`),
+      ]);
+      await page.goto(`${server.url}/timeline/${negotiationId}?asOf=${lastDay}`);
+      await page.locator('.pictures-svg[aria-busy="false"]').waitFor();
+      const laneIds = await page
+        .locator('.issue-lane')
+        .evaluateAll((lanes) => lanes.map((lane) => lane.getAttribute('data-issue-id')));
+      expect([...laneIds].sort()).toEqual(issues.issues.map((issue) => issue.issueId).sort());
+      const barIds = await page
+        .locator('.phase-bar')
+        .evaluateAll((bars) => bars.map((bar) => bar.getAttribute('data-phase-id')));
+      expect([...barIds].sort()).toEqual(phases.phases.map((phase) => phase.phaseId).sort());
+
+      // Earlier in the story: the line moves, and each lane shows the state the API gives for that day.
+      const middle = timeline[Math.floor(timeline.length / 2)]?.occurredAt.slice(0, 10) ?? lastDay;
+      const line = page.locator('.selected-date-line');
+      const xBefore = Number(await line.getAttribute('x1'));
+      await page.getByLabel('Date', { exact: true }).fill(pageDay(middle));
+      await page.locator(`.selected-date-line[data-day="${middle}"]`).waitFor({ state: 'attached' });
+      expect(Number(await line.getAttribute('x1'))).toBeLessThan(xBefore);
+      const then = await getJson<IssuesAnswer>(`${base}/issues?state=all&asOf=${middle}`);
+      const stateThen = new Map(then.issues.map((issue) => [issue.issueId, issue.state]));
+      for (const issueId of laneIds)
+        expect(await page.locator(`.issue-lane[data-issue-id="${issueId}"]`).getAttribute('data-state')).toBe(
+          stateThen.get(issueId ?? '') ?? 'not-raised',
+        );
+    }
+  });
+
+  it('moves the date to a mark chosen in the pictures and opens its development', async () => {
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    const mark = page.locator('.issue-lane .mark-event').first();
+    await mark.waitFor();
+    const eventId = (await mark.getAttribute('data-event-id')) ?? '';
+    // Marks can sit on top of each other at this scale: chosen with the keyboard, as the page offers.
+    await mark.focus();
+    await page.keyboard.press('Enter');
+    const toggle = page.locator(`#event-${eventId} .development-toggle`);
+    await page.locator(`#event-${eventId} .development-toggle[aria-expanded="true"]`).waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const when = await page.locator(`#event-${eventId} .occurrence`).getAttribute('data-occurred-at');
+    const startDay = (when ?? '').slice(0, 10);
+    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(pageDay(startDay));
+    expect(await page.locator('.selected-date-line').getAttribute('data-day')).toBe(startDay);
+  });
+
+  it('filters the timeline by words and by type, keeping the search in the address', async () => {
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    await page.locator('.development').first().waitFor();
+    const all = await page.locator('.development').count();
+    await page.getByLabel('Search', { exact: true }).fill('Barnea');
+    await page.waitForFunction(`document.querySelectorAll('.development').length < ${all}`);
+    const matching = page.locator('.development');
+    const count = await matching.count();
+    expect(count).toBeGreaterThan(0);
+    for (const text of await matching.allInnerTexts()) expect(text.toLowerCase()).toContain('barnea');
+    expect(page.url()).toContain('q=Barnea');
+    await page.getByLabel('Search', { exact: true }).fill('');
+    await page.getByLabel('Type', { exact: true }).selectOption('DelegationSent');
+    await page.waitForURL(/[?&]type=DelegationSent/);
+    await page.reload();
+    await page.locator('.development').first().waitFor();
+    const types = await page
+      .locator('.development')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['DelegationSent']));
+    expect(await page.getByLabel('Type', { exact: true }).inputValue()).toBe('DelegationSent');
+  });
+
+  it('offers the timeline and the issues as CSV with a row for each', async () => {
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    const timelineHref = await page.getByRole('link', { name: 'Timeline as CSV' }).getAttribute('href');
+    const issuesHref = await page.getByRole('link', { name: 'Issues as CSV' }).getAttribute('href');
+    const timelineCsv = await fetch(`${server.url}${timelineHref}`);
+    expect(timelineCsv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await timelineCsv.arrayBuffer());
+    // A byte order mark first, so spreadsheets read UTF-8.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^occurredAt,precision,type,summary/);
+    const { timeline } = await getJson<Timeline>(`${server.url}/negotiations/${GAZA}/timeline`);
+    // Summaries and quotes may hold line breaks inside quoted cells: count the event ids instead.
+    for (const entry of timeline) expect(lines.join('\n')).toContain(entry.eventId);
+    const issuesCsv = await (await fetch(`${server.url}${issuesHref}`)).text();
+    const issues = await getJson<IssuesAnswer>(
+      `${server.url}/negotiations/${GAZA}/issues?state=all&asOf=2024-12-27`,
+    );
+    for (const issue of issues.issues) expect(issuesCsv).toContain(`${issue.issueId},`);
+  });
+
+  it('prints a briefing for the Gaza story as of 27 Dec 2024 on at most four A4 pages', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    await panelsShow(page, '2024-12-27');
+    await page.locator('.pictures-svg[aria-busy="false"]').waitFor();
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.controls').isVisible()).toBe(false);
+    expect(await page.locator('.timeline-column').isVisible()).toBe(false);
+    for (const id of ['status', 'issues', 'phases', 'pictures'])
+      expect(await page.locator(`#${id}`).isVisible()).toBe(true);
+    expect(await page.locator('.print-as-of').innerText()).toBe('As of 27 Dec 2024');
+    const file = join(ARTIFACTS, 'briefing-gaza-2024-12-27.pdf');
+    const pdf = await page.pdf({ path: file, format: 'A4', printBackground: true });
+    await page.emulateMedia({ media: 'screen' });
+    const pages = pdfPageCount(pdf);
+    console.log(`briefing: ${file}, ${pages} A4 pages`);
+    expect(pages).toBeGreaterThan(0);
+    expect(pages).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps every control reachable at 400 px', async () => {
+    await page.setViewportSize({ width: 400, height: 900 });
+    await page.goto(`${server.url}/timeline/${GAZA}?asOf=2024-12-27`);
+    await panelsShow(page, '2024-12-27');
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
+    const controls = page.locator(
+      'header button, header input, header select, header a, .search input, .search select',
+    );
+    const boxes = await controls.evaluateAll((items) =>
+      items.map((item) => {
+        const rect = (
+          item as unknown as { getBoundingClientRect(): { x: number; width: number } }
+        ).getBoundingClientRect();
+        return { x: rect.x, width: rect.width };
+      }),
+    );
+    expect(boxes.length).toBeGreaterThan(10);
+    for (const box of boxes) if (box.width > 0) expect(box.x + box.width).toBeLessThanOrEqual(400);
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-400.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('fetched nothing from outside this server and raised no page error', () => {
     expect(foreignRequests).toEqual([]);
+    // Chromium logs the API's refusals the tests ask for: one bad field sent from the form (400), and the views
+    // Chromium logs the API's refusals the tests ask for: one bad field sent from the form (400), and the views
+    // asked for at a recording time before anything was recorded (404 not-known-yet, counted as they arrive).
+    const badField = pageErrors.filter((message) => message.includes('status of 400'));
     const expected404 = (message: string) => message.includes('status of 404');
-    expect(pageErrors.filter((message) => !expected404(message))).toEqual([]);
+    expect(badField).toHaveLength(1);
     expect(pageErrors.filter(expected404)).toHaveLength(notKnownYet.length);
+    expect(pageErrors.filter((message) => !badField.includes(message) && !expected404(message))).toEqual([]);
   });
 });

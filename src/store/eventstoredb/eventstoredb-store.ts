@@ -115,6 +115,8 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
   let lastError: string | undefined;
   let wakeFromPause: (() => void) | undefined;
   const writesInFlight = new Map<string, Promise<unknown>>();
+  /** Told whenever the subscription lands an append (from any instance). */
+  const watchers = new Set<() => void>();
 
   /** One write per negotiation at a time from this instance: its own writers queue instead of racing. */
   const oneAtATime = <A>(negotiationId: string, run: () => Promise<A>): Promise<A> => {
@@ -152,7 +154,8 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
       current = subscription;
       subscription.on('data', (resolved: AllStreamResolvedEvent) => {
         const event = resolved.event;
-        if (event !== undefined)
+        if (
+          event !== undefined &&
           replica.apply({
             streamId: event.streamId,
             id: event.id,
@@ -161,7 +164,9 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
             data: event.data,
             metadata: event.metadata,
             position: event.position,
-          });
+          }) === 'applied'
+        )
+          watchers.forEach((watcher) => watcher());
         delivered += 1;
         while (markers[0] !== undefined && markers[0].due <= delivered) markers.shift()?.run();
       });
@@ -344,6 +349,11 @@ export const createEventStoreDbStore = (options: EventStoreDbStoreOptions): Even
           (error) => failure(describe(error)),
         ),
       ),
+    watchAppends: (listener) => {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
+    lastPosition: () => fromView(() => E.right(replica.all().at(-1)?.position ?? 0)),
     status: () => ({
       caughtUp,
       subscribed: current !== undefined,

@@ -22,7 +22,7 @@ const getJson = async (path, signal) => {
   }
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    throw new Error(problem.detail ?? `${path} answered ${response.status}`);
+    throw Object.assign(new Error(problem.detail ?? `${path} answered ${response.status}`), { problem });
   }
   return response.json();
 };
@@ -77,3 +77,42 @@ export const fetchStoredEvents = async (negotiationId, signal) => {
   }
   return events;
 };
+
+/** The schema of every event type's body, as the API validates it (the forms are built from it). */
+export const fetchEventSchemas = (signal) => getJson('/schema/events', signal);
+
+/**
+ * Sends events with the writer's token: resolves with the status and the body (the stored result, or a
+ * problem+json whose errors name fields), never throwing on a refusal.
+ */
+export const postEvents = async (negotiationId, body, token) => {
+  const response = await fetch(`${negotiationPath(negotiationId)}/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, application/problem+json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  return { status: response.status, ok: response.ok, body: answer };
+};
+
+/** Where the browser follows a negotiation's appended events (server-sent events), from a global position. */
+export const streamPath = (negotiationId, after) =>
+  `${negotiationId === undefined ? '/stream' : `${negotiationPath(negotiationId)}/stream`}${
+    after === undefined ? '' : `?after=${after}`
+  }`;
+
+/** CSV downloads with the same parameters as the views. */
+export const csvPath = (negotiationId, view, params) =>
+  `${negotiationPath(negotiationId)}/${view}.csv${query(params)}`;
+
+/** Issues in every state (the pictures draw resolved ones too) as of a day. */
+export const fetchIssuesAt = (negotiationId, params, signal) =>
+  getJson(`${negotiationPath(negotiationId)}/issues${query({ ...params, state: 'all' })}`, signal);
+export const fetchPhasesAt = (negotiationId, params, signal) =>
+  getJson(`${negotiationPath(negotiationId)}/phases${query(params)}`, signal);
+export const fetchStatusAt = (negotiationId, params, signal) =>
+  getJson(`${negotiationPath(negotiationId)}/status${query(params)}`, signal).then((body) => body.status);

@@ -1,23 +1,31 @@
-// The timeline page: one negotiation, a selected date, and three panels that the API computes for that date.
+// The analyst's workspace: a start page listing the negotiations, and for each its own address with a
+// selected date, three panels the API computes for that date, pictures over time, a searchable timeline
+// and a form to record and correct developments. Everything follows the log live.
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { markup } from './markup.js';
-import { fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews } from './api.js';
+import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews } from './api.js';
 import { Controls } from './controls.js';
-import { dayNumberOf, dayNumberOfIso, isoDayOf, occurrenceInterval } from './dates.js';
+import { DAY_MS, dayNumberOf, dayNumberOfIso, formatDay, formatOccurrence, isoDayOf, occurrenceInterval } from './dates.js';
 import { relationsAt } from './highlights.js';
 import { IssuesSummary } from './issues-panel.js';
-import { Legend, Message, NegotiationPicker } from './page-parts.js';
+import { useLiveStream } from './live.js';
+import { Legend, Message } from './page-parts.js';
 import { Panel } from './panel.js';
 import { PhasesSummary } from './phases-panel.js';
+import { Pictures, usePictureSamples } from './pictures.js';
+import { RecordForm } from './record-form.js';
+import { EMPTY_FILTERS, SearchBar, filterTimeline, filtersFromAddress, filtersIntoAddress, searchOptions } from './search.js';
+import { StartPage, timelineAddress } from './start-page.js';
 import { StatusSummary } from './status-panel.js';
 import { Timeline } from './timeline.js';
+import { typeLabel } from './words.js';
 
-const REFERENCE_STORY = 'gaza-ceasefire-2024';
 /** Dragging the slider fires many inputs; the API is asked once the hand pauses. */
 const VIEWS_DELAY_MS = 120;
 
 const initialParameters = new URLSearchParams(window.location.search);
+const TIMELINE_PATH = /^\/timeline\/([^/]+)\/?$/;
 
 /** The slider spans the story: from the earliest possible start to the latest possible end. */
 const boundsOf = (timeline) => {
@@ -47,13 +55,13 @@ const developmentDays = (timeline) =>
   ].sort((a, b) => a - b);
 
 /** The address bar always names the view shown, so it can be bookmarked or shared. */
-const keepInAddressBar = ({ negotiationId, dayNumber, knownAt, certainOnly }) => {
+const keepInAddressBar = ({ dayNumber, knownAt, certainOnly, filters }) => {
   const parameters = new URLSearchParams();
-  if (negotiationId !== REFERENCE_STORY) parameters.set('negotiation', negotiationId);
   parameters.set('asOf', isoDayOf(dayNumber));
   if (knownAt) parameters.set('knownAt', knownAt);
   if (certainOnly) parameters.set('include', 'certain');
-  window.history.replaceState(null, '', `?${parameters.toString()}`);
+  filtersIntoAddress(filters, parameters);
+  window.history.replaceState(null, '', `${window.location.pathname}?${parameters.toString()}`);
 };
 
 /** Keeps the selected-date marker in sight when the timeline scrolls on its own (wide screens). */
@@ -69,29 +77,13 @@ const initialDay = (bounds) => {
   return Math.min(bounds.max, Math.max(bounds.min, day));
 };
 
-const useNegotiations = (setLoadError) => {
-  const [negotiations, setNegotiations] = useState(undefined);
-  const [negotiationId, setNegotiationId] = useState(undefined);
-  useEffect(() => {
-    fetchNegotiations()
-      .then((list) => {
-        setNegotiations(list);
-        const wanted = initialParameters.get('negotiation') ?? REFERENCE_STORY;
-        setNegotiationId((list.find((item) => item.negotiationId === wanted) ?? list[0])?.negotiationId);
-      })
-      .catch((error) => setLoadError(error.message));
-  }, []);
-  return { negotiations, negotiationId, setNegotiationId };
-};
-
 /** Status, issues and phases for the selected day, refetched (and stale answers dropped) as it moves. */
-const useViews = ({ negotiationId, dayNumber, knownAt, certainOnly }) => {
+const useViews = ({ negotiationId, dayNumber, knownAt, certainOnly, revision }) => {
   const [views, setViews] = useState(undefined);
   const [error, setError] = useState(undefined);
   const [busy, setBusy] = useState(true);
   useEffect(() => {
-    if (negotiationId === undefined || dayNumber === undefined) return undefined;
-    keepInAddressBar({ negotiationId, dayNumber, knownAt, certainOnly });
+    if (dayNumber === undefined) return undefined;
     setBusy(true);
     const controller = new AbortController();
     const timer = setTimeout(() => {
@@ -112,44 +104,80 @@ const useViews = ({ negotiationId, dayNumber, knownAt, certainOnly }) => {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [negotiationId, dayNumber, knownAt, certainOnly]);
+  }, [negotiationId, dayNumber, knownAt, certainOnly, revision]);
   return { views, error, busy };
 };
 
-const App = () => {
+/** The whole log of the negotiation: its timeline and stored events, read again when a development lands. */
+const useLog = (negotiationId, revision, setLoadError) => {
+  const [log, setLog] = useState(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    Promise.all([fetchTimeline(negotiationId, '', controller.signal), fetchStoredEvents(negotiationId, controller.signal)])
+      .then(([timeline, stored]) =>
+        setLog({
+          timeline,
+          storedEvents: new Map(stored.map((event) => [event.id, event])),
+          lastPosition: Math.max(0, ...stored.map((event) => event.position)),
+        }),
+      )
+      .catch((error) => error.name !== 'AbortError' && setLoadError(error.message));
+    return () => controller.abort();
+  }, [negotiationId, revision]);
+  return log;
+};
+
+const panelBody = (views, render) => (views === undefined ? null : render(views));
+
+const LIVE_TEXT = {
+  connecting: 'Connecting to live updates…',
+  live: 'Live: new developments appear as they are recorded.',
+  reconnecting: 'Live updates interrupted; reconnecting…',
+  closed: 'Live updates stopped; reload the page to follow again.',
+};
+
+const TimelinePage = ({ negotiationId }) => {
   const [loadError, setLoadError] = useState(undefined);
-  const { negotiations, negotiationId, setNegotiationId } = useNegotiations(setLoadError);
-  const [fullTimeline, setFullTimeline] = useState(undefined);
-  const [timeline, setTimeline] = useState([]);
-  const [storedEvents, setStoredEvents] = useState(new Map());
+  const [negotiations, setNegotiations] = useState([]);
+  const [revision, setRevision] = useState(0);
+  const log = useLog(negotiationId, revision, setLoadError);
+  const [loadedTimeline, setTimeline] = useState(undefined);
+  const timeline = loadedTimeline ?? [];
   const [dayNumber, setDayNumber] = useState(undefined);
   const [knownAt, setKnownAt] = useState(initialParameters.get('knownAt') ?? '');
   const [certainOnly, setCertainOnly] = useState(initialParameters.get('include') === 'certain');
+  const [filters, setFilters] = useState(() => ({ ...EMPTY_FILTERS, ...filtersFromAddress(initialParameters) }));
   const [selectedEventId, setSelectedEventId] = useState(undefined);
   const [focusRequest, setFocusRequest] = useState(undefined);
+  const [formRequest, setFormRequest] = useState(undefined);
+  const [formOpen, setFormOpen] = useState(false);
+  const [notice, setNotice] = useState('');
   const timelineScroller = useRef(null);
-  const { views, error: viewsError, busy } = useViews({ negotiationId, dayNumber, knownAt, certainOnly });
+  const { views, error: viewsError, busy } = useViews({ negotiationId, dayNumber, knownAt, certainOnly, revision });
 
   useEffect(() => {
-    if (negotiationId === undefined) return undefined;
-    const controller = new AbortController();
-    Promise.all([
-      fetchTimeline(negotiationId, '', controller.signal),
-      fetchStoredEvents(negotiationId, controller.signal),
-    ])
-      .then(([entries, stored]) => {
-        setFullTimeline(entries);
-        setStoredEvents(new Map(stored.map((event) => [event.id, event])));
-        setDayNumber((current) => current ?? initialDay(boundsOf(entries)));
-      })
-      .catch((error) => error.name !== 'AbortError' && setLoadError(error.message));
-    return () => controller.abort();
-  }, [negotiationId]);
+    fetchNegotiations()
+      .then(setNegotiations)
+      .catch(() => undefined);
+  }, [revision]);
+
+  const onDevelopment = useCallback((event) => {
+    setRevision((current) => current + 1);
+    setNotice(
+      `New development recorded: ${typeLabel(event.type)}, ${formatOccurrence(event.occurredAt, event.precision)}. The panels, pictures and timeline are up to date.`,
+    );
+  }, []);
+  const liveState = useLiveStream(negotiationId, log?.lastPosition, onDevelopment);
 
   useEffect(() => {
-    if (negotiationId === undefined || fullTimeline === undefined) return undefined;
+    if (log === undefined) return;
+    setDayNumber((current) => current ?? initialDay(boundsOf(log.timeline)));
+  }, [log]);
+
+  useEffect(() => {
+    if (log === undefined) return undefined;
     if (knownAt === '') {
-      setTimeline(fullTimeline);
+      setTimeline(log.timeline);
       return undefined;
     }
     const controller = new AbortController();
@@ -157,15 +185,26 @@ const App = () => {
       .then(setTimeline)
       .catch((error) => error.name !== 'AbortError' && setLoadError(error.message));
     return () => controller.abort();
-  }, [negotiationId, knownAt, fullTimeline]);
+  }, [negotiationId, knownAt, log]);
 
-  const bounds = useMemo(() => boundsOf(fullTimeline ?? []), [fullTimeline]);
+  useEffect(() => {
+    if (dayNumber !== undefined) keepInAddressBar({ dayNumber, knownAt, certainOnly, filters });
+  }, [dayNumber, knownAt, certainOnly, filters]);
+
+  const bounds = useMemo(() => boundsOf(log?.timeline ?? []), [log]);
+  const storedEvents = log?.storedEvents ?? new Map();
   const relations = useMemo(
     () => relationsAt(timeline, views, dayNumber ?? bounds.max),
     [timeline, views, dayNumber, bounds],
   );
+  const shownTimeline = useMemo(() => filterTimeline(timeline, storedEvents, filters), [timeline, storedEvents, filters]);
+  const options = useMemo(() => searchOptions(timeline, storedEvents), [timeline, storedEvents]);
+  const { samples, busy: drawing } = usePictureSamples(negotiationId, loadedTimeline, bounds, {
+    knownAt,
+    include: certainOnly ? 'certain' : '',
+  });
 
-  useEffect(() => scrollMarkerIntoTimeline(timelineScroller.current), [dayNumber, timeline]);
+  useEffect(() => scrollMarkerIntoTimeline(timelineScroller.current), [dayNumber, shownTimeline]);
 
   useEffect(() => {
     if (focusRequest === undefined) return;
@@ -183,6 +222,18 @@ const App = () => {
     setSelectedEventId(eventId);
     setFocusRequest({ eventId });
   }, []);
+  /** From a mark in the pictures: the date moves to the event, which opens. */
+  const pickFromPicture = useCallback(
+    (eventId, day) => {
+      setDayNumber(Math.min(bounds.max, Math.max(bounds.min, day)));
+      showEvent(eventId);
+    },
+    [bounds, showEvent],
+  );
+  const amend = useCallback((type, targetEventId) => {
+    setFormOpen(true);
+    setFormRequest({ type, targetEventId, at: Date.now() });
+  }, []);
   const step = useCallback(
     (direction) => {
       const days = developmentDays(timeline);
@@ -192,25 +243,24 @@ const App = () => {
     },
     [timeline, dayNumber],
   );
-  const pickNegotiation = (id) => {
-    setFullTimeline(undefined);
-    setDayNumber(undefined);
-    setSelectedEventId(undefined);
-    setNegotiationId(id);
-  };
 
   if (loadError) return markup`<${Message} alert text=${loadError} />`;
-  if (negotiations !== undefined && negotiations.length === 0)
-    return markup`<${Message} text="No negotiation has been recorded yet." />`;
-  if (negotiationId === undefined || dayNumber === undefined)
-    return markup`<${Message} text="Loading the timeline…" />`;
+  if (log === undefined || dayNumber === undefined) return markup`<${Message} text="Loading the timeline…" />`;
 
-  const title = negotiations.find((item) => item.negotiationId === negotiationId)?.title ?? negotiationId;
+  const listed = negotiations.find((item) => item.negotiationId === negotiationId);
+  const title = listed?.title ?? negotiationId;
   const panelProps = { busy, error: viewsError, asOf: views?.asOf };
+  const asOf = isoDayOf(dayNumber);
+  const csvParams = { knownAt, include: certainOnly ? 'certain' : '' };
   return markup`
     <header class="page-header">
-      <h1>${title}</h1>
-      <${NegotiationPicker} negotiations=${negotiations} negotiationId=${negotiationId} onPick=${pickNegotiation} />
+      <nav class="breadcrumbs" aria-label="Negotiations"><a href="/">All negotiations</a></nav>
+      <h1 title=${negotiationId}>${title}</h1>
+      <p class="print-only print-as-of">${`As of ${formatDay(dayNumber * DAY_MS)}${knownAt ? `, as recorded by ${knownAt}` : ''}`}</p>
+      <div class="live-state no-print" role="status">
+        <span class=${`live-dot live-${liveState}`} aria-hidden="true"></span>${LIVE_TEXT[liveState] ?? ''}
+      </div>
+      <p class="live-notice no-print" aria-live="polite">${notice}</p>
       <${Controls}
         bounds=${bounds}
         dayNumber=${dayNumber}
@@ -218,34 +268,52 @@ const App = () => {
         onStep=${step}
         knownAt=${knownAt}
         onKnownAt=${setKnownAt}
-        recordedSpan=${recordedSpanOf(fullTimeline ?? [])}
+        recordedSpan=${recordedSpanOf(log.timeline)}
         certainOnly=${certainOnly}
         onCertainOnly=${setCertainOnly}
       />
+      <div class="actions no-print">
+        <a class="button" href=${csvPath(negotiationId, 'timeline', { knownAt })} download>Timeline as CSV</a>
+        <a class="button" href=${csvPath(negotiationId, 'issues', { asOf, ...csvParams, state: 'all' })} download>Issues as CSV</a>
+        <button type="button" onClick=${() => window.print()}>Print a briefing</button>
+        <button type="button" aria-expanded=${formOpen ? 'true' : 'false'} aria-controls="record-area"
+          onClick=${() => setFormOpen(!formOpen)}>${formOpen ? 'Hide the form' : 'Record a development'}</button>
+      </div>
     </header>
+    <div id="record-area" class="no-print" hidden=${!formOpen}>
+      ${formOpen ? markup`<${RecordForm} negotiationId=${negotiationId} request=${formRequest} onClose=${() => setFormOpen(false)} onRecorded=${() => setRevision((current) => current + 1)} />` : null}
+    </div>
     <main class="layout">
       <div class="panels-column">
+        <section class="pictures-section" id="pictures" aria-labelledby="pictures-heading">
+          <h2 id="pictures-heading">Over time</h2>
+          <p class="help no-print">Each stripe is a state the API reported on that day; the line is the selected date. Choose a dot to move there and open the development.</p>
+          <${Pictures} samples=${samples} busy=${drawing} timeline=${timeline} bounds=${bounds} dayNumber=${dayNumber} onPick=${pickFromPicture} />
+        </section>
         <${Panel} id="status" title="Status" ...${panelProps}>
-          ${views ? markup`<${StatusSummary} status=${views.status} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${StatusSummary} status=${v.status} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="issues" title="Open issues" ...${panelProps}>
-          ${views ? markup`<${IssuesSummary} issues=${views.issues} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${IssuesSummary} issues=${v.issues} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="phases" title="Phase readiness" ...${panelProps}>
-          ${views ? markup`<${PhasesSummary} phases=${views.phases} onSelectEvent=${showEvent} />` : null}
+          ${panelBody(views, (v) => markup`<${PhasesSummary} phases=${v.phases} onSelectEvent=${showEvent} />`)}
         <//>
       </div>
-      <section class="timeline-column" aria-labelledby="timeline-heading">
+      <section class="timeline-column no-print" aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
+        <${SearchBar} filters=${filters} options=${options} shown=${shownTimeline.length} total=${timeline.length} onFilters=${setFilters} />
         <${Legend} />
         <div class="timeline-scroller" ref=${timelineScroller}>
           <${Timeline}
-            timeline=${timeline}
+            timeline=${shownTimeline}
             relations=${relations}
             selectedDayNumber=${dayNumber}
             selectedEventId=${selectedEventId}
             storedEvents=${storedEvents}
             onToggle=${toggleEvent}
+            onAmend=${amend}
+            emptyText=${timeline.length > 0 ? 'No development matches the search.' : undefined}
           />
         </div>
       </section>
@@ -253,4 +321,48 @@ const App = () => {
   `;
 };
 
-render(markup`<${App} />`, document.getElementById('app'));
+/** The start page, kept current: a development anywhere refreshes the list. */
+const Start = () => {
+  const [negotiations, setNegotiations] = useState(undefined);
+  const [error, setError] = useState(undefined);
+  const [revision, setRevision] = useState(0);
+  const [after, setAfter] = useState(undefined);
+  useEffect(() => {
+    fetchNegotiations()
+      .then((list) => {
+        setNegotiations(list);
+        setAfter((current) => current ?? 0);
+      })
+      .catch((failure) => setError(failure.message));
+  }, [revision]);
+  useStartStream(after, () => setRevision((current) => current + 1));
+  if (error) return markup`<${Message} alert text=${error} />`;
+  if (negotiations === undefined) return markup`<${Message} text="Loading the negotiations…" />`;
+  return markup`<${StartPage} negotiations=${negotiations} live="The list follows the log live." />`;
+};
+
+/** Follows every negotiation (GET /stream) from now on. */
+const useStartStream = (ready, onAny) => {
+  const handler = useRef(onAny);
+  handler.current = onAny;
+  useEffect(() => {
+    if (ready === undefined) return undefined;
+    const source = new EventSource('/stream');
+    source.addEventListener('development', () => handler.current());
+    return () => source.close();
+  }, [ready === undefined]);
+};
+
+const route = () => {
+  // Addresses of the earlier single page (/?negotiation=...) still open that negotiation.
+  const legacy = window.location.pathname === '/' ? initialParameters.get('negotiation') : null;
+  if (legacy) window.history.replaceState(null, '', timelineAddress(legacy));
+  const match = TIMELINE_PATH.exec(window.location.pathname);
+  return match ? decodeURIComponent(match[1]) : undefined;
+};
+
+const negotiationId = route();
+render(
+  negotiationId === undefined ? markup`<${Start} />` : markup`<${TimelinePage} key=${negotiationId} negotiationId=${negotiationId} />`,
+  document.getElementById('app'),
+);

@@ -1,7 +1,39 @@
 // Moving through time: a day slider and a date field on the occurrence axis (asOf), a recording-time
 // field (knownAt) to see what the log knew at a past moment, and a switch for vaguely dated developments.
 import { markup } from './markup.js';
-import { DAY_MS, dayNumberOfIso, formatDayLong, formatRecorded, isoDayOf } from './dates.js';
+import { useEffect, useState } from 'preact/hooks';
+import { DAY_MS, formatDay, formatDayLong, formatRecorded, parseDayText, parseRecordedText } from './dates.js';
+
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Month labels under the slider, each at least a few characters' room from the last; January carries its year. */
+const LABEL_GAP_PERCENT = 11;
+const MonthLabels = ({ bounds, ticks }) => {
+  const span = Math.max(1, bounds.max - bounds.min);
+  let last = -Infinity;
+  const shown = ticks.filter((tick) => {
+    const at = ((tick - bounds.min) / span) * 100;
+    if (at - last < LABEL_GAP_PERCENT || at > 100 - LABEL_GAP_PERCENT / 2) return false;
+    last = at;
+    return true;
+  });
+  return markup`
+    <div class="month-labels" aria-hidden="true">
+      ${shown.map((tick) => {
+        const date = new Date(tick * DAY_MS);
+        const january = date.getUTCMonth() === 0;
+        return markup`<span key=${tick} style=${`left: ${((tick - bounds.min) / span) * 100}%`}>${`${SHORT_MONTHS[date.getUTCMonth()]}${january ? ` ${date.getUTCFullYear()}` : ''}`}</span>`;
+      })}
+    </div>
+  `;
+};
+
+/** A text field in the page's own date format: what is typed is kept until it reads as a date, then applied. */
+const useEditedText = (shown) => {
+  const [text, setText] = useState(shown);
+  useEffect(() => setText(shown), [shown]);
+  return [text, setText];
+};
 
 /** First day of every month in the slider's span: tick marks users can aim at. */
 const monthTicks = (min, max) => {
@@ -16,9 +48,6 @@ const monthTicks = (min, max) => {
   return ticks;
 };
 
-/** datetime-local speaks wall time without a zone; this page reads it as UTC and says so in the label. */
-const knownAtFromInput = (value) => (value === '' ? '' : `${value.length === 16 ? `${value}:00` : value}Z`);
-const knownAtToInput = (knownAt) => (knownAt === '' ? '' : knownAt.slice(0, 19));
 
 const knownAtHelp = (knownAt, recordedSpan) =>
   `${knownAt === '' ? 'Empty: everything the log holds now.' : `Only what had been recorded by ${formatRecorded(knownAt)}.`}${
@@ -39,11 +68,24 @@ export const Controls = ({
   onCertainOnly,
 }) => {
   const clamp = (value) => Math.min(bounds.max, Math.max(bounds.min, value));
+  const [dateInput, setDateInput] = useEditedText(formatDay(dayNumber * DAY_MS));
+  const [knownAtInput, setKnownAtInput] = useEditedText(knownAt === '' ? '' : formatRecorded(knownAt));
+  const dateValid = parseDayText(dateInput) !== undefined;
+  const knownAtValid = knownAtInput.trim() === '' || parseRecordedText(knownAtInput) !== undefined;
   const onDateInput = (event) => {
-    const field = event.currentTarget;
-    if (field.value !== '' && field.validity.valid) onDayNumber(clamp(dayNumberOfIso(field.value)));
+    setDateInput(event.currentTarget.value);
+    const day = parseDayText(event.currentTarget.value);
+    if (day !== undefined) onDayNumber(clamp(day));
+  };
+  const onKnownAtChange = (event) => {
+    const text = event.currentTarget.value;
+    if (text.trim() === '') return onKnownAt('');
+    const parsed = parseRecordedText(text);
+    if (parsed !== undefined) onKnownAt(parsed);
+    return undefined;
   };
   const dateText = formatDayLong(dayNumber * DAY_MS);
+  const ticks = monthTicks(bounds.min, bounds.max);
   return markup`
     <form class="controls" aria-label="Moving through time" onSubmit=${(event) => event.preventDefault()}>
       <div class="as-of">
@@ -64,12 +106,13 @@ export const Controls = ({
           onInput=${(event) => onDayNumber(Number(event.currentTarget.value))}
         />
         <datalist id="month-ticks">
-          ${monthTicks(bounds.min, bounds.max).map((tick) => markup`<option key=${tick} value=${tick}></option>`)}
+          ${ticks.map((tick) => markup`<option key=${tick} value=${tick}></option>`)}
         </datalist>
+        <${MonthLabels} bounds=${bounds} ticks=${ticks} />
         <div class="slider-ends">
-          <span>${isoDayOf(bounds.min)}</span>
+          <span>${formatDay(bounds.min * DAY_MS)}</span>
           <span id="as-of-help" class="help">Views as of the end of that day (UTC). Arrow keys: a day; Page Up/Down: a larger step; Home/End: the first and last development.</span>
-          <span>${isoDayOf(bounds.max)}</span>
+          <span>${formatDay(bounds.max * DAY_MS)}</span>
         </div>
       </div>
       <div class="control-row">
@@ -77,12 +120,17 @@ export const Controls = ({
           <label for="as-of-date">Date</label>
           <input
             id="as-of-date"
-            type="date"
-            min=${isoDayOf(bounds.min)}
-            max=${isoDayOf(bounds.max)}
-            value=${isoDayOf(dayNumber)}
+            type="text"
+            inputmode="text"
+            autocomplete="off"
+            placeholder="27 Dec 2024"
+            value=${dateInput}
+            aria-invalid=${dateValid ? undefined : 'true'}
+            aria-describedby="as-of-date-help"
             onInput=${onDateInput}
+            onBlur=${() => setDateInput(formatDay(dayNumber * DAY_MS))}
           />
+          <span id="as-of-date-help" class="help">${dateValid ? 'Day Month Year, e.g. 27 Dec 2024' : 'Not a day: write it as 27 Dec 2024'}</span>
         </div>
         <div class="field buttons">
           <button type="button" onClick=${() => onStep(-1)}>Previous development</button>
@@ -92,11 +140,18 @@ export const Controls = ({
           <label for="known-at">Known at (recording time, UTC)</label>
           <input
             id="known-at"
-            type="datetime-local"
-            step="1"
-            value=${knownAtToInput(knownAt)}
+            type="text"
+            autocomplete="off"
+            placeholder="1 Jan 2025, 08:00:00 UTC"
+            value=${knownAtInput}
+            aria-invalid=${knownAtValid ? undefined : 'true'}
             aria-describedby="known-at-help"
-            onChange=${(event) => onKnownAt(knownAtFromInput(event.currentTarget.value))}
+            onInput=${(event) => {
+              setKnownAtInput(event.currentTarget.value);
+              const parsed = parseRecordedText(event.currentTarget.value);
+              if (parsed !== undefined) onKnownAt(parsed);
+            }}
+            onChange=${onKnownAtChange}
           />
         </div>
         <div class="field buttons">
@@ -112,7 +167,7 @@ export const Controls = ({
           <label for="certain-only">Count only what surely happened by then</label>
         </div>
       </div>
-      <p id="known-at-help" class="help">${knownAtHelp(knownAt, recordedSpan)}</p>
+      <p id="known-at-help" class="help">${`${knownAtValid ? '' : 'Not a time: write it as 1 Jan 2025, 08:00:00 UTC. '}${knownAtHelp(knownAt, recordedSpan)}`}</p>
     </form>
   `;
 };

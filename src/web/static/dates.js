@@ -110,3 +110,40 @@ export const formatPublished = (text) => {
 
 /** A recording time (always UTC ISO from the store), to the second. */
 export const formatRecorded = (iso) => `${formatDay(Date.parse(iso))}, ${iso.slice(11, 19)} UTC`;
+
+const MONTH_INDEX = Object.fromEntries(MONTH_NAMES.map((name, index) => [name.slice(0, 3).toLowerCase(), index]));
+
+/**
+ * Reads a day as this page writes it ("27 Dec 2024", "27 December 2024") or in ISO ("2024-12-27"); the
+ * day number, or undefined when it is not a real day.
+ */
+export const parseDayText = (text) => {
+  const trimmed = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  const written = /^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$/.exec(trimmed);
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])]
+    : written
+      ? [Number(written[3]), MONTH_INDEX[written[2].toLowerCase()], Number(written[1])]
+      : [];
+  if (year === undefined || month === undefined) return undefined;
+  const ms = Date.UTC(year, month, day);
+  const date = new Date(ms);
+  return date.getUTCDate() === day && date.getUTCMonth() === month ? dayNumberOf(ms) : undefined;
+};
+
+/**
+ * Reads a recording time as this page writes it ("1 Jan 2024, 00:00:00 UTC", seconds and "UTC" optional) or
+ * in ISO ("2024-01-01T00:00"); an ISO instant in UTC, or undefined.
+ */
+export const parseRecordedText = (text) => {
+  const trimmed = text.trim();
+  const iso = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?$/.exec(trimmed);
+  const written = /^(.+?),?\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s*UTC)?$/.exec(trimmed);
+  const parts = iso ?? written;
+  const day = parts ? parseDayText(parts[1]) : parseDayText(trimmed);
+  if (day === undefined) return undefined;
+  const [hours, minutes, seconds] = parts ? [parts[2], parts[3], parts[4] ?? '00'] : ['00', '00', '00'];
+  if (Number(hours) > 23 || Number(minutes) > 59 || Number(seconds) > 59) return undefined;
+  return `${isoDayOf(day)}T${hours}:${minutes}:${seconds}Z`;
+};

@@ -2,7 +2,8 @@
 import { markup } from './markup.js';
 import { Since } from './panel.js';
 import { EventLink } from './references.js';
-import { listOf } from './words.js';
+import { stateLabel, toneOf } from './states.js';
+import { idAsWords, listOf } from './words.js';
 
 const Position = ({ entry, onSelectEvent }) => markup`
   <li>
@@ -13,13 +14,13 @@ const Position = ({ entry, onSelectEvent }) => markup`
 `;
 
 const Issue = ({ issue, onSelectEvent }) => {
-  const title = issue.title ?? issue.issueId;
+  const title = issue.title ?? idAsWords(issue.issueId);
   const latestNarrowing = issue.narrowings[issue.narrowings.length - 1];
   return markup`
     <li class="issue">
-      <h3>${title}</h3>
+      <h3 title=${issue.issueId}>${title}</h3>
       <p class="issue-state">
-        <span class=${`state state-${issue.state}`}>${issue.state}</span>
+        <span class=${`state state-${issue.state} tone-${toneOf(issue.state)}`}>${stateLabel(issue.state)}</span>
         <${Since} reference=${issue.stateSince} onSelectEvent=${onSelectEvent} />
         ${issue.raisedBy ? `; raised by ${issue.raisedBy}` : ''}
         ${issue.blocks.length > 0 ? `; blocks ${listOf(issue.blocks)}` : ''}
@@ -51,8 +52,11 @@ const Issue = ({ issue, onSelectEvent }) => {
   `;
 };
 
-const countsText = ({ open, narrowed, reopened, resolved }) =>
-  `${open} open, ${narrowed} narrowed, ${reopened} reopened, ${resolved} resolved`;
+/** Whatever states the API counts, in its order. */
+const countsText = (counts) =>
+  Object.entries(counts)
+    .map(([state, count]) => `${count} ${stateLabel(state)}`)
+    .join(', ');
 
 export const IssuesSummary = ({ issues, onSelectEvent }) => markup`
   <p class="counts">${countsText(issues.counts)}</p>

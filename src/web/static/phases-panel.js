@@ -2,6 +2,8 @@
 // event) and those still blocking it.
 import { markup } from './markup.js';
 import { Since } from './panel.js';
+import { stateLabel, toneOf } from './states.js';
+import { idAsWords } from './words.js';
 
 const Prerequisite = ({ prerequisite, onSelectEvent }) => markup`
   <li class=${prerequisite.met ? 'met' : 'blocking'}>
@@ -41,9 +43,9 @@ const Phase = ({ phase, onSelectEvent }) => {
   const met = phase.prerequisites.filter((prerequisite) => prerequisite.met);
   return markup`
     <li class="phase">
-      <h3>${phase.name}</h3>
+      <h3 title=${phase.phaseId}>${phase.name ?? idAsWords(phase.phaseId)}</h3>
       <p>
-        <span class=${`state state-${phase.state}`}>${phase.state}</span>
+        <span class=${`state state-${phase.state} tone-${toneOf(phase.state)}`}>${stateLabel(phase.state)}</span>
         ${readinessText(phase, met.length)}
         ${phase.started ? markup`${';'}<${Since} word="started" reference=${phase.started} onSelectEvent=${onSelectEvent} />` : null}
         ${phase.completed ? markup`${';'}<${Since} word="completed" reference=${phase.completed} onSelectEvent=${onSelectEvent} />` : null}
@@ -75,7 +77,7 @@ export const PhasesSummary = ({ phases, onSelectEvent }) =>
     ? markup`<p class="empty">No phased framework had been proposed yet.</p>`
     : markup`
       <p>
-        ${'Phases as defined by '}<strong>${phases.proposalId}</strong>
+        ${'Phases as defined by '}<strong title=${phases.proposalId}>${idAsWords(phases.proposalId)}</strong>
         <${Since} word="defined" reference=${phases.definedBy} onSelectEvent=${onSelectEvent} />
       </p>
       <ul class="phases">

@@ -6,25 +6,33 @@ import { EventDetails } from './event-details.js';
 import { OccurrenceTime, VagueDateTag } from './references.js';
 import { describeAttribution, typeLabel } from './words.js';
 
-/** The outlet is named in the citation anyway; its own reporting needs no second mention. */
+/** The outlet is named in the citation anyway; its own reporting needs no second mention. A document has no speaker. */
 const speakerOf = (attribution) =>
-  attribution.kind === 'outlet' ? "the outlet's own reporting" : describeAttribution(attribution);
+  attribution === undefined
+    ? undefined
+    : attribution.kind === 'outlet'
+      ? "the outlet's own reporting"
+      : describeAttribution(attribution);
 
-/** Links only where the report has a URL; otherwise the title is cited as text. */
-const Source = ({ source }) => markup`
-  <li class="source">
-    <blockquote>${source.quote}</blockquote>
-    <p class="citation">
-      ${`— ${speakerOf(source.attribution)}, in `}
-      ${
-        source.url
-          ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
-          : markup`<cite>${source.title}</cite>`
-      }
-      ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
-    </p>
-  </li>
-`;
+/** The words verbatim, or a paraphrase marked as one. Links only where the report has a URL. */
+const Source = ({ source }) => {
+  const speaker = speakerOf(source.attribution);
+  return markup`
+    <li class="source">
+      ${source.quote ? markup`<blockquote>${source.quote}</blockquote>` : null}
+      ${source.paraphrase ? markup`<p class="paraphrase"><span class="paraphrase-tag">Paraphrase</span>${` ${source.paraphrase}`}</p>` : null}
+      <p class="citation">
+        ${speaker ? `— ${speaker}, in ` : '— '}
+        ${
+          source.url
+            ? markup`<a href=${source.url} rel="noreferrer noopener"><cite>${source.title}</cite></a>`
+            : markup`<cite>${source.title}</cite>`
+        }
+        ${`, ${source.outlet}, ${formatPublished(source.publishedAt)}`}
+      </p>
+    </li>
+  `;
+};
 
 const MARKS = [
   ['shapes', 'Shapes the state'],
@@ -32,7 +40,21 @@ const MARKS = [
   ['uncertain', 'May not have happened yet'],
 ];
 
-const Development = ({ development, relation, expanded, stored, onToggle }) => {
+/** Corrections and retractions are developments of their own; only the others can be corrected. */
+const isAmendment = (type) => type === 'EventCorrected' || type === 'EventRetracted';
+
+const AmendButtons = ({ development, onAmend }) =>
+  onAmend && !isAmendment(development.type)
+    ? markup`
+      <p class="amend-actions no-print">
+        <button type="button" onClick=${() => onAmend('EventCorrected', development.eventId)}>Correct this development</button>
+        ${' '}
+        <button type="button" onClick=${() => onAmend('EventRetracted', development.eventId)}>Retract this development</button>
+      </p>
+    `
+    : null;
+
+const Development = ({ development, relation, expanded, stored, onToggle, onAmend }) => {
   const id = development.eventId;
   const marks = MARKS.filter(([key]) => relation?.[key]);
   const classes = ['development', ...marks.map(([key]) => key), ...(relation?.future ? ['future'] : [])];
@@ -60,6 +82,7 @@ const Development = ({ development, relation, expanded, stored, onToggle }) => {
       </ul>
       <div class="details-region" id=${`details-${id}`} hidden=${!expanded}>
         ${expanded ? markup`<${EventDetails} development=${development} stored=${stored} />` : null}
+        ${expanded ? markup`<${AmendButtons} development=${development} onAmend=${onAmend} />` : null}
       </div>
     </li>
   `;
@@ -97,6 +120,7 @@ const MonthGroup = ({ group, props }) => markup`
             expanded=${props.selectedEventId === development.eventId}
             stored=${props.storedEvents.get(development.eventId)}
             onToggle=${props.onToggle}
+            onAmend=${props.onAmend}
           />
         `,
       )}
@@ -110,7 +134,8 @@ const MonthGroup = ({ group, props }) => markup`
  */
 export const Timeline = (props) => {
   const { timeline, relations, selectedDayNumber } = props;
-  if (timeline.length === 0) return markup`<p class="empty">The log had recorded no development by then.</p>`;
+  if (timeline.length === 0)
+    return markup`<p class="empty">${props.emptyText ?? 'The log had recorded no development by then.'}</p>`;
   const counted = timeline.filter((development) => !relations.get(development.eventId)?.future);
   const later = timeline.filter((development) => relations.get(development.eventId)?.future);
   const before = groupByMonth(counted);

@@ -1,5 +1,11 @@
 // How the API's identifiers read in prose.
 
+/** "may-31-proposal" → "May 31 proposal": an id as words; the id itself goes in a title. */
+export const idAsWords = (id) => {
+  const words = String(id).replace(/[-_.]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 /** "DelegationRecalled" → "Delegation recalled" */
 export const typeLabel = (type) => type.replace(/(?<=[a-z])[A-Z]/g, (capital) => ` ${capital.toLowerCase()}`);
 
