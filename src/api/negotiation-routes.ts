@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { FieldViolation, NewEvent, decodeNewEvent, decodeNewEvents, endOfDateOrDateTime } from '../domain';
+import {
+  FieldViolation,
+  NewEvent,
+  StoredEvent,
+  decodeNewEvent,
+  decodeNewEvents,
+  endOfDateOrDateTime,
+} from '../domain';
 import { LogSnapshot, Tracker } from '../application/tracker';
 import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
 import { Clock } from '../store';
@@ -16,9 +23,15 @@ import {
   etagOf,
   expectedRevisionFrom,
 } from './http-inputs';
-import { AnswerCache } from './answer-cache';
+import { admitted } from './admission';
+import { ReadControls, asOfSource, readerContext, writerFor } from './read-controls';
+import { streamJsonObject } from './streaming';
+import { nextTurn } from '../application/slices';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { methodNotAllowed, negotiationIdOf, snapshotReader } from './route-support';
+
+/** Events read per page of an events answer (each page is a few milliseconds of work). */
+const EVENTS_SLICE = 100;
 
 export const MAX_EVENTS_PER_APPEND = 1000;
 
@@ -68,7 +81,10 @@ const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldVio
  */
 const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<FieldViolation[], boolean> => {
   const { strict, ...others } = (query ?? {}) as Record<string, unknown>;
-  const unknown = Object.keys(others).map((key) => ({ field: key, reason: 'is not a query parameter of this request' }));
+  const unknown = Object.keys(others).map((key) => ({
+    field: key,
+    reason: 'is not a query parameter of this request',
+  }));
   if (unknown.length > 0) return E.left(unknown);
   if (strict !== undefined && strict !== 'true' && strict !== 'false')
     return E.left([{ field: 'strict', reason: 'must be true or false' }]);
@@ -76,14 +92,15 @@ const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<Fiel
   return E.right(strict === 'true' || (strict === undefined && preferred));
 };
 
-export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
+export const negotiationRoutes = (
+  tracker: Tracker,
+  clock: Clock,
+  controls: ReadControls,
+  /** Told when a write failed in the store (readiness then probes it again). */
+  onStoreFailure: () => void = () => undefined,
+): Router => {
   const router = Router();
-
-  const read = snapshotReader(
-    tracker.snapshot,
-    cache === undefined ? undefined : { answers: cache, revisionOf: tracker.streamRevision },
-  );
-  const readFull = snapshotReader(tracker.fullSnapshot);
+  const read = snapshotReader(asOfSource(tracker, controls), readerContext(tracker, controls));
 
   // Without asOf an answer is "now" by the server's clock: a development dated later is not yet the state.
   const asOfOf = (params: { asOf?: string }): string => params.asOf ?? clock().toISOString();
@@ -127,7 +144,8 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
     const events = eventsFromBody(req.body, id.right);
     if (E.isLeft(events)) return sendProblem(res, validationProblem(events.left));
     const strict = strictnessOf(req.query, req.get('prefer'));
-    if (E.isLeft(strict)) return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
+    if (E.isLeft(strict))
+      return sendProblem(res, validationProblem(strict.left, 'Invalid query parameters.'));
     const result = await tracker.append({
       negotiationId: id.right,
       events: events.right,
@@ -136,6 +154,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       strict: strict.right,
     })();
     if (E.isLeft(result)) {
+      if (result.left._tag === 'StoreFailure') onStoreFailure();
       const problem = problemFromTrackerError(
         result.left,
         req.get('if-none-match') === undefined ? 'If-Match' : 'If-None-Match',
@@ -166,19 +185,55 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
     const fromRevision = params.right.fromRevision ?? 0;
     const limit = params.right.limit ?? 100;
-    const page = await tracker.readEvents(id.right, fromRevision, limit)();
-    if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));
-    const last = page.right.events[page.right.events.length - 1];
-    const next = last !== undefined && last.revision < page.right.revision ? last.revision + 1 : undefined;
-    res.set('ETag', etagOf(page.right.revision)).json({
-      negotiationId: id.right,
-      revision: page.right.revision,
-      events: page.right.events,
-      ...(next === undefined
-        ? {}
-        : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
-      maxLimit: MAX_PAGE,
+    // Read in small pages, between which other requests are served, and written as the client takes them.
+    const first = await tracker.readEvents(id.right, fromRevision, Math.min(limit, EVENTS_SLICE))();
+    if (E.isLeft(first)) return sendProblem(res, problemFromTrackerError(first.left));
+    const { revision, events: firstPage } = first.right;
+    const negotiationId = id.right;
+    const writer = writerFor(controls, req, res);
+    res.status(200).set('ETag', etagOf(revision)).type('json');
+    let last: number | undefined;
+    let failed = false;
+    async function* events(): AsyncGenerator<unknown> {
+      let page: readonly StoredEvent[] = firstPage;
+      let read = 0;
+      for (;;) {
+        for (const event of page) {
+          if (event.revision > revision || read >= limit) return;
+          last = event.revision;
+          read += 1;
+          yield event;
+        }
+        if (page.length < EVENTS_SLICE || read >= limit || last === undefined) return;
+        await nextTurn();
+        const next = await tracker.readEvents(
+          negotiationId,
+          last + 1,
+          Math.min(limit - read, EVENTS_SLICE),
+        )();
+        if (E.isLeft(next)) {
+          failed = true;
+          return;
+        }
+        page = next.right.events;
+      }
+    }
+    await streamJsonObject(res, writer, {
+      head: { negotiationId: id.right, revision },
+      key: 'events',
+      items: events(),
+      tail: () => {
+        const next = last !== undefined && last < revision ? last + 1 : undefined;
+        return {
+          ...(next === undefined
+            ? {}
+            : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
+          maxLimit: MAX_PAGE,
+        };
+      },
     });
+    // A store failure after the answer began cannot become a problem document: the answer is cut short.
+    if (failed) res.destroy();
   });
   router.all('/negotiations/:negotiationId/events', methodNotAllowed('GET, POST'));
 
@@ -217,14 +272,34 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       { view: 'phases', when: (params) => params.asOf !== undefined },
     ),
   );
-  router.get(
-    '/negotiations/:negotiationId/timeline',
-    readFull(
-      TimelineParams,
-      (p) => p.knownAt,
-      (snapshot, params) => E.right({ timeline: timelineView(snapshot.log, params) }),
-    ),
-  );
+  router.get('/negotiations/:negotiationId/timeline', async (req, res) => {
+    const id = negotiationIdOf(req);
+    if (E.isLeft(id)) return sendProblem(res, id.left);
+    const params = decodeQuery(TimelineParams, req.query);
+    if (E.isLeft(params))
+      return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+    const current = await tracker.streamRevision(id.right)();
+    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
+    const revision = current.right;
+    if (revision >= 0 && req.headers['if-none-match'] === etagOf(revision)) {
+      res.set('ETag', etagOf(revision)).status(304).end();
+      return;
+    }
+    const { knownAt } = params.right;
+    const { sliced } = controls;
+    const answer = async () => {
+      const snapshot = await sliced.fullSnapshot(id.right, revision, knownAt)();
+      if (E.isLeft(snapshot)) return sendProblem(res, problemFromTrackerError(snapshot.left));
+      res.status(200).set('ETag', etagOf(revision)).set('Cache-Control', 'no-cache').type('json');
+      await streamJsonObject(res, writerFor(controls, req, res), {
+        head: { negotiationId: id.right, revision, ...params.right },
+        key: 'timeline',
+        items: timelineView(snapshot.right.log, params.right),
+      });
+    };
+    if (revision < 0 || sliced.isBuilding('full', id.right, revision, knownAt)) return answer();
+    return admitted(controls.admission, res, sliced.fullCost(revision), answer);
+  });
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));
 
