@@ -19,7 +19,12 @@ const main = async () => {
     process.exit(2);
   }
   const runtime = await compose(config.right);
-  const server = createHttpServer(runtime.app, limits.right);
+  // The socket's peer is a trusted proxy (hop 0) exactly when express would read the client's address past it.
+  const trusts = runtime.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const server = createHttpServer(runtime.app, limits.right, {
+    ...(runtime.logger === undefined ? {} : { logger: runtime.logger }),
+    trustedPeer: (address) => trusts(address, 0),
+  });
   server.listen(config.right.port, config.right.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.right.port;
@@ -38,6 +43,8 @@ const main = async () => {
     console.log(
       `Checkpoint key (keep a copy elsewhere to check signed checkpoints): ${runtime.signer.verifierKey}`,
     );
+    const readiness = runtime.readiness.state();
+    if (readiness.cause !== undefined) console.log(`Not ready for writes: ${readiness.cause}`);
     console.log(`Negotiation tracker listening on http://${config.right.host}:${port}/`);
     console.log(
       `Try: curl http://${config.right.host}:${port}/negotiations/gaza-ceasefire-2024/status?asOf=2024-07-05`,
@@ -48,6 +55,7 @@ const main = async () => {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    runtime.readiness.stop();
     server.close(() => {
       void (runtime.publisher?.stop() ?? Promise.resolve())
         .then(() => runtime.store.close())

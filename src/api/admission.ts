@@ -86,7 +86,8 @@ export const createAdmission = (limits: AdmissionLimits): Admission => {
   });
   // A turn frees up about as often as a full-log read ends: a few seconds.
   const retryAfterSeconds = () => Math.max(1, Math.min(60, 2 * (queue.length + running)));
-  const fits = (cost: number) => running < limits.concurrency && (running === 0 || held + cost <= limits.budget);
+  const fits = (cost: number) =>
+    running < limits.concurrency && (running === 0 || held + cost <= limits.budget);
 
   const start = (cost: number): (() => void) => {
     running += 1;

@@ -73,8 +73,9 @@ export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router =>
         },
       );
       // A store failure after the answer began cannot become a problem document: the answer is cut short.
-      for (const reader of shared.readers.keys()) if (E.isLeft(done)) reader.destroy();
-      else reader.end();
+      for (const reader of shared.readers.keys())
+        if (E.isLeft(done)) reader.destroy();
+        else reader.end();
     } finally {
       turn.release();
     }

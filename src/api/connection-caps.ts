@@ -98,16 +98,19 @@ export const capConnections = (
     socket.once('close', () => forget(socket));
   });
 
-  server.on('request', (req: { socket: Socket }, res: { once: (event: string, listener: () => void) => void }) => {
-    const tracked = all.get(req.socket);
-    if (tracked === undefined) return;
-    tracked.requests += 1;
-    tracked.busy = true;
-    const done = () => {
-      tracked.busy = false;
-      tracked.idleSince = Date.now();
-    };
-    res.once('finish', done);
-    res.once('close', done);
-  });
+  server.on(
+    'request',
+    (req: { socket: Socket }, res: { once: (event: string, listener: () => void) => void }) => {
+      const tracked = all.get(req.socket);
+      if (tracked === undefined) return;
+      tracked.requests += 1;
+      tracked.busy = true;
+      const done = () => {
+        tracked.busy = false;
+        tracked.idleSince = Date.now();
+      };
+      res.once('finish', done);
+      res.once('close', done);
+    },
+  );
 };

@@ -103,7 +103,9 @@ export const problemFromTrackerError = (
         title: 'Not known at that time',
         status: 404,
         detail: `Nothing of "${error.negotiationId}" had been recorded by ${error.knownAt}${
-          error.firstRecordedAt === undefined ? '' : `; its first event was recorded at ${error.firstRecordedAt}`
+          error.firstRecordedAt === undefined
+            ? ''
+            : `; its first event was recorded at ${error.firstRecordedAt}`
         }.`,
         errors: [{ field: 'knownAt', reason: 'is before anything of this negotiation was recorded' }],
       };

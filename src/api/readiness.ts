@@ -66,7 +66,11 @@ export const createReadiness = (options: {
         if (cause !== undefined) options.logger?.error({ cause }, `not ready: ${cause}`);
         else options.logger?.info(`ready: ${options.store} takes writes again`);
       }
-      state = { ready: cause === undefined, ...(cause === undefined ? {} : { cause }), checkedAt: now().toISOString() };
+      state = {
+        ready: cause === undefined,
+        ...(cause === undefined ? {} : { cause }),
+        checkedAt: now().toISOString(),
+      };
     } finally {
       probing = false;
     }

@@ -88,7 +88,10 @@ export const snapshotReader =
     const current = await context.revisionOf(id.right)();
     if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
     if (current.right < 0)
-      return sendProblem(res, problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }));
+      return sendProblem(
+        res,
+        problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }),
+      );
     const revision = current.right;
     const key = keyAt(revision);
     const kept = key === undefined ? undefined : answers?.get(key);
@@ -103,7 +106,12 @@ export const snapshotReader =
         const rendered = render(loaded, params.right);
         if (E.isLeft(rendered)) return rendered.left;
         const body = ownBuffer(
-          JSON.stringify({ negotiationId: id.right, revision: loaded.revision, ...params.right, ...rendered.right }),
+          JSON.stringify({
+            negotiationId: id.right,
+            revision: loaded.revision,
+            ...params.right,
+            ...rendered.right,
+          }),
         );
         const keep = keyAt(loaded.revision);
         if (keep !== undefined) answers?.set(keep, body);

@@ -18,7 +18,10 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
 };
 
 /** Told when a client is cut off, with what it left unread. */
-export type CutOffListener = (details: { readonly stalledMs: number; readonly bufferedBytes: number }) => void;
+export type CutOffListener = (details: {
+  readonly stalledMs: number;
+  readonly bufferedBytes: number;
+}) => void;
 
 export interface BoundedWriter {
   /** Writes a part; resolves true when more may be written, false when the client has gone or was cut off. */

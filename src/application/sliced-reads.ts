@@ -16,7 +16,10 @@ import { LogSnapshot, Tracker, TrackerError } from './tracker';
 /** How many events a full event weighs against the lean ones the limit counts (the sources' words). */
 export const FULL_EVENT_WEIGHT = 3;
 
-type PageReader<R> = (fromRevision: number, limit: number) => TE.TaskEither<StoreFailure | TrackerError, readonly R[]>;
+type PageReader<R> = (
+  fromRevision: number,
+  limit: number,
+) => TE.TaskEither<StoreFailure | TrackerError, readonly R[]>;
 
 /**
  * Visits the stream's events from revision 0 up to `upTo` in pages, yielding to the event loop as it goes. A
@@ -28,7 +31,7 @@ const eachEvent = async <R extends { readonly revision: number }>(
   visit: (event: R) => Visited | Promise<Visited>,
   slicer: Slicer,
 ): Promise<E.Either<TrackerError, void>> => {
-  for (let from = 0; from <= upTo; ) {
+  for (let from = 0; from <= upTo;) {
     const page = await readPage(from, Math.min(LOAD_SLICE, upTo - from + 1))();
     if (E.isLeft(page)) return page;
     for (const event of page.right) {
@@ -112,15 +115,20 @@ export const createSlicedReads = (tracker: Tracker) => {
     fullCost: (revision: number): number => (revision + 1) * FULL_EVENT_WEIGHT,
     fullReadLimit,
     /** Whether a build of this log is under way (a request for it then waits for that one, for free). */
-    isBuilding: (kind: 'lean' | 'full', negotiationId: string, revision: number, knownAt: string | undefined) =>
-      building.has(buildKey(kind, negotiationId, revision, knownAt)),
-
-    /** The lean log at `knownAt`, for the as-of views (which never read the sources' words). */
-    knownSnapshot: (
+    isBuilding: (
+      kind: 'lean' | 'full',
       negotiationId: string,
       revision: number,
       knownAt: string | undefined,
-    ): TE.TaskEither<TrackerError, LogSnapshot<LeanEvent>> =>
+    ) => building.has(buildKey(kind, negotiationId, revision, knownAt)),
+
+    /** The lean log at `knownAt`, for the as-of views (which never read the sources' words). */
+    knownSnapshot:
+      (
+        negotiationId: string,
+        revision: number,
+        knownAt: string | undefined,
+      ): TE.TaskEither<TrackerError, LogSnapshot<LeanEvent>> =>
       () => {
         if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
         const limit = tooLarge(negotiationId, revision, tracker.maxLogEvents);
@@ -133,11 +141,12 @@ export const createSlicedReads = (tracker: Tracker) => {
       },
 
     /** The log with every event in full (the timeline quotes its sources), at `knownAt` or now. */
-    fullSnapshot: (
-      negotiationId: string,
-      revision: number,
-      knownAt: string | undefined,
-    ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
+    fullSnapshot:
+      (
+        negotiationId: string,
+        revision: number,
+        knownAt: string | undefined,
+      ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
       () => {
         if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
         const limit = tooLarge(negotiationId, revision, fullReadLimit);
@@ -162,8 +171,14 @@ export const createSlicedReads = (tracker: Tracker) => {
     ): Promise<E.Either<TrackerError, void>> => {
       if (revision < 0) return E.left({ _tag: 'NegotiationNotFound', negotiationId });
       const upTo = Math.min(revision, range.fromRevision + range.limit - 1);
-      const limit = tooLarge(negotiationId, upTo, tracker.maxLogEvents);
-      if (E.isLeft(limit)) return limit;
+      // Refused by what it would hold (the events up to the page's end), named by the negotiation's whole count.
+      if (upTo + 1 > tracker.maxLogEvents)
+        return E.left({
+          _tag: 'NegotiationTooLarge',
+          negotiationId,
+          events: revision + 1,
+          limit: tracker.maxLogEvents,
+        });
       const fold = createHistoryFold();
       let pending: HistoryEntry[] = [];
       let wanted = true;
