@@ -16,6 +16,7 @@ import { ReadControls } from './read-controls';
 import { Readiness, notReadyProblem } from './readiness';
 import { DEFAULT_STREAM_LIMITS, StreamLimits } from './streaming';
 import { createNotices } from './throttled-log';
+import { createEventLoopMonitor } from './event-loop';
 import { negotiationRoutes } from './negotiation-routes';
 import { methodNotAllowed } from './route-support';
 import { PROBLEM_CONTENT_TYPE, Problem, bodyTooLargeProblem, sendProblem } from './problem';
@@ -119,6 +120,7 @@ export const createApp = (options: AppOptions): express.Express => {
     ...options.admission,
   });
   const notices = createNotices(options.logger);
+  const loop = createEventLoopMonitor();
   const controls: ReadControls = {
     sliced: createSlicedReads(options.tracker),
     admission,
@@ -147,6 +149,7 @@ export const createApp = (options: AppOptions): express.Express => {
       ...(ready.cause === undefined ? {} : { cause: ready.cause }),
       time: clock().toISOString(),
       expensiveReads: admission.stats(),
+      eventLoopDelay: loop.stats(),
       ...(answers === null ? {} : { answerCache: answers.stats() }),
     });
   });
@@ -186,7 +189,7 @@ export const createApp = (options: AppOptions): express.Express => {
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
-  app.use(negotiationRoutes(options.tracker, clock, controls, () => options.readiness?.recheck()));
+  app.use(negotiationRoutes(options.tracker, clock, controls, () => void options.readiness?.recheck()));
   app.use(auditRoutes(options.tracker, controls));
   if (options.checkpoints !== undefined)
     app.use(checkpointRoutes(options.checkpoints.store, options.checkpoints.signer));

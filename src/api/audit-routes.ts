@@ -33,10 +33,14 @@ export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router =>
   const sharedHistories = new Map<string, SharedHistory>();
 
   const streamHistory = async (req: Request, res: Response, negotiationId: string, revision: number) => {
-    const key = `${negotiationId} ${revision}`;
+    // By negotiation: a request that comes while another's history has not begun gets that one, as of the
+    // revision it was asked at (its ETag), a moment before its own.
+    const key = negotiationId;
     const joined = sharedHistories.get(key);
-    const startHeaders = (to: Response) =>
+    const startHeaders = (to: Response): Response => {
       to.status(200).set('ETag', etagOf(revision)).type(NDJSON).flushHeaders();
+      return to;
+    };
     if (joined !== undefined && !joined.started) {
       joined.readers.set(res, writerFor(controls, req, res));
       res.once('close', () => leave(key, joined, res));
@@ -49,20 +53,30 @@ export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router =>
     };
     sharedHistories.set(key, shared);
     res.once('close', () => leave(key, shared, res));
+    const joinUntil = Date.now() + controls.streams.joinWindowMs;
     const turn = await admission.enter(sliced.leanCost(revision), shared.stopWaiting.signal);
-    shared.started = true;
-    if (sharedHistories.get(key) === shared) sharedHistories.delete(key);
+    // Clients that ask while it waits for its turn, or before its first part is ready, share the reading.
+    const closeJoining = () => {
+      shared.started = true;
+      if (sharedHistories.get(key) === shared) sharedHistories.delete(key);
+    };
     if (!turn.admitted) {
+      closeJoining();
       for (const reader of shared.readers.keys()) sendRefusal(reader, turn.refusal);
       return;
     }
     try {
-      for (const reader of shared.readers.keys()) startHeaders(reader);
       const done = await sliced.history(
         negotiationId,
         revision,
         { fromRevision: 0, limit: Number.MAX_SAFE_INTEGER },
         async (entries: readonly HistoryEntry[]) => {
+          if (!shared.started) {
+            const wait = joinUntil - Date.now();
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            closeJoining();
+            for (const reader of shared.readers.keys()) startHeaders(reader);
+          }
           const part = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
           await Promise.all(
             [...shared.readers].map(async ([reader, writer]) => {
@@ -72,6 +86,13 @@ export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router =>
           return shared.readers.size > 0;
         },
       );
+      if (!shared.started) {
+        closeJoining();
+        for (const reader of shared.readers.keys())
+          if (E.isLeft(done)) sendProblem(reader, problemFromTrackerError(done.left));
+          else startHeaders(reader).end();
+        return;
+      }
       // A store failure after the answer began cannot become a problem document: the answer is cut short.
       for (const reader of shared.readers.keys())
         if (E.isLeft(done)) reader.destroy();

@@ -17,8 +17,8 @@ export interface ReadinessState {
 
 export interface Readiness {
   readonly state: () => ReadinessState;
-  /** Probes again soon (a write just failed). */
-  readonly recheck: () => void;
+  /** Probes again (a write just failed); resolves once the state reflects the probe. */
+  readonly recheck: () => Promise<void>;
   readonly stop: () => void;
 }
 
@@ -50,37 +50,38 @@ export const createReadiness = (options: {
   const now = options.now ?? (() => new Date());
   let state: ReadinessState = { ready: true };
   let busyInARow = 0;
-  let probing = false;
+  let probing: Promise<void> | undefined;
   const probe = options.probe;
-  const check = async () => {
-    if (probe === undefined || probing) return;
-    probing = true;
-    try {
-      const result = await probe()();
-      const busy = E.isLeft(result) && /locked|busy/i.test(result.left.message);
-      busyInARow = busy ? busyInARow + 1 : 0;
-      const failing = E.isLeft(result) && (!busy || busyInARow >= BUSY_PROBES_BEFORE_LOCKED);
-      const cause = E.isLeft(result) && failing ? causeOf(result.left, options.store) : undefined;
-      if (cause === undefined && busy) return;
-      if (cause !== state.cause) {
-        if (cause !== undefined) options.logger?.error({ cause }, `not ready: ${cause}`);
-        else options.logger?.info(`ready: ${options.store} takes writes again`);
-      }
-      state = {
-        ready: cause === undefined,
-        ...(cause === undefined ? {} : { cause }),
-        checkedAt: now().toISOString(),
-      };
-    } finally {
-      probing = false;
+  const check = (): Promise<void> => {
+    probing ??= probeOnce().finally(() => {
+      probing = undefined;
+    });
+    return probing;
+  };
+  const probeOnce = async () => {
+    if (probe === undefined) return;
+    const result = await probe()();
+    const busy = E.isLeft(result) && /locked|busy/i.test(result.left.message);
+    busyInARow = busy ? busyInARow + 1 : 0;
+    const failing = E.isLeft(result) && (!busy || busyInARow >= BUSY_PROBES_BEFORE_LOCKED);
+    const cause = E.isLeft(result) && failing ? causeOf(result.left, options.store) : undefined;
+    if (cause === undefined && busy) return;
+    if (cause !== state.cause) {
+      if (cause !== undefined) options.logger?.error({ cause }, `not ready: ${cause}`);
+      else options.logger?.info(`ready: ${options.store} takes writes again`);
     }
+    state = {
+      ready: cause === undefined,
+      ...(cause === undefined ? {} : { cause }),
+      checkedAt: now().toISOString(),
+    };
   };
   void check();
   const timer = setInterval(() => void check(), options.intervalMs ?? READINESS_INTERVAL_MS);
   timer.unref();
   return {
     state: () => state,
-    recheck: () => void check(),
+    recheck: check,
     stop: () => clearInterval(timer),
   };
 };

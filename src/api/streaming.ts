@@ -10,11 +10,14 @@ export interface StreamLimits {
   readonly maxBufferedBytes: number;
   /** How long a client may read nothing while output waits for it, before its connection is closed. */
   readonly stallTimeoutMs: number;
+  /** How long a shared answer waits for more clients to join before its first part is sent. */
+  readonly joinWindowMs: number;
 }
 
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   maxBufferedBytes: 1024 * 1024,
   stallTimeoutMs: 10_000,
+  joinWindowMs: 50,
 };
 
 /** Told when a client is cut off, with what it left unread. */

@@ -4,7 +4,7 @@ import { LeanEvent, StoredEvent, endOfDateOrDateTime, parseInstant } from '../do
 import { EffectiveLog } from '../projections';
 import { StoreFailure } from '../store';
 import { HistoryEntry, createHistoryFold } from './audit';
-import { LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
+import { FULL_LOAD_SLICE, LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
 import { LogSnapshot, Tracker, TrackerError } from './tracker';
 
 /**
@@ -21,18 +21,24 @@ type PageReader<R> = (
   limit: number,
 ) => TE.TaskEither<StoreFailure | TrackerError, readonly R[]>;
 
+/** How to read a stream's pages, and how many events a page holds (a few milliseconds of reading). */
+interface Pages<R> {
+  readonly read: PageReader<R>;
+  readonly size: number;
+}
+
 /**
  * Visits the stream's events from revision 0 up to `upTo` in pages, yielding to the event loop as it goes. A
  * visit may return a promise (awaited before the next event) or 'stop'.
  */
 const eachEvent = async <R extends { readonly revision: number }>(
-  readPage: PageReader<R>,
+  { read: readPage, size }: Pages<R>,
   upTo: number,
   visit: (event: R) => Visited | Promise<Visited>,
   slicer: Slicer,
 ): Promise<E.Either<TrackerError, void>> => {
   for (let from = 0; from <= upTo;) {
-    const page = await readPage(from, Math.min(LOAD_SLICE, upTo - from + 1))();
+    const page = await readPage(from, Math.min(size, upTo - from + 1))();
     if (E.isLeft(page)) return page;
     for (const event of page.right) {
       if (event.revision > upTo) return E.right(undefined);
@@ -59,7 +65,7 @@ const tooLarge = (negotiationId: string, revision: number, limit: number): E.Eit
 
 /** The log as it stood at `knownAt` (every event recorded by then), built in slices. */
 const foldKnownLog = async <R extends LeanEvent>(
-  readPage: PageReader<R>,
+  pages: Pages<R>,
   upTo: number,
   knownAt: string | undefined,
 ): Promise<E.Either<TrackerError, EffectiveLog<R>>> => {
@@ -67,7 +73,7 @@ const foldKnownLog = async <R extends LeanEvent>(
   const log = new EffectiveLog<R>();
   const slicer = createSlicer();
   const read = await eachEvent(
-    readPage,
+    pages,
     upTo,
     (event) => {
       // Filter rather than stop: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
@@ -96,16 +102,17 @@ export const createSlicedReads = (tracker: Tracker) => {
     return started;
   };
 
-  const fullPages =
-    (negotiationId: string): PageReader<StoredEvent> =>
-    (fromRevision, limit) =>
+  const fullPages = (negotiationId: string): Pages<StoredEvent> => ({
+    read: (fromRevision, limit) =>
       TE.map((page: { readonly events: readonly StoredEvent[] }) => page.events)(
         tracker.readEvents(negotiationId, fromRevision, limit),
-      );
-  const leanPages =
-    (negotiationId: string): PageReader<LeanEvent> =>
-    (fromRevision, limit) =>
-      tracker.readLeanPage(negotiationId, fromRevision, limit);
+      ),
+    size: FULL_LOAD_SLICE,
+  });
+  const leanPages = (negotiationId: string): Pages<LeanEvent> => ({
+    read: (fromRevision, limit) => tracker.readLeanPage(negotiationId, fromRevision, limit),
+    size: LOAD_SLICE,
+  });
 
   const fullReadLimit = Math.max(1, Math.floor(tracker.maxLogEvents / FULL_EVENT_WEIGHT));
 

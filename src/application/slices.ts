@@ -3,11 +3,33 @@
  * writes) is served. A resolved promise does not let I/O run; setImmediate does.
  */
 
-/** Waits for the next turn of the event loop, after pending I/O callbacks have run. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const waiting: Array<() => void> = [];
+let scheduled = false;
+
+const resumeOne = () => {
+  scheduled = false;
+  waiting.shift()?.();
+  if (waiting.length > 0) schedule();
+};
+
+const schedule = () => {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(resumeOne);
+};
+
+/**
+ * Waits for a later turn of the event loop, after pending I/O callbacks have run. Long works waiting at once take
+ * turns, one slice per turn of the loop: however many run, a request waits behind one slice, not one of each.
+ */
+export const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    waiting.push(resolve);
+    schedule();
+  });
 
 /** Milliseconds of work per slice by default: short beside the latency a client of /health is promised. */
-export const DEFAULT_SLICE_MS = 8;
+export const DEFAULT_SLICE_MS = 4;
 
 export interface Slicer {
   /** Yields to the event loop when the current slice has run its time; cheap to call per item. */
@@ -27,8 +49,11 @@ export const createSlicer = (sliceMs = DEFAULT_SLICE_MS): Slicer => {
   };
 };
 
-/** Events read per page by a fold done in slices (one page is a few milliseconds of work). */
-export const LOAD_SLICE = 1_000;
+/** Lean events read per page by a fold done in slices (one page is a few milliseconds of work). */
+export const LOAD_SLICE = 500;
+
+/** Full events read per page (each is decoded and checked, many times the work of a lean one). */
+export const FULL_LOAD_SLICE = 50;
 
 /** Developments folded per call when checkpoints are built ahead of a query. */
 const CHECKPOINTS_PER_STEP = 256;
