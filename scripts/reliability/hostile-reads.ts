@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { Agent, IncomingMessage, request } from 'node:http';
 import { Socket, connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MeasuredClientsInput, MeasuredClientsOutput } from './measured-clients';
@@ -165,6 +166,7 @@ export const runHostileReads = async (options: HostileReadOptions) => {
   const pid = server.child.pid ?? 0;
   const base = `${server.url}/negotiations/${NEGOTIATION}`;
   options.log(`server ${server.url} (pid ${pid}); attack for ${options.seconds} s`);
+  const loadStart = round(loadavg()[0] ?? 0, 1);
   const deadline = Date.now() + options.seconds * 1000;
   const running = () => Date.now() < deadline;
   const all = createTally();
@@ -356,8 +358,11 @@ export const runHostileReads = async (options: HostileReadOptions) => {
     server: {
       exited,
       rssPeakMb: Math.round(peakMb),
+      eventLoopDelay: clients.serverLoopDelay,
       warnings: logLines.filter((l) => /"level":40/.test(l)).length,
     },
+    // The machine's load while it ran (two cores shared with other work): latencies depend on it.
+    loadAverage: { start: loadStart, end: round(loadavg()[0] ?? 0, 1) },
     health: { ...healthFigures, failures: health.failures },
     writer: {
       ...writerFigures,

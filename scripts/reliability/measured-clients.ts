@@ -27,6 +27,8 @@ export interface MeasuredClientsOutput {
   readonly writes: readonly MeasuredAnswer[];
   readonly writeFailures: number;
   readonly acknowledged: ReadonlyArray<readonly [string, number]>;
+  /** The worst event-loop delay the server reported for itself (its /health), p99 and max of a window. */
+  readonly serverLoopDelay: { readonly p99Ms: number; readonly maxMs: number };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -66,14 +68,21 @@ const run = async (input: MeasuredClientsInput): Promise<MeasuredClientsOutput> 
   const writes: MeasuredAnswer[] = [];
   const acknowledged: Array<readonly [string, number]> = [];
   let healthFailures = 0;
+  const serverLoopDelay = { p99Ms: 0, maxMs: 0 };
   let writeFailures = 0;
 
   const pollHealth = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     while (Date.now() < deadline) {
       try {
-        const { body: _body, ...answer } = await send(`${input.url}/health`, agent);
+        const { body, ...answer } = await send(`${input.url}/health`, agent);
         health.push(answer);
+        const reported = (JSON.parse(body) as { eventLoopDelay?: { p99Ms: number; maxMs: number } })
+          .eventLoopDelay;
+        if (reported !== undefined) {
+          serverLoopDelay.p99Ms = Math.max(serverLoopDelay.p99Ms, reported.p99Ms);
+          serverLoopDelay.maxMs = Math.max(serverLoopDelay.maxMs, reported.maxMs);
+        }
         if (answer.status !== 200) healthFailures += 1;
       } catch {
         healthFailures += 1;
@@ -112,7 +121,7 @@ const run = async (input: MeasuredClientsInput): Promise<MeasuredClientsOutput> 
   };
 
   await Promise.all([pollHealth(), write()]);
-  return { health, healthFailures, writes, writeFailures, acknowledged };
+  return { health, healthFailures, writes, writeFailures, acknowledged, serverLoopDelay };
 };
 
 if (parentPort !== null)

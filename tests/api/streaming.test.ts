@@ -23,8 +23,10 @@ describe('writing to a client that stopped reading', () => {
   it('buffers at most the bound and one part, then waits; cut off after the stall timeout', async () => {
     const { response, stream } = pausedClient(1024);
     const cutOff: Array<{ stalledMs: number; bufferedBytes: number }> = [];
-    const writer = boundedWriter(response, { maxBufferedBytes: 4096, stallTimeoutMs: 50, joinWindowMs: 0 }, (d) =>
-      cutOff.push(d),
+    const writer = boundedWriter(
+      response,
+      { maxBufferedBytes: 4096, stallTimeoutMs: 50, joinWindowMs: 0 },
+      (d) => cutOff.push(d),
     );
     const part = 'x'.repeat(1000);
     let written = 0;

@@ -52,6 +52,7 @@ export const liveApp = async (
     access: { principalFor: principalLookup(principals), readsRequireAuth: false },
     principals,
     writesPerMinute: 1_000_000,
+    readsPerMinute: 1_000_000,
     ...options.app,
   });
   const server = createHttpServer(app, options.limits);
