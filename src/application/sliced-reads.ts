@@ -63,25 +63,38 @@ const tooLarge = (negotiationId: string, revision: number, limit: number): E.Eit
     ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
     : E.right(undefined);
 
-/** The log as it stood at `knownAt` (every event recorded by then), built in slices. */
+/**
+ * The log as it stood at `knownAt` (every event recorded by then), built in slices. Before the negotiation's first
+ * event was recorded the log knew nothing of it: NotKnownAt, not an empty answer.
+ */
 const foldKnownLog = async <R extends LeanEvent>(
   pages: Pages<R>,
+  negotiationId: string,
   upTo: number,
   knownAt: string | undefined,
 ): Promise<E.Either<TrackerError, EffectiveLog<R>>> => {
   const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
   const log = new EffectiveLog<R>();
   const slicer = createSlicer();
+  let firstRecordedAt: string | undefined;
   const read = await eachEvent(
     pages,
     upTo,
     (event) => {
+      firstRecordedAt ??= event.recordedAt;
       // Filter rather than stop: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
       if ((parseInstant(event.recordedAt) ?? 0) <= knownUntil) log.record(event);
     },
     slicer,
   );
   if (E.isLeft(read)) return read;
+  if (knownAt !== undefined && log.revision < 0)
+    return E.left({
+      _tag: 'NotKnownAt',
+      negotiationId,
+      knownAt,
+      ...(firstRecordedAt === undefined ? {} : { firstRecordedAt }),
+    });
   await warmCheckpoints(log, slicer);
   return E.right(log);
 };
@@ -142,7 +155,7 @@ export const createSlicedReads = (tracker: Tracker) => {
         if (E.isLeft(limit)) return Promise.resolve(limit);
         return shared(buildKey('lean', negotiationId, revision, knownAt), async () =>
           E.map((log: EffectiveLog<LeanEvent>) => ({ negotiationId, revision, log }))(
-            await foldKnownLog(leanPages(negotiationId), revision, knownAt),
+            await foldKnownLog(leanPages(negotiationId), negotiationId, revision, knownAt),
           ),
         );
       },
@@ -160,7 +173,7 @@ export const createSlicedReads = (tracker: Tracker) => {
         if (E.isLeft(limit)) return Promise.resolve(limit);
         return shared(buildKey('full', negotiationId, revision, knownAt), async () =>
           E.map((log: EffectiveLog<StoredEvent>) => ({ negotiationId, revision, log }))(
-            await foldKnownLog(fullPages(negotiationId), revision, knownAt),
+            await foldKnownLog(fullPages(negotiationId), negotiationId, revision, knownAt),
           ),
         );
       },
