@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MeasuredClientsInput, MeasuredClientsOutput } from './measured-clients';
+import { MeasuredClientsInput, MeasuredClientsOutput, current } from './measured-clients';
 import { STORE_FILE_NAME } from '../../src/composition';
 import { decodeNewEvent } from '../../src/domain';
 import { EventToAppend, createSqliteEventStore } from '../../src/store';
@@ -164,6 +164,18 @@ export const runHostileReads = async (options: HostileReadOptions) => {
     ...writer.env,
   });
   const pid = server.child.pid ?? 0;
+  // The server has served its writer before the attack (its current log is loaded), as a running server has.
+  const warmUp = negotiationEvents({ seed: 3, spanDays: 1500, events: 2 });
+  warmUp.next();
+  const first = warmUp.next();
+  if (first.done !== true) {
+    const answer = await exchange(`${server.url}/negotiations/${NEGOTIATION}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(current(first.value)),
+    });
+    if (answer.status !== 201) throw new Error(`the warm-up append failed: ${answer.status} ${answer.body}`);
+  }
   const base = `${server.url}/negotiations/${NEGOTIATION}`;
   options.log(`server ${server.url} (pid ${pid}); attack for ${options.seconds} s`);
   const loadStart = round(loadavg()[0] ?? 0, 1);
