@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CrashRunReport, runCrashRounds } from './reliability/crash-run';
+import { DEFAULT_HOSTILE_READS, runHostileReads } from './reliability/hostile-reads';
 
 /**
  * `npm run soak`: a bounded load-and-fault run on loopback. Starts the built server on a temporary embedded
@@ -25,7 +26,35 @@ const program = new Command()
   .option('--writers <n>', 'concurrent writers', positive, 4)
   .option('--seed <n>', 'seed of the workload choices (default: random)', positive)
   .option('--keep', 'keep the data directory for inspection')
-  .option('--quiet', 'no per-round lines');
+  .option('--quiet', 'no per-round lines')
+  .option(
+    '--hostile-reads',
+    'instead: a long negotiation attacked by readers without a token while a writer appends (see README)',
+  )
+  .option('--events <n>', 'with --hostile-reads: events in the negotiation', positive, 100_000);
+
+/** `--hostile-reads`: one attack of --seconds on a negotiation of --events; prints one JSON line, exits 1 on a miss. */
+const hostileReads = async (options: {
+  seconds: number;
+  events: number;
+  keep?: boolean;
+  quiet?: boolean;
+}) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tracker-hostile-reads-'));
+  try {
+    const report = await runHostileReads({
+      ...DEFAULT_HOSTILE_READS,
+      dataDir,
+      events: options.events,
+      seconds: options.seconds,
+      log: options.quiet === true ? () => undefined : (line) => console.error(`soak: ${line}`),
+    });
+    console.log(JSON.stringify({ hostileReads: report }));
+    if (!report.met) process.exitCode = 1;
+  } finally {
+    if (options.keep !== true) rmSync(dataDir, { recursive: true, force: true });
+  }
+};
 
 const main = async () => {
   const options = program.parse().opts<{
@@ -35,7 +64,10 @@ const main = async () => {
     seed?: number;
     keep?: boolean;
     quiet?: boolean;
+    hostileReads?: boolean;
+    events: number;
   }>();
+  if (options.hostileReads === true) return hostileReads(options);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const dataDir = mkdtempSync(join(tmpdir(), 'tracker-soak-'));
   const started = Date.now();

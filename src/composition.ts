@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
 import { newEventId } from './application/event-ids';
 import { createTracker, Tracker } from './application/tracker';
 import { LiveFeed, createLiveFeed } from './application/live-feed';
@@ -9,7 +10,11 @@ import { importNdjsonFiles, ndjsonFilesIn } from './import';
 import { Clock, EventStore, createSqliteEventStore, systemClock } from './store';
 import { createEventStoreDbStore } from './store/eventstoredb';
 import express from 'express';
-import { pino } from 'pino';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
+import { Readiness, createReadiness } from './api/readiness';
+import { DEFAULT_STREAM_LIMITS } from './api/streaming';
 import { timelinePage } from './web';
 import {
   PrincipalRecord,
@@ -42,11 +47,36 @@ export interface Runtime {
   readonly signer: CheckpointSigner;
   /** Copies checkpoints out when CHECKPOINT_PUBLISH_FILE or CHECKPOINT_PUBLISH_COMMAND is set. */
   readonly publisher?: CheckpointPublisher;
+  /** Absent when LOG_LEVEL is silent. */
+  readonly logger?: Logger;
+  readonly readiness: Readiness;
 }
 
 /** The checkpoint signer of this data directory (or of CHECKPOINT_KEY_FILE): the same key on every start. */
 export const loadSigner = (config: Config): CheckpointSigner =>
   checkpointSigner(loadOrCreateSigningKey(config.checkpointKeyFile, config.checkpointOrigin));
+
+/**
+ * One JSON line per entry, or (when stdout is a terminal) the same entries pretty-printed for a person; none at
+ * all when silenced, since building log lines nobody reads costs every request.
+ */
+export const createLogger = (config: Config): Logger | undefined =>
+  config.logLevel === 'silent'
+    ? undefined
+    : process.stdout.isTTY
+      ? pino({ level: config.logLevel }, pretty({ colorize: true, sync: true }))
+      : pino({ level: config.logLevel });
+
+/** A store file this process cannot write is opened for reading: reads are served, readiness says why not writes. */
+const writable = (file: string): boolean => {
+  if (!existsSync(file)) return true;
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export const GENERATED_WRITER = 'local-writer';
 
@@ -78,25 +108,30 @@ export const loadPrincipals = (
 export const openStore = (
   config: Config,
   clock: Clock = systemClock,
-): { store: EventStore; name: string; sqliteFile?: string } =>
-  config.eventStoreUrl === undefined
-    ? {
-        store: createSqliteEventStore({
-          file: join(config.dataDir, STORE_FILE_NAME),
-          clock,
-          checkpointInBackground: true,
-        }),
-        name: 'sqlite',
-        sqliteFile: join(config.dataDir, STORE_FILE_NAME),
-      }
-    : {
-        store: createEventStoreDbStore({ connectionString: config.eventStoreUrl, clock }),
-        name: 'eventstoredb',
-      };
+): { store: EventStore; name: string; sqliteFile?: string } => {
+  if (config.eventStoreUrl !== undefined)
+    return {
+      store: createEventStoreDbStore({ connectionString: config.eventStoreUrl, clock }),
+      name: 'eventstoredb',
+    };
+  const file = join(config.dataDir, STORE_FILE_NAME);
+  const readonly = !writable(file);
+  return {
+    store: createSqliteEventStore({ file, clock, checkpointInBackground: !readonly, readonly }),
+    name: 'sqlite',
+    sqliteFile: file,
+  };
+};
 
 /** The composition root: wires the store, the tracker and the HTTP edge from the configuration. */
 export const compose = async (config: Config, clock: Clock = systemClock): Promise<Runtime> => {
-  const { store, name } = openStore(config, clock);
+  const { store, name, sqliteFile } = openStore(config, clock);
+  const logger = createLogger(config);
+  const readiness = createReadiness({
+    ...(store.probeWrites === undefined ? {} : { probe: () => store.probeWrites?.() ?? TE.right(undefined) }),
+    store: sqliteFile === undefined ? 'the EventStoreDB store' : `the store file ${sqliteFile}`,
+    ...(logger === undefined ? {} : { logger }),
+  });
   const tracker = createTracker({
     store,
     newEventId,
@@ -105,7 +140,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
   let importedOnStart = 0;
   const streams = await store.listStreams()();
   if (E.isLeft(streams)) throw new Error(`cannot open the store: ${streams.left.message}`);
-  if (config.importReferenceStory && streams.right.length === 0) {
+  if (config.importReferenceStory && streams.right.length === 0 && readiness.state().ready) {
     const imported = await importNdjsonFiles(
       tracker,
       ndjsonFilesIn(config.eventsDir),
@@ -151,11 +186,16 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     access: { principalFor: principalLookup(principals), readsRequireAuth: config.readsRequireAuth },
     principals,
     writesPerMinute: config.writesPerMinute,
+    readsPerMinute: config.readsPerMinute,
+    anonymousPerMinute: config.unauthenticatedPerMinute,
+    trustProxy: config.trustProxy,
+    admission: { concurrency: config.expensiveReads, queueLength: config.expensiveReadsQueue },
+    streamLimits: { ...DEFAULT_STREAM_LIMITS, stallTimeoutMs: config.streamStallTimeoutMs },
+    readiness,
     bodyLimit: config.bodyLimit,
     corsOrigins: config.corsOrigins,
     answerCache: config.answerCacheMb === 0 ? null : createAnswerCache(config.answerCacheMb * 1024 * 1024),
-    // No request logging at all when silenced: building log lines nobody reads costs every request.
-    ...(config.logLevel === 'silent' ? {} : { logger: pino({ level: config.logLevel }) }),
+    ...(logger === undefined ? {} : { logger }),
   });
   return {
     store,
@@ -163,6 +203,8 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     app,
     liveFeed,
     importedOnStart,
+    readiness,
+    ...(logger === undefined ? {} : { logger }),
     ...(generatedWriterToken === undefined ? {} : { generatedWriterToken }),
     signer,
     ...(publisher === undefined ? {} : { publisher }),

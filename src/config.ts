@@ -74,6 +74,31 @@ const KeyName = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/**
+ * TRUST_PROXY: how many proxy hops to trust for the client's address (X-Forwarded-For), or the proxies' own
+ * addresses or subnets (comma-separated; also loopback, linklocal, uniquelocal). Never "true": that would take any
+ * client's word for its address, and per-address limits with it.
+ */
+const TrustProxy = new t.Type<number | string | false, string, unknown>(
+  'TrustProxy',
+  (u): u is number | string | false => typeof u === 'number' || typeof u === 'string' || u === false,
+  (u, c) => {
+    if (typeof u !== 'string') return t.failure(u, c, 'must be a string');
+    if (u === 'false' || u === '0') return t.success(false);
+    if (/^\d{1,2}$/.test(u)) return t.success(Number(u));
+    const entries = u.split(',').map((entry) => entry.trim());
+    const named = ['loopback', 'linklocal', 'uniquelocal'];
+    return entries.every((entry) => named.includes(entry) || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))
+      ? t.success(entries.join(','))
+      : t.failure(
+          u,
+          c,
+          "must be a number of proxy hops or the proxies' addresses or subnets, comma-separated (not true: that would trust any client's X-Forwarded-For)",
+        );
+  },
+  String,
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const Environment = t.partial({
@@ -86,6 +111,12 @@ const Environment = t.partial({
   AUTH_TOKENS_FILE: NonEmpty,
   READS_REQUIRE_AUTH: Flag,
   WRITES_PER_MINUTE: PositiveInteger,
+  READS_PER_MINUTE: PositiveInteger,
+  UNAUTHENTICATED_PER_MINUTE: PositiveInteger,
+  TRUST_PROXY: TrustProxy,
+  EXPENSIVE_READS: PositiveInteger,
+  EXPENSIVE_READS_QUEUE: NonNegativeInteger,
+  STREAM_STALL_TIMEOUT_MS: PositiveInteger,
   BODY_LIMIT: NonEmpty,
   CORS_ORIGINS: NonEmpty,
   LOG_LEVEL: oneOf('LOG_LEVEL', LOG_LEVELS),
@@ -114,6 +145,18 @@ export interface Config {
   readonly authTokensFile: string;
   readonly readsRequireAuth: boolean;
   readonly writesPerMinute: number;
+  /** Reads a minute per client (per token, or per address without one). */
+  readonly readsPerMinute: number;
+  /** Requests a minute per address that need a token and come without a valid one. */
+  readonly unauthenticatedPerMinute: number;
+  /** Express's 'trust proxy' (false: the socket's peer is the client). */
+  readonly trustProxy: number | string | false;
+  /** Reads that fold a whole log (a past knownAt, the timeline, the history) running at once. */
+  readonly expensiveReads: number;
+  /** Such reads waiting for a turn before the next is answered 503. */
+  readonly expensiveReadsQueue: number;
+  /** How long a client may read nothing of a streamed answer before it is cut off. */
+  readonly streamStallTimeoutMs: number;
   readonly bodyLimit: string;
   readonly corsOrigins: readonly string[];
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -155,6 +198,12 @@ export const loadConfig = (
       authTokensFile: resolve(vars.AUTH_TOKENS_FILE ?? join(vars.DATA_DIR ?? './data', 'tokens.json')),
       readsRequireAuth: vars.READS_REQUIRE_AUTH ?? false,
       writesPerMinute: vars.WRITES_PER_MINUTE ?? 6000,
+      readsPerMinute: vars.READS_PER_MINUTE ?? 6000,
+      unauthenticatedPerMinute: vars.UNAUTHENTICATED_PER_MINUTE ?? 600,
+      trustProxy: vars.TRUST_PROXY ?? false,
+      expensiveReads: vars.EXPENSIVE_READS ?? 2,
+      expensiveReadsQueue: vars.EXPENSIVE_READS_QUEUE ?? 16,
+      streamStallTimeoutMs: vars.STREAM_STALL_TIMEOUT_MS ?? 10_000,
       bodyLimit: vars.BODY_LIMIT ?? '2mb',
       corsOrigins: (vars.CORS_ORIGINS ?? '')
         .split(',')

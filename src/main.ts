@@ -56,7 +56,12 @@ const main = async () => {
       `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
     );
   const suggestion = await suggestedQuery(runtime.store);
-  const server = createHttpServer(runtime.app, limits.right);
+  // The socket's peer is a trusted proxy (hop 0) exactly when express would read the client's address past it.
+  const trusts = runtime.app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const server = createHttpServer(runtime.app, limits.right, {
+    ...(runtime.logger === undefined ? {} : { logger: runtime.logger }),
+    trustedPeer: (address) => trusts(address, 0),
+  });
   server.once('error', (error: NodeJS.ErrnoException) =>
     fail(
       error.code === 'EADDRINUSE'
@@ -84,6 +89,8 @@ const main = async () => {
     console.log(
       `Checkpoint key (keep a copy elsewhere to check signed checkpoints): ${runtime.signer.verifierKey}`,
     );
+    const readiness = runtime.readiness.state();
+    if (readiness.cause !== undefined) console.log(`Not ready for writes: ${readiness.cause}`);
     // Last, so whoever waits for this line has the banner's every line.
     console.log(`Negotiation tracker listening on ${base}/`);
   });
@@ -94,6 +101,7 @@ const main = async () => {
     stopping = true;
     // Event streams never end on their own: they are ended here, so the server can close.
     runtime.liveFeed.close();
+    runtime.readiness.stop();
     server.close(() => {
       void (runtime.publisher?.stop() ?? Promise.resolve())
         .then(() => runtime.store.close())

@@ -76,6 +76,8 @@ export const measureHttp = async (
     AUTH_TOKENS: `bench:writer:${createHash('sha256').update(token).digest('hex')}`,
     AUTH_TOKENS_FILE: join(dataDir, 'bench-tokens.json'),
     WRITES_PER_MINUTE: '100000000',
+    // The bench measures throughput from one address: no per-client read budget.
+    READS_PER_MINUTE: '100000000',
   });
   const pid = server.child.pid ?? 0;
   try {

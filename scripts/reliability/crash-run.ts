@@ -92,6 +92,7 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
     DATA_DIR: options.dataDir,
     IMPORT_REFERENCE_STORY: 'false',
     WRITES_PER_MINUTE: '10000000',
+    READS_PER_MINUTE: '10000000',
     BODY_LIMIT,
     ...writer.env,
   };

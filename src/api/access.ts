@@ -46,31 +46,66 @@ const unauthorized = (res: Response, detail: string) =>
     { 'WWW-Authenticate': 'Bearer realm="negotiation-tracker"' },
   );
 
+/** Who sent a request, as far as its token says (before any role is required). */
+export type Identity =
+  | { readonly kind: 'principal'; readonly principal: Principal }
+  /** OPEN_ACCESS: everyone is an anonymous admin. */
+  | { readonly kind: 'open' }
+  | { readonly kind: 'none' }
+  /** A token was sent and is not valid. */
+  | { readonly kind: 'invalid' };
+
+const identityFor = (policy: AccessPolicy, req: Request): Identity => {
+  if ('open' in policy) return { kind: 'open' };
+  const token = presentedToken(req);
+  if (token === undefined) return { kind: 'none' };
+  const principal = token === '' ? undefined : policy.principalFor(token);
+  return principal === undefined ? { kind: 'invalid' } : { kind: 'principal', principal };
+};
+
+/** Works out who sent the request without refusing it (limits are then counted per principal). */
+export const identify =
+  (policy: AccessPolicy): RequestHandler =>
+  (req, res, next) => {
+    res.locals['identity'] = identityFor(policy, req);
+    next();
+  };
+
+export const identityOf = (res: Response): Identity =>
+  (res.locals as { identity?: Identity }).identity ?? { kind: 'none' };
+
 /** Lets a request through when its principal holds `role`; 401 without a valid token, 403 with too weak a one. */
 export const requireRole =
   (policy: AccessPolicy, role: Role): RequestHandler =>
   (req: Request, res: Response, next: NextFunction) => {
-    if ('open' in policy) {
-      res.locals['principal'] = ANONYMOUS_ADMIN;
-      return next();
+    const identity = (res.locals as { identity?: Identity }).identity ?? identityFor(policy, req);
+    switch (identity.kind) {
+      case 'open':
+        res.locals['principal'] = ANONYMOUS_ADMIN;
+        return next();
+      case 'none':
+        if (role === 'reader' && !policy.readsRequireAuth) return next();
+        return unauthorized(res, 'send "Authorization: Bearer <token>" (or X-API-Key)');
+      case 'invalid':
+        return unauthorized(res, 'the token is not valid');
+      case 'principal': {
+        const { principal } = identity;
+        if (!roleAllows(principal.role, role))
+          return sendProblem(res, {
+            type: '/problems/forbidden',
+            title: 'Not allowed',
+            status: 403,
+            detail: `${principal.id} holds the ${principal.role} role; this needs ${role}.`,
+            errors: [
+              { field: 'Authorization', reason: `role ${principal.role} may not do this (needs ${role})` },
+            ],
+          });
+        res.locals['principal'] = principal;
+        return next();
+      }
+      default: {
+        const exhaustive: never = identity;
+        return exhaustive;
+      }
     }
-    const token = presentedToken(req);
-    if (token === undefined) {
-      if (role === 'reader' && !policy.readsRequireAuth) return next();
-      return unauthorized(res, 'send "Authorization: Bearer <token>" (or X-API-Key)');
-    }
-    const principal = token === '' ? undefined : policy.principalFor(token);
-    if (principal === undefined) return unauthorized(res, 'the token is not valid');
-    if (!roleAllows(principal.role, role))
-      return sendProblem(res, {
-        type: problemType('forbidden'),
-        title: 'Not allowed',
-        status: 403,
-        detail: `${principal.id} holds the ${principal.role} role; this needs ${role}.`,
-        errors: [
-          { field: 'Authorization', reason: `role ${principal.role} may not do this (needs ${role})` },
-        ],
-      });
-    res.locals['principal'] = principal;
-    return next();
   };

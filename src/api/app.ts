@@ -9,7 +9,15 @@ import { AnswerCache, createAnswerCache } from './answer-cache';
 import { auditRoutes } from './audit-routes';
 import { checkpointRoutes } from './checkpoint-routes';
 import { CheckpointSigner } from '../transparency';
-import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders, writeRateLimit } from './hardening';
+import { AdmissionLimits, DEFAULT_ADMISSION_LIMITS, createAdmission } from './admission';
+import { createSlicedReads } from '../application/sliced-reads';
+import { DEFAULT_CLIENT_BUDGETS, clientLimits } from './client-limits';
+import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders } from './hardening';
+import { ReadControls } from './read-controls';
+import { Readiness, notReadyProblem } from './readiness';
+import { DEFAULT_STREAM_LIMITS, StreamLimits } from './streaming';
+import { createNotices } from './throttled-log';
+import { createEventLoopMonitor } from './event-loop';
 import { negotiationRoutes } from './negotiation-routes';
 import { referenceRoutes } from './reference-routes';
 import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
@@ -29,8 +37,20 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** Largest accepted request body (default 2mb). */
   readonly bodyLimit?: string;
-  /** Write requests a minute per client (default 6000). */
+  /** Write requests a minute per writer (default 6000). */
   readonly writesPerMinute?: number;
+  /** Read requests a minute per client: per token, or per address without one (default 6000). */
+  readonly readsPerMinute?: number;
+  /** Requests a minute per address that need a token and come without a valid one (default 600). */
+  readonly anonymousPerMinute?: number;
+  /** Express's 'trust proxy': the proxy hops (a number) or the proxies' addresses; false (default) for none. */
+  readonly trustProxy?: number | string | false;
+  /** Admission control of reads that fold a whole log (the budget defaults to the tracker's maxLogEvents). */
+  readonly admission?: Partial<AdmissionLimits>;
+  /** How much output a slow client may leave unread, and for how long, before it is cut off. */
+  readonly streamLimits?: StreamLimits;
+  /** Whether the store takes writes (GET /ready, /health); always ready when absent. */
+  readonly readiness?: Readiness;
   /** Origins allowed to call the API from a browser (default none). */
   readonly corsOrigins?: readonly string[];
   /** Structured request logs; none when absent. */
@@ -102,6 +122,27 @@ export const createApp = (options: AppOptions): express.Express => {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.set('trust proxy', options.trustProxy ?? false);
+
+  const admission = createAdmission({
+    ...DEFAULT_ADMISSION_LIMITS,
+    budget: options.tracker.maxLogEvents,
+    ...options.admission,
+  });
+  const notices = createNotices(options.logger);
+  const loop = createEventLoopMonitor();
+  const controls: ReadControls = {
+    sliced: createSlicedReads(options.tracker),
+    admission,
+    streams: options.streamLimits ?? DEFAULT_STREAM_LIMITS,
+    ...(answers === null ? {} : { answers }),
+    onCutOff: (req, { stalledMs, bufferedBytes }) =>
+      notices.notice(
+        'slow readers cut off',
+        { remoteAddress: req.ip, url: req.originalUrl.split('?')[0], bufferedBytes },
+        `cut off a client that read nothing for ${stalledMs} ms (${req.method} ${req.originalUrl.split('?')[0]}, ${bufferedBytes} bytes unread)`,
+      ),
+  };
 
   app.use(requestContext(options.logger));
   // Answers of 1 KB and more travel as br or gzip to a client that accepts them.
@@ -109,12 +150,39 @@ export const createApp = (options: AppOptions): express.Express => {
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins ?? []));
 
-  // Writes are rate-limited and authenticated before their bodies are parsed.
-  app.post(
-    '/negotiations/:negotiationId/events',
-    writeRateLimit(options.writesPerMinute ?? 6000),
-    requireRole(access, 'writer'),
+  // Cheap and never limited or queued: what a load balancer or an operator polls.
+  const readiness = () => options.readiness?.state() ?? { ready: true };
+  app.get('/health', produces(JSON_ONLY), (_req, res) => {
+    const ready = readiness();
+    res.json({
+      status: ready.ready ? 'ok' : 'degraded',
+      store: options.storeName ?? 'unknown',
+      ready: ready.ready,
+      ...(ready.cause === undefined ? {} : { cause: ready.cause }),
+      time: clock().toISOString(),
+      expensiveReads: admission.stats(),
+      eventLoopDelay: loop.stats(),
+      ...(answers === null ? {} : { answerCache: answers.stats() }),
+    });
+  });
+  app.get('/ready', (_req, res) => {
+    const ready = readiness();
+    if (ready.cause !== undefined) return sendProblem(res, notReadyProblem(ready.cause));
+    res.json({ ready: true, store: options.storeName ?? 'unknown' });
+  });
+  app.all('/health', methodNotAllowed('GET'));
+  app.all('/ready', methodNotAllowed('GET'));
+
+  // Each request is counted on its sender's budget: writers by principal, junk by address, reads apart.
+  app.use(
+    clientLimits(access, {
+      writesPerMinute: options.writesPerMinute ?? DEFAULT_CLIENT_BUDGETS.writesPerMinute,
+      readsPerMinute: options.readsPerMinute ?? DEFAULT_CLIENT_BUDGETS.readsPerMinute,
+      anonymousPerMinute: options.anonymousPerMinute ?? DEFAULT_CLIENT_BUDGETS.anonymousPerMinute,
+    }),
   );
+  // Writes are authenticated before their bodies are parsed.
+  app.post('/negotiations/:negotiationId/events', requireRole(access, 'writer'));
   app.use('/negotiations', requireRole(access, 'reader'));
   app.use('/stream', requireRole(access, 'reader'));
   app.use('/admin', requireRole(access, 'admin'));
@@ -128,14 +196,6 @@ export const createApp = (options: AppOptions): express.Express => {
     }),
   );
 
-  app.get('/health', produces(JSON_ONLY), (_req, res) => {
-    res.json({
-      status: 'ok',
-      store: options.storeName ?? 'unknown',
-      time: clock().toISOString(),
-      ...(answers === null ? {} : { answerCache: answers.stats() }),
-    });
-  });
   app.get('/admin/principals', produces(JSON_ONLY), (_req, res) => {
     res.json({
       principals: currentPrincipals(options.principals ?? []).map(({ principal, role }) => ({
@@ -144,7 +204,6 @@ export const createApp = (options: AppOptions): express.Express => {
       })),
     });
   });
-  app.all('/health', methodNotAllowed('GET'));
   app.all('/admin/principals', methodNotAllowed('GET'));
 
   options.extraRoutes?.(app);
@@ -152,8 +211,8 @@ export const createApp = (options: AppOptions): express.Express => {
   app.use(schemaRoutes());
   if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
   app.use(exportRoutes(options.tracker));
-  app.use(negotiationRoutes(options.tracker, clock, answers ?? undefined));
-  app.use(auditRoutes(options.tracker));
+  app.use(negotiationRoutes(options.tracker, clock, controls, () => void options.readiness?.recheck()));
+  app.use(auditRoutes(options.tracker, controls));
   if (options.checkpoints !== undefined)
     app.use(checkpointRoutes(options.checkpoints.store, options.checkpoints.signer));
 

@@ -4,8 +4,11 @@ import { IncomingMessage, RequestListener, Server, ServerResponse, createServer 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { FieldViolation, toFieldViolations } from '../domain';
+import type { Logger } from 'pino';
+import { capConnections } from './connection-caps';
 import { PROBLEM_CONTENT_TYPE, Problem } from './problem';
 import { problemType } from './problem-types';
+import { Notices, createNotices } from './throttled-log';
 
 /**
  * How long a client may take, so a slow or stalled one (trickling headers or a body) is cut off with a 408
@@ -20,6 +23,10 @@ export interface ServerLimits {
   readonly keepAliveTimeoutMs: number;
   /** A socket with no traffic in either direction for this long is closed. */
   readonly socketTimeoutMs: number;
+  /** Connections open at once, over all clients. */
+  readonly maxConnections: number;
+  /** Connections open at once from one address (a trusted proxy is not one client, and is not counted). */
+  readonly maxConnectionsPerClient: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -27,23 +34,31 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   socketTimeoutMs: 60_000,
+  maxConnections: 4096,
+  maxConnectionsPerClient: 256,
 };
 
-const Milliseconds = new t.Type<number, string, unknown>(
-  'Milliseconds',
-  (u): u is number => typeof u === 'number',
-  (u, c) => {
-    const n = typeof u === 'string' && /^\d{1,9}$/.test(u) ? Number(u) : Number.NaN;
-    return n >= 1 ? t.success(n) : t.failure(u, c, 'must be a positive whole number of milliseconds');
-  },
-  String,
-);
+const positiveWhole = (name: string, reason: string) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number',
+    (u, c) => {
+      const n = typeof u === 'string' && /^\d{1,9}$/.test(u) ? Number(u) : Number.NaN;
+      return n >= 1 ? t.success(n) : t.failure(u, c, reason);
+    },
+    String,
+  );
+
+const Milliseconds = positiveWhole('Milliseconds', 'must be a positive whole number of milliseconds');
+const Count = positiveWhole('Count', 'must be a positive whole number');
 
 const LimitsEnvironment = t.partial({
   HEADERS_TIMEOUT_MS: Milliseconds,
   REQUEST_TIMEOUT_MS: Milliseconds,
   KEEP_ALIVE_TIMEOUT_MS: Milliseconds,
   SOCKET_TIMEOUT_MS: Milliseconds,
+  MAX_CONNECTIONS: Count,
+  MAX_CONNECTIONS_PER_CLIENT: Count,
 });
 
 /** The limits from the environment (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, ...), every bad variable named. */
@@ -58,6 +73,9 @@ export const serverLimitsFrom = (env: NodeJS.ProcessEnv): E.Either<FieldViolatio
     requestTimeoutMs: decoded.right.REQUEST_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.requestTimeoutMs,
     keepAliveTimeoutMs: decoded.right.KEEP_ALIVE_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
     socketTimeoutMs: decoded.right.SOCKET_TIMEOUT_MS ?? DEFAULT_SERVER_LIMITS.socketTimeoutMs,
+    maxConnections: decoded.right.MAX_CONNECTIONS ?? DEFAULT_SERVER_LIMITS.maxConnections,
+    maxConnectionsPerClient:
+      decoded.right.MAX_CONNECTIONS_PER_CLIENT ?? DEFAULT_SERVER_LIMITS.maxConnectionsPerClient,
   };
   // Node refuses a headers timeout longer than the request timeout.
   return limits.headersTimeoutMs > limits.requestTimeoutMs
@@ -106,11 +124,18 @@ const REASONS: Record<number, string> = {
  * connection. Like Node's own handler, it writes only when no response has started on the socket.
  */
 const answerClientError =
-  (limits: ServerLimits) =>
+  (limits: ServerLimits, notices: Notices) =>
   (error: NodeJS.ErrnoException, socket: Duplex): void => {
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    const problem = clientErrorProblem(error, limits);
+    const remoteAddress = (socket as Partial<Socket>).remoteAddress;
+    if (error.code !== 'ECONNRESET')
+      notices.notice(
+        `${problem.status} answers to connections`,
+        { status: problem.status, code: error.code, remoteAddress },
+        `${problem.status} ${problem.title}: closed a connection from ${remoteAddress ?? 'an unknown address'} (${problem.errors?.[0]?.reason ?? error.code ?? 'client error'})`,
+      );
     if (socket.writable && inFlight?.headersSent !== true) {
-      const problem = clientErrorProblem(error, limits);
       const body = JSON.stringify(problem);
       socket.write(
         `HTTP/1.1 ${problem.status} ${REASONS[problem.status] ?? 'Error'}\r\n` +
@@ -173,10 +198,18 @@ const bornWithPrototypes = ({ request, response }: Reparenting) => {
   };
 };
 
+export interface HttpServerOptions {
+  /** Where 408s, refused connections and other connection-level events are logged. */
+  readonly logger?: Logger;
+  /** Whether a connection's peer is a trusted proxy (express's 'trust proxy'): it is many clients, not one. */
+  readonly trustedPeer?: (address: string) => boolean;
+}
+
 /** The HTTP server for the app, with the limits applied and parser-level errors answered as problem+json. */
 export const createHttpServer = (
   app: RequestListener & Reparenting,
   limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+  options: HttpServerOptions = {},
 ): Server => {
   const server = createServer(
     {
@@ -189,7 +222,9 @@ export const createHttpServer = (
     },
     app,
   );
+  const notices = createNotices(options.logger);
   server.setTimeout(limits.socketTimeoutMs);
-  server.on('clientError', answerClientError(limits));
+  server.on('clientError', answerClientError(limits, notices));
+  capConnections(server, limits, notices, options.trustedPeer ?? (() => false));
   return server;
 };

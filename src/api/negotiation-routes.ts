@@ -4,6 +4,7 @@ import {
   FieldViolation,
   NewEvent,
   Uuid,
+  StoredEvent,
   decodeNewEvent,
   decodeNewEvents,
   endOfDateOrDateTime,
@@ -24,7 +25,6 @@ import {
   etagOf,
   expectedRevisionFrom,
 } from './http-inputs';
-import { AnswerCache } from './answer-cache';
 import { notFoundProblem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import {
   JSON_ONLY,
@@ -35,6 +35,13 @@ import {
   snapshotReader,
 } from './route-support';
 import { problemType } from './problem-types';
+import { admitted } from './admission';
+import { ReadControls, asOfSource, readerContext, writerFor } from './read-controls';
+import { streamJsonObject } from './streaming';
+import { nextTurn } from '../application/slices';
+
+/** Events read per page of an events answer (each page is a few milliseconds of work). */
+const EVENTS_SLICE = 100;
 
 export const MAX_EVENTS_PER_APPEND = 1000;
 /** Pages of the event log read while looking for one event by id. */
@@ -101,14 +108,15 @@ const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<Fiel
     return strict === 'true' || (strict === undefined && preferred);
   })(decodeQuery(AppendParams, query));
 
-export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: AnswerCache): Router => {
+export const negotiationRoutes = (
+  tracker: Tracker,
+  clock: Clock,
+  controls: ReadControls,
+  /** Told when a write failed in the store (readiness then probes it again). */
+  onStoreFailure: () => void = () => undefined,
+): Router => {
   const router = Router();
-
-  const read = snapshotReader(
-    tracker.snapshot,
-    cache === undefined ? undefined : { answers: cache, revisionOf: tracker.streamRevision },
-  );
-  const readFull = snapshotReader(tracker.fullSnapshot);
+  const read = snapshotReader(asOfSource(tracker, controls), readerContext(tracker, controls));
 
   // Without asOf an answer is "now" by the server's clock: a development dated later is not yet the state.
   const asOfOf = (params: { asOf?: string }): string => params.asOf ?? clock().toISOString();
@@ -176,6 +184,7 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       strict: strict.right,
     })();
     if (E.isLeft(result)) {
+      if (result.left._tag === 'StoreFailure') onStoreFailure();
       const problem = problemFromTrackerError(
         result.left,
         req.get('if-none-match') === undefined ? 'If-Match' : 'If-None-Match',
@@ -206,21 +215,63 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
     const fromRevision = params.right.fromRevision ?? 0;
     const limit = params.right.limit ?? 100;
-    const page = await tracker.readEvents(id.right, fromRevision, limit)();
-    if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));
-    const last = page.right.events[page.right.events.length - 1];
-    const next = last !== undefined && last.revision < page.right.revision ? last.revision + 1 : undefined;
-    const pageAt = (from: number) => `/negotiations/${id.right}/events?fromRevision=${from}&limit=${limit}`;
+    // Read in small pages, between which other requests are served, and written as the client takes them.
+    const first = await tracker.readEvents(id.right, fromRevision, Math.min(limit, EVENTS_SLICE))();
+    if (E.isLeft(first)) return sendProblem(res, problemFromTrackerError(first.left));
+    const { revision, events: firstPage } = first.right;
+    const negotiationId = id.right;
+    const writer = writerFor(controls, req, res);
+    // Revisions are contiguous, so the next page is known before this one is written.
+    const lastOfPage = Math.min(revision, fromRevision + limit - 1);
+    const pageAt = (from: number) =>
+      `/negotiations/${negotiationId}/events?fromRevision=${from}&limit=${limit}`;
     res
-      .set('ETag', etagOf(page.right.revision))
-      .set('Link', pageLinks(pageAt(0), next === undefined ? undefined : pageAt(next)))
-      .json({
-        negotiationId: id.right,
-        revision: page.right.revision,
-        events: page.right.events,
-        ...(next === undefined ? {} : { next: pageAt(next) }),
-        maxLimit: MAX_PAGE,
-      });
+      .status(200)
+      .set('ETag', etagOf(revision))
+      .set('Link', pageLinks(pageAt(0), lastOfPage < revision ? pageAt(lastOfPage + 1) : undefined))
+      .type('json');
+    let last: number | undefined;
+    let failed = false;
+    async function* events(): AsyncGenerator<unknown> {
+      let page: readonly StoredEvent[] = firstPage;
+      let read = 0;
+      for (;;) {
+        for (const event of page) {
+          if (event.revision > revision || read >= limit) return;
+          last = event.revision;
+          read += 1;
+          yield event;
+        }
+        if (page.length < EVENTS_SLICE || read >= limit || last === undefined) return;
+        await nextTurn();
+        const next = await tracker.readEvents(
+          negotiationId,
+          last + 1,
+          Math.min(limit - read, EVENTS_SLICE),
+        )();
+        if (E.isLeft(next)) {
+          failed = true;
+          return;
+        }
+        page = next.right.events;
+      }
+    }
+    await streamJsonObject(res, writer, {
+      head: { negotiationId: id.right, revision },
+      key: 'events',
+      items: events(),
+      tail: () => {
+        const next = last !== undefined && last < revision ? last + 1 : undefined;
+        return {
+          ...(next === undefined
+            ? {}
+            : { next: `/negotiations/${id.right}/events?fromRevision=${next}&limit=${limit}` }),
+          maxLimit: MAX_PAGE,
+        };
+      },
+    });
+    // A store failure after the answer began cannot become a problem document: the answer is cut short.
+    if (failed) res.destroy();
   });
   router.all('/negotiations/:negotiationId/events', methodNotAllowed('GET, POST'));
 
@@ -286,15 +337,34 @@ export const negotiationRoutes = (tracker: Tracker, clock: Clock, cache?: Answer
       { view: 'phases', when: (params) => params.asOf !== undefined },
     ),
   );
-  router.get(
-    '/negotiations/:negotiationId/timeline',
-    produces(JSON_ONLY),
-    readFull(
-      TimelineParams,
-      (p) => p.knownAt,
-      (snapshot, params) => E.right({ timeline: timelineView(snapshot.log, params) }),
-    ),
-  );
+  router.get('/negotiations/:negotiationId/timeline', produces(JSON_ONLY), async (req, res) => {
+    const id = negotiationIdOf(req);
+    if (E.isLeft(id)) return sendProblem(res, id.left);
+    const params = decodeQuery(TimelineParams, req.query);
+    if (E.isLeft(params))
+      return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+    const current = await tracker.streamRevision(id.right)();
+    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
+    const revision = current.right;
+    if (revision >= 0 && req.headers['if-none-match'] === etagOf(revision)) {
+      res.set('ETag', etagOf(revision)).status(304).end();
+      return;
+    }
+    const { knownAt } = params.right;
+    const { sliced } = controls;
+    const answer = async () => {
+      const snapshot = await sliced.fullSnapshot(id.right, revision, knownAt)();
+      if (E.isLeft(snapshot)) return sendProblem(res, problemFromTrackerError(snapshot.left));
+      res.status(200).set('ETag', etagOf(revision)).set('Cache-Control', 'no-cache').type('json');
+      await streamJsonObject(res, writerFor(controls, req, res), {
+        head: { negotiationId: id.right, revision, ...params.right },
+        key: 'timeline',
+        items: timelineView(snapshot.right.log, params.right),
+      });
+    };
+    if (revision < 0 || sliced.isBuilding('full', id.right, revision, knownAt)) return answer();
+    return admitted(controls.admission, res, sliced.fullCost(revision), answer);
+  });
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));
 

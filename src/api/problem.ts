@@ -42,12 +42,33 @@ export const notFoundProblem = (detail: string, field = 'negotiationId'): Proble
   errors: [{ field, reason: 'names nothing that has been recorded' }],
 });
 
-/** Sends a problem document, tagged with the request id so a report can be matched to the server's log line. */
+/**
+ * Sends a problem document, tagged with the request id so a report can be matched to the server's log line. A
+ * problem that names when to retry (`retryAfterSeconds`) gets the Retry-After header too.
+ */
 export const sendProblem = (res: Response, problem: Problem, headers: Record<string, string> = {}): void => {
   const requestId = (res.locals as { requestId?: unknown }).requestId;
   const body = typeof requestId === 'string' ? { ...problem, requestId } : problem;
-  res.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  const retry = problem['retryAfterSeconds'];
+  res
+    .status(problem.status)
+    .set(typeof retry === 'number' ? { 'Retry-After': String(retry), ...headers } : headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(body));
 };
+
+/** What went wrong in the store, in words that leak nothing of its configuration. */
+const storeFailureKind = (message: string): string =>
+  /readonly|read-only|EROFS|EACCES|EPERM/i.test(message)
+    ? 'the store is read-only for this server'
+    : /locked|busy/i.test(message)
+      ? 'the store is locked by another process'
+      : /full|ENOSPC/i.test(message)
+        ? 'the disk holding the store is full'
+        : 'the store did not complete the operation';
+
+/** Seconds a client is asked to wait after the store failed a request. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
 
 const describeExpected = (error: Extract<TrackerError, { _tag: 'RevisionConflict' }>): string => {
   switch (error.expected.kind) {
@@ -131,7 +152,8 @@ export const problemFromTrackerError = (
         type: problemType('store-unavailable'),
         title: 'The event store failed',
         status: 503,
-        detail: 'The event store could not complete the request; nothing was acknowledged. Retry later.',
+        detail: `The event store could not complete the request (${storeFailureKind(error.message)}); nothing was acknowledged. Retry after ${STORE_RETRY_AFTER_SECONDS} s; GET /ready says whether the store takes writes.`,
+        retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
       };
     default: {
       const exhaustive: never = error;

@@ -4,6 +4,8 @@ import { pipe } from 'fp-ts/function';
 import * as TE from 'fp-ts/TaskEither';
 import { LogSnapshot, TrackerError } from '../application/tracker';
 import { LeanEvent } from '../domain';
+import { StoreFailure } from '../store';
+import { Admission, admitted } from './admission';
 import { AnswerCache, answerKey } from './answer-cache';
 import { NegotiationIdParam, QueryCodec, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
@@ -64,18 +66,31 @@ export interface CacheAs<P> {
   readonly when: (params: P) => boolean;
 }
 
+/** Where a reader's log comes from, and what loading it costs. */
+export interface SnapshotSource<R extends LeanEvent> {
+  /** The log the view folds, for the stream revision just read. */
+  readonly load: (
+    negotiationId: string,
+    revision: number,
+    knownAt: string | undefined,
+  ) => TE.TaskEither<TrackerError, LogSnapshot<R>>;
+  /** Events the load holds when it folds a whole log, which then waits for a turn; undefined when cheap. */
+  readonly cost: (negotiationId: string, revision: number, knownAt: string | undefined) => number | undefined;
+}
+
+export interface ReaderContext {
+  readonly revisionOf: (negotiationId: string) => TE.TaskEither<StoreFailure, number>;
+  readonly admission: Admission;
+  readonly answers?: AnswerCache;
+}
+
 /**
- * Runs a read: validates the id and the query, loads the log, answers with the stream revision as ETag. With a
- * cache, an answer already built for the same view, query and revision is sent as it was built.
+ * Runs a read: validates the id and the query, reads the stream's revision, answers with it as ETag. An answer
+ * kept for that revision (with a cache), or a 304, is sent without loading the log at all; a load that folds a
+ * whole log waits for its turn (admission control).
  */
 export const snapshotReader =
-  <R extends LeanEvent>(
-    load: (negotiationId: string, knownAt?: string) => TE.TaskEither<TrackerError, LogSnapshot<R>>,
-    cache?: {
-      readonly answers: AnswerCache;
-      readonly revisionOf: (negotiationId: string) => TE.TaskEither<unknown, number>;
-    },
-  ) =>
+  <R extends LeanEvent>(source: SnapshotSource<R>, context: ReaderContext) =>
   <P extends object>(
     codec: QueryCodec<P>,
     knownAtOf: (params: P) => string | undefined,
@@ -88,31 +103,50 @@ export const snapshotReader =
     const params = decodeQuery(codec, req.query);
     if (E.isLeft(params))
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
+    const { answers } = context;
     const keyAt = (revision: number) =>
-      cache !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
+      answers !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
         ? answerKey(cacheAs.view, id.right, revision, params.right)
         : undefined;
-    // An answer kept for the stream's current revision is sent without loading the log at all.
-    if (cache !== undefined) {
-      const current = await cache.revisionOf(id.right)();
-      const key = E.isRight(current) && current.right >= 0 ? keyAt(current.right) : undefined;
-      const kept = key === undefined ? undefined : cache.answers.get(key);
-      if (E.isRight(current) && kept !== undefined) return sendAnswer(req, res, current.right, () => kept);
-    }
-    const result = await load(id.right, knownAtOf(params.right))();
-    if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
-    const { revision } = result.right;
-    sendAnswer(req, res, revision, () => {
-      const rendered = render(result.right, params.right);
-      if (E.isLeft(rendered)) return rendered.left;
-      const body = ownBuffer(
-        JSON.stringify({ negotiationId: id.right, revision, ...params.right, ...rendered.right }),
+    const current = await context.revisionOf(id.right)();
+    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
+    if (current.right < 0)
+      return sendProblem(
+        res,
+        problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }),
       );
-      const key = keyAt(revision);
-      if (key !== undefined) cache?.answers.set(key, body);
-      return body;
-    });
+    const revision = current.right;
+    const key = keyAt(revision);
+    const kept = key === undefined ? undefined : answers?.get(key);
+    if (kept !== undefined || req.headers['if-none-match'] === etagOf(revision))
+      return sendAnswer(req, res, revision, () => kept ?? notModifiedOnly);
+    const knownAt = knownAtOf(params.right);
+    const answer = async () => {
+      const result = await source.load(id.right, revision, knownAt)();
+      if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
+      const loaded = result.right;
+      sendAnswer(req, res, loaded.revision, () => {
+        const rendered = render(loaded, params.right);
+        if (E.isLeft(rendered)) return rendered.left;
+        const body = ownBuffer(
+          JSON.stringify({
+            negotiationId: id.right,
+            revision: loaded.revision,
+            ...params.right,
+            ...rendered.right,
+          }),
+        );
+        const keep = keyAt(loaded.revision);
+        if (keep !== undefined) answers?.set(keep, body);
+        return body;
+      });
+    };
+    const cost = source.cost(id.right, revision, knownAt);
+    return cost === undefined ? answer() : admitted(context.admission, res, cost, answer);
   };
+
+/** Never sent: sendAnswer answers 304 before it asks for a body. */
+const notModifiedOnly = Buffer.alloc(0);
 
 /**
  * The answer at a revision, with that revision as ETag: 304 to a client that already has it (the body is then

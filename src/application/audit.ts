@@ -1,7 +1,8 @@
-import { StoredEvent, endOfDateOrDateTime, occurredInterval } from '../domain';
+import { LeanEvent, StoredEvent, endOfDateOrDateTime, occurredInterval, toLeanEvent } from '../domain';
 import {
   AsOfQuery,
   Change,
+  Digest,
   EffectiveLog,
   EventHeading,
   Evidence,
@@ -62,55 +63,74 @@ export const historyPage = (
   limit: number,
 ): HistoryEntry[] => [...historyEntries(stream, fromRevision, limit)];
 
-/** The entries of historyPage one at a time, for a caller that streams them (and lets other work run between). */
+/** The entries of historyPage one at a time. */
 export function* historyEntries(
   stream: readonly StoredEvent[],
   fromRevision: number,
   limit: number,
 ): Generator<HistoryEntry> {
-  // The log grows one recorded event at a time, so each change is a diff of two consecutive answers.
-  const log = new EffectiveLog();
-  for (const event of stream.slice(0, fromRevision)) log.record(event);
-  let before = digestOf(stateAsOf(log, {}));
+  const fold = createHistoryFold();
+  for (const event of stream.slice(0, fromRevision)) fold.skip(event);
   const end = Math.min(stream.length, fromRevision + limit);
   for (let revision = fromRevision; revision < end; revision += 1) {
     const event = stream[revision];
     if (event === undefined) break;
-    const start = affectedStart(log, event);
-    const affectsFrom = start === undefined ? undefined : dayOf(start);
-    const thenMs = affectsFrom === undefined ? undefined : endOfDateOrDateTime(affectsFrom);
-    const beforeThen =
-      affectsFrom === undefined ? undefined : digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs);
-    log.record(event);
-    const after = digestOf(stateAsOf(log, {}));
-    const changesAsOfAffected =
-      affectsFrom === undefined || beforeThen === undefined
-        ? undefined
-        : diffDigests(beforeThen, digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs));
-    const previous = revision === 0 ? GENESIS_HASH : stream[revision - 1]?.hash;
-    yield {
-      revision: event.revision,
-      position: event.position,
-      eventId: event.id,
-      type: event.type,
-      occurredAt: event.occurredAt,
-      precision: event.precision,
-      reportedAt: event.reportedAt,
-      recordedAt: event.recordedAt,
-      recordedBy: event.recordedBy,
-      ...(event.summary === undefined ? {} : { summary: event.summary }),
-      hash: event.hash,
-      previousHash: event.previousHash,
-      verification: {
-        hashMatchesContent: hashVerifies(event),
-        chainsToPrevious: event.previousHash === previous,
-      },
-      changes: diffDigests(before, after),
-      ...(affectsFrom === undefined ? {} : { affectsFrom, changesAsOfAffected }),
-    };
-    before = after;
+    yield fold.entry(event);
   }
 }
+
+/**
+ * The history built one recorded event at a time, for readers that take the stream in pages: it keeps only the
+ * lean log (no projection reads the sources' words) and the last hash. Events must come in revision order from 0.
+ */
+export const createHistoryFold = () => {
+  // The log grows one recorded event at a time, so each change is a diff of two consecutive answers.
+  const log = new EffectiveLog<LeanEvent>();
+  let before: Digest | undefined;
+  let previousHash = GENESIS_HASH;
+  return {
+    /** An event before the page asked for: folded into the log, no entry built. */
+    skip: (event: StoredEvent): void => {
+      log.record(toLeanEvent(event));
+      before = undefined;
+      previousHash = event.hash;
+    },
+    entry: (event: StoredEvent): HistoryEntry => {
+      const earlier = before ?? digestOf(stateAsOf(log, {}));
+      const start = affectedStart(log, event);
+      const affectsFrom = start === undefined ? undefined : dayOf(start);
+      const thenMs = affectsFrom === undefined ? undefined : endOfDateOrDateTime(affectsFrom);
+      const beforeThen =
+        affectsFrom === undefined ? undefined : digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs);
+      log.record(toLeanEvent(event));
+      const after = digestOf(stateAsOf(log, {}));
+      const changesAsOfAffected =
+        affectsFrom === undefined || beforeThen === undefined
+          ? undefined
+          : diffDigests(beforeThen, digestOf(stateAsOf(log, { asOf: affectsFrom }), thenMs));
+      const chainsToPrevious = event.previousHash === previousHash;
+      before = after;
+      previousHash = event.hash;
+      return {
+        revision: event.revision,
+        position: event.position,
+        eventId: event.id,
+        type: event.type,
+        occurredAt: event.occurredAt,
+        precision: event.precision,
+        reportedAt: event.reportedAt,
+        recordedAt: event.recordedAt,
+        recordedBy: event.recordedBy,
+        ...(event.summary === undefined ? {} : { summary: event.summary }),
+        hash: event.hash,
+        previousHash: event.previousHash,
+        verification: { hashMatchesContent: hashVerifies(event), chainsToPrevious },
+        changes: diffDigests(earlier, after),
+        ...(affectsFrom === undefined ? {} : { affectsFrom, changesAsOfAffected }),
+      };
+    },
+  };
+};
 
 export interface DiffView {
   readonly changes: readonly Change[];

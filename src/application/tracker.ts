@@ -7,6 +7,7 @@ import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../proj
 import { AppendError, EventStore, StoreFailure, StreamSummary } from '../store';
 import { createAppend } from './append';
 import { foldNegotiation, readFoldPage } from './replay';
+import { LOAD_SLICE, nextTurn, warmCheckpoints } from './slices';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
 export type TrackerError =
@@ -182,12 +183,15 @@ export const createTracker = ({
           while (log.revision < revision.right) {
             const news = await readFoldPage(store, negotiationId, {
               fromRevision: log.revision + 1,
-              limit: REFRESH_PAGE,
+              limit: LOAD_SLICE,
             })();
             if (E.isLeft(news)) return news;
             for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
-            if (news.right.length < REFRESH_PAGE) break;
+            if (news.right.length < LOAD_SLICE) break;
+            // In slices: other requests are served between pages.
+            await nextTurn();
           }
+          await warmCheckpoints(log);
           cache.delete(negotiationId);
           cache.set(negotiationId, log);
           evictBeyondBudget(negotiationId);
@@ -362,6 +366,11 @@ export const createTracker = ({
           );
         }),
       ),
+    /** A page of lean events (what folds read), for readers that fold a stream in slices. */
+    readLeanPage: (negotiationId: string, fromRevision: number, limit: number) =>
+      readFoldPage(store, negotiationId, { fromRevision, limit }),
+    /** The longest negotiation folded in memory (see TrackerDependencies.maxLogEvents). */
+    maxLogEvents,
     /** A page of a negotiation's stored events, with the stream's revision (NegotiationNotFound for none). */
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       pipe(

@@ -30,7 +30,10 @@ export const REFERENCES: { readonly [K in EventType]: ReferenceRule<K> } = {
   ProposalAnnounced: none,
   ProposalEndorsed: (p) => one('proposal', 'proposalId', p.proposalId),
   ResponseDelivered: (p) => one('proposal', 'proposalId', p.proposalId),
-  PositionShifted: (p) => [...one('proposal', 'proposalId', p.proposalId), ...one('issue', 'issueId', p.issueId)],
+  PositionShifted: (p) => [
+    ...one('proposal', 'proposalId', p.proposalId),
+    ...one('issue', 'issueId', p.issueId),
+  ],
   DelegationSent: none,
   DelegationRecalled: none,
   TalksScheduled: none,
@@ -90,12 +93,17 @@ export const REFERENCES: { readonly [K in EventType]: ReferenceRule<K> } = {
   VerificationReported: none,
   CeasefireDeclared: none,
   CeasefireBrokeDown: (p) => one('ceasefire', 'ceasefireId', p.ceasefireId),
-  ViolationReported: (p) => [...one('phase', 'phaseId', p.phaseId), ...one('ceasefire', 'ceasefireId', p.ceasefireId)],
+  ViolationReported: (p) => [
+    ...one('phase', 'phaseId', p.phaseId),
+    ...one('ceasefire', 'ceasefireId', p.ceasefireId),
+  ],
   HostilitiesResumed: none,
   HostilitiesEnded: none,
   EventCorrected: none,
   EventRetracted: none,
 };
 
-export const referencesOf = <K extends EventType>(event: { readonly type: K; readonly payload: PayloadOf<K> }) =>
-  (REFERENCES[event.type] as ReferenceRule<K>)(event.payload);
+export const referencesOf = <K extends EventType>(event: {
+  readonly type: K;
+  readonly payload: PayloadOf<K>;
+}) => (REFERENCES[event.type] as ReferenceRule<K>)(event.payload);

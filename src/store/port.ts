@@ -141,6 +141,11 @@ export interface EventStore {
    * it, for roots and proofs. Every adapter here keeps one; test doubles need not.
    */
   readTree?<A>(read: (tree: LogTreeSnapshot) => A): TE.TaskEither<StoreFailure, A>;
+  /**
+   * Optional: whether the store can take a write now (a write started and rolled back, free space), for
+   * readiness. Left with the cause: a read-only file, a lock another process holds, a disk nearly full.
+   */
+  probeWrites?(): TE.TaskEither<StoreFailure, void>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import * as E from 'fp-ts/Either';
 import * as TE from 'fp-ts/TaskEither';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -42,6 +42,8 @@ export interface SqliteStoreOptions {
    * choice, so no request waits behind a checkpoint. Off by default (one-shot commands, tests).
    */
   readonly checkpointInBackground?: boolean;
+  /** Opens the file for reading only (a file the process cannot write): reads work, writes fail. */
+  readonly readonly?: boolean;
 }
 
 /** The SQLite adapter: the store port, and its checkpointer when checkpoints run in the background. */
@@ -342,6 +344,39 @@ const safeParse = (text: string): unknown => {
   }
 };
 
+/** Below this much free space on the store's disk, the store says it cannot take writes. */
+const MIN_FREE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Takes the write lock and starts a write, then rolls back: nothing reaches the file. It fails as a real append
+ * would on a read-only file or a file another process holds locked (without waiting for it: the probe must not
+ * stall the event loop).
+ */
+const probeWrite = (db: Database.Database): void => {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.exec('UPDATE streams SET revision = revision WHERE 0');
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+};
+
+const freeBytes = (file: string): number | undefined => {
+  if (file === ':memory:') return undefined;
+  try {
+    const stats = statfsSync(dirname(file));
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
@@ -349,7 +384,7 @@ const safeParse = (text: string): unknown => {
 export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEventStore => {
   const clock = options.clock ?? systemClock;
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-  const db = new Database(options.file);
+  const db = new Database(options.file, { readonly: options.readonly === true });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
@@ -362,7 +397,7 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
   refuseTampered(db, options.file, 'after');
   const tree = createSqliteTree(db);
   const checkpointer =
-    options.checkpointInBackground === true && options.file !== ':memory:'
+    options.checkpointInBackground === true && options.file !== ':memory:' && options.readonly !== true
       ? startCheckpointer(options.file, (reason) => {
           // Inline checkpoints again, as SQLite does by default, so the WAL stays bounded without the thread.
           console.error(`background checkpoints stopped (${reason}); checkpointing inline`);
@@ -624,6 +659,15 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
       return () => watchers.delete(listener);
     },
     lastPosition: () => attempt(() => selectLastPosition.get() ?? 0),
+    probeWrites: () =>
+      attempt(() => {
+        probeWrite(db);
+        const free = freeBytes(options.file);
+        if (free !== undefined && free < MIN_FREE_BYTES)
+          throw new Error(
+            `only ${Math.floor(free / 1024 / 1024)} MB free on the disk holding ${options.file}: free some space`,
+          );
+      }),
     close: async () => {
       // The thread's connection goes first, so this one is the last and leaves no WAL behind.
       await checkpointer?.close();

@@ -221,7 +221,7 @@ describe('a negotiation longer than the server folds in memory', () => {
     const importer = createTracker({ store: h.store, newEventId: () => 'unused' });
     expect(E.isRight(await importNdjsonFiles(importer, [REFERENCE_FILE], 'importer'))).toBe(true);
     // The reference story has 59 events: a limit of 40 refuses its folded views, and 120 (a third for the full
-    // log a past recording time needs) refuses only those.
+    // log the timeline quotes) refuses only that one.
     app = createApp({
       tracker: createTracker({ store: h.store, newEventId: randomUUID, maxLogEvents: 40 }),
       clock: h.clock,
@@ -235,11 +235,12 @@ describe('a negotiation longer than the server folds in memory', () => {
     ['issues', 40],
     ['phases', 40],
     ['diff?from=2024-07-01&to=2024-12-27', 40],
-    // These read every event in full, sources' words included: a third of the limit.
+    // A past recording time and the history fold lean events too.
+    ['status?asOf=2024-12-27&knownAt=2025-01-04', 40],
+    ['history?format=ndjson', 40],
+    ['history?fromRevision=55', 40],
+    // The timeline reads every event in full, sources' words included: a third of the limit.
     ['timeline', 13],
-    ['status?asOf=2024-12-27&knownAt=2025-01-04', 13],
-    ['history?format=ndjson', 13],
-    ['history?fromRevision=55', 13],
   ])(
     'answers %s with 503 problem+json naming the negotiation and the limit (%d), and keeps serving',
     async (view, limit) => {
@@ -259,16 +260,16 @@ describe('a negotiation longer than the server folds in memory', () => {
   );
 
   it('serves a history page whose events fit, and names the whole count for one that does not', async () => {
-    const page = await request(app).get(`${base}/history?fromRevision=0&limit=5`).expect(200);
+    const page = await request(app).get(`${base}/history?fromRevision=30&limit=5`).expect(200);
     expect(page.body.history).toHaveLength(5);
-    expect(page.body.next).toBe(`${base}/history?fromRevision=5&limit=5`);
-    // The page after it would read 15 events, over the 13: no link to it.
-    const last = await request(app).get(`${base}/history?fromRevision=5&limit=5`).expect(200);
+    expect(page.body.next).toBe(`${base}/history?fromRevision=35&limit=5`);
+    // The page after it would read 45 events, over the 40: no link to it.
+    const last = await request(app).get(`${base}/history?fromRevision=35&limit=5`).expect(200);
     expect(last.body.history).toHaveLength(5);
     expect(last.body.next).toBeUndefined();
-    // 20 events to read, over the 13 a full read may hold: the problem gives the negotiation's 59, not the 20.
-    const over = await request(app).get(`${base}/history?fromRevision=0&limit=20`).expect(503);
-    expect(over.body.errors[0].reason).toBe('has 59 events, more than the 13 this server folds in memory');
+    // 50 events to read, over the 40 the server folds: the problem gives the negotiation's 59, not the 50.
+    const over = await request(app).get(`${base}/history?fromRevision=0&limit=50`).expect(503);
+    expect(over.body.errors[0].reason).toBe('has 59 events, more than the 40 this server folds in memory');
   });
 
   it('still lists it (its state folded from the store), pages its events and takes appends', async () => {

@@ -1,5 +1,5 @@
 import { Socket, connect } from 'node:net';
-import { ServerLimits, serverLimitsFrom } from '../../src/api';
+import { DEFAULT_SERVER_LIMITS, ServerLimits, serverLimitsFrom } from '../../src/api';
 import { limitInBytes } from '../../src/api/hardening';
 import { unwrap } from '../support/builders';
 import { LiveApp, WRITER_TOKEN, development, liveApp, postTo } from '../support/live-app';
@@ -14,6 +14,8 @@ const LIMITS: ServerLimits = {
   requestTimeoutMs: 1_000,
   keepAliveTimeoutMs: 300,
   socketTimeoutMs: 1_500,
+  maxConnections: DEFAULT_SERVER_LIMITS.maxConnections,
+  maxConnectionsPerClient: DEFAULT_SERVER_LIMITS.maxConnectionsPerClient,
 };
 
 interface RawExchange {
@@ -199,6 +201,8 @@ describe('server limits from the environment', () => {
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
       socketTimeoutMs: 60_000,
+      maxConnections: 4096,
+      maxConnectionsPerClient: 256,
     });
     expect(unwrap(serverLimitsFrom({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '500' }))).toMatchObject(
       {

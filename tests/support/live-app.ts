@@ -68,6 +68,7 @@ export const liveApp = async (
     principals,
     writesPerMinute: 1_000_000,
     liveFeed,
+    readsPerMinute: 1_000_000,
     ...options.app,
   });
   const server = createHttpServer(app, options.limits);

@@ -129,7 +129,10 @@ export interface DeadlinesView {
  * A pending deadline for an issue that has since been resolved is closed by the resolution: met if it came by the
  * deadline, missed if later.
  */
-const closedByIssue = (d: DeadlineState, resolvedIssue: (issueId: string) => Evidence | undefined): DeadlineState => {
+const closedByIssue = (
+  d: DeadlineState,
+  resolvedIssue: (issueId: string) => Evidence | undefined,
+): DeadlineState => {
   const issueId = d.concerns?.issueId;
   const resolution = issueId === undefined || d.state !== 'pending' ? undefined : resolvedIssue(issueId);
   if (resolution === undefined || d.deadline === undefined) return d;

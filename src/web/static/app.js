@@ -6,7 +6,15 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { markup } from './markup.js';
 import { csvPath, fetchNegotiations, fetchStoredEvents, fetchTimeline, fetchViews } from './api.js';
 import { Controls } from './controls.js';
-import { DAY_MS, dayNumberOf, dayNumberOfIso, formatDay, formatOccurrence, isoDayOf, occurrenceInterval } from './dates.js';
+import {
+  DAY_MS,
+  dayNumberOf,
+  dayNumberOfIso,
+  formatDay,
+  formatOccurrence,
+  isoDayOf,
+  occurrenceInterval,
+} from './dates.js';
 import { relationsAt } from './highlights.js';
 import { IssuesSummary } from './issues-panel.js';
 import { useLiveStream } from './live.js';
@@ -15,7 +23,14 @@ import { Panel } from './panel.js';
 import { PhasesSummary } from './phases-panel.js';
 import { Pictures, usePictureSamples } from './pictures.js';
 import { RecordForm } from './record-form.js';
-import { EMPTY_FILTERS, SearchBar, filterTimeline, filtersFromAddress, filtersIntoAddress, searchOptions } from './search.js';
+import {
+  EMPTY_FILTERS,
+  SearchBar,
+  filterTimeline,
+  filtersFromAddress,
+  filtersIntoAddress,
+  searchOptions,
+} from './search.js';
 import { StartPage, timelineAddress } from './start-page.js';
 import { StatusSummary } from './status-panel.js';
 import { Timeline } from './timeline.js';
@@ -113,7 +128,10 @@ const useLog = (negotiationId, revision, setLoadError) => {
   const [log, setLog] = useState(undefined);
   useEffect(() => {
     const controller = new AbortController();
-    Promise.all([fetchTimeline(negotiationId, '', controller.signal), fetchStoredEvents(negotiationId, controller.signal)])
+    Promise.all([
+      fetchTimeline(negotiationId, '', controller.signal),
+      fetchStoredEvents(negotiationId, controller.signal),
+    ])
       .then(([timeline, stored]) =>
         setLog({
           timeline,
@@ -146,14 +164,21 @@ const TimelinePage = ({ negotiationId }) => {
   const [dayNumber, setDayNumber] = useState(undefined);
   const [knownAt, setKnownAt] = useState(initialParameters.get('knownAt') ?? '');
   const [certainOnly, setCertainOnly] = useState(initialParameters.get('include') === 'certain');
-  const [filters, setFilters] = useState(() => ({ ...EMPTY_FILTERS, ...filtersFromAddress(initialParameters) }));
+  const [filters, setFilters] = useState(() => ({
+    ...EMPTY_FILTERS,
+    ...filtersFromAddress(initialParameters),
+  }));
   const [selectedEventId, setSelectedEventId] = useState(undefined);
   const [focusRequest, setFocusRequest] = useState(undefined);
   const [formRequest, setFormRequest] = useState(undefined);
   const [formOpen, setFormOpen] = useState(false);
   const [notice, setNotice] = useState('');
   const timelineScroller = useRef(null);
-  const { views, error: viewsError, busy } = useViews({ negotiationId, dayNumber, knownAt, certainOnly, revision });
+  const {
+    views,
+    error: viewsError,
+    busy,
+  } = useViews({ negotiationId, dayNumber, knownAt, certainOnly, revision });
 
   useEffect(() => {
     fetchNegotiations()
@@ -197,7 +222,10 @@ const TimelinePage = ({ negotiationId }) => {
     () => relationsAt(timeline, views, dayNumber ?? bounds.max),
     [timeline, views, dayNumber, bounds],
   );
-  const shownTimeline = useMemo(() => filterTimeline(timeline, storedEvents, filters), [timeline, storedEvents, filters]);
+  const shownTimeline = useMemo(
+    () => filterTimeline(timeline, storedEvents, filters),
+    [timeline, storedEvents, filters],
+  );
   const options = useMemo(() => searchOptions(timeline, storedEvents), [timeline, storedEvents]);
   const { samples, busy: drawing } = usePictureSamples(negotiationId, loadedTimeline, bounds, {
     knownAt,
@@ -245,7 +273,8 @@ const TimelinePage = ({ negotiationId }) => {
   );
 
   if (loadError) return markup`<${Message} alert text=${loadError} />`;
-  if (log === undefined || dayNumber === undefined) return markup`<${Message} text="Loading the timeline…" />`;
+  if (log === undefined || dayNumber === undefined)
+    return markup`<${Message} text="Loading the timeline…" />`;
 
   const listed = negotiations.find((item) => item.negotiationId === negotiationId);
   const title = listed?.title ?? negotiationId;
@@ -363,6 +392,8 @@ const route = () => {
 
 const negotiationId = route();
 render(
-  negotiationId === undefined ? markup`<${Start} />` : markup`<${TimelinePage} key=${negotiationId} negotiationId=${negotiationId} />`,
+  negotiationId === undefined
+    ? markup`<${Start} />`
+    : markup`<${TimelinePage} key=${negotiationId} negotiationId=${negotiationId} />`,
   document.getElementById('app'),
 );

@@ -2,7 +2,14 @@
 // field (knownAt) to see what the log knew at a past moment, and a switch for vaguely dated developments.
 import { markup } from './markup.js';
 import { useEffect, useState } from 'preact/hooks';
-import { DAY_MS, formatDay, formatDayLong, formatRecorded, parseDayText, parseRecordedText } from './dates.js';
+import {
+  DAY_MS,
+  formatDay,
+  formatDayLong,
+  formatRecorded,
+  parseDayText,
+  parseRecordedText,
+} from './dates.js';
 
 const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -47,7 +54,6 @@ const monthTicks = (min, max) => {
   }
   return ticks;
 };
-
 
 const knownAtHelp = (knownAt, recordedSpan) =>
   `${knownAt === '' ? 'Empty: everything the log holds now.' : `Only what had been recorded by ${formatRecorded(knownAt)}.`}${

@@ -111,7 +111,9 @@ export const formatPublished = (text) => {
 /** A recording time (always UTC ISO from the store), to the second. */
 export const formatRecorded = (iso) => `${formatDay(Date.parse(iso))}, ${iso.slice(11, 19)} UTC`;
 
-const MONTH_INDEX = Object.fromEntries(MONTH_NAMES.map((name, index) => [name.slice(0, 3).toLowerCase(), index]));
+const MONTH_INDEX = Object.fromEntries(
+  MONTH_NAMES.map((name, index) => [name.slice(0, 3).toLowerCase(), index]),
+);
 
 /**
  * Reads a day as this page writes it ("27 Dec 2024", "27 December 2024") or in ISO ("2024-12-27"); the

@@ -22,11 +22,14 @@ const TRACKS = [
   ['ceasefire', 'Cease-fire'],
 ];
 
-const startDayOf = (reference) => dayNumberOf(occurrenceInterval(reference.occurredAt, reference.precision).startMs);
+const startDayOf = (reference) =>
+  dayNumberOf(occurrenceInterval(reference.occurredAt, reference.precision).startMs);
 
 /** The days to sample: each day a development may have started on, and the last day of the slider. */
 const sampleDays = (timeline, bounds) =>
-  [...new Set([...timeline.map(startDayOf), bounds.max])].filter((day) => day <= bounds.max).sort((a, b) => a - b);
+  [...new Set([...timeline.map(startDayOf), bounds.max])]
+    .filter((day) => day <= bounds.max)
+    .sort((a, b) => a - b);
 
 const inBatches = async (items, run) => {
   const results = new Array(items.length);
@@ -98,7 +101,8 @@ const runsOf = (samples, stateAt, endDay) => {
 /** Things in the order the last sample lists them, then any that no longer appear. */
 const unionBy = (samples, listOf, keyOf) => {
   const byKey = new Map();
-  for (const sample of [...samples].reverse()) for (const item of listOf(sample)) if (!byKey.has(keyOf(item))) byKey.set(keyOf(item), item);
+  for (const sample of [...samples].reverse())
+    for (const item of listOf(sample)) if (!byKey.has(keyOf(item))) byKey.set(keyOf(item), item);
   return [...byKey.values()];
 };
 
@@ -106,7 +110,8 @@ const trackState = (status, key) => {
   const value = status?.[key];
   if (typeof value === 'string') return value;
   // A track reported as an object (the ground: { situation, ceasefires, ... }) names its state by one of these.
-  const named = value && typeof value === 'object' ? (value.state ?? value.situation ?? value.status) : undefined;
+  const named =
+    value && typeof value === 'object' ? (value.state ?? value.situation ?? value.status) : undefined;
   if (typeof named === 'string') return named;
   return undefined;
 };
@@ -117,9 +122,15 @@ const dueDatesOf = (phase) =>
     .filter(([key, value]) => /due|deadline/i.test(key) && value)
     .flatMap(([key, value]) => (Array.isArray(value) ? value.map((item) => [key, item]) : [[key, value]]))
     .map(([key, value]) => {
-      const at = typeof value === 'string' ? value : (value.dueAt ?? value.deadline ?? value.at ?? value.date);
+      const at =
+        typeof value === 'string' ? value : (value.dueAt ?? value.deadline ?? value.at ?? value.date);
       return typeof at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(at)
-        ? { key, day: dayNumberOf(Date.parse(at.slice(0, 10))), label: value.description ?? key, state: value.state }
+        ? {
+            key,
+            day: dayNumberOf(Date.parse(at.slice(0, 10))),
+            label: value.description ?? key,
+            state: value.state,
+          }
         : undefined;
     })
     .filter(Boolean);
@@ -167,18 +178,33 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
   const [width, setWidth] = useState(800);
   useEffect(() => {
     if (!box.current) return undefined;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.max(280, Math.floor(entry.contentRect.width))));
+    const observer = new ResizeObserver(([entry]) =>
+      setWidth(Math.max(280, Math.floor(entry.contentRect.width))),
+    );
     observer.observe(box.current);
     return () => observer.disconnect();
   }, []);
-  if (samples === undefined) return markup`<div class="pictures" ref=${box}><p aria-busy="true">Drawing the pictures…</p></div>`;
-  if (samples.error) return markup`<div class="pictures" ref=${box}><p class="error" role="alert">${`Could not draw: ${samples.error}`}</p></div>`;
+  if (samples === undefined)
+    return markup`<div class="pictures" ref=${box}><p aria-busy="true">Drawing the pictures…</p></div>`;
+  if (samples.error)
+    return markup`<div class="pictures" ref=${box}><p class="error" role="alert">${`Could not draw: ${samples.error}`}</p></div>`;
   const pad = 8;
   const span = Math.max(1, bounds.max + 1 - bounds.min);
-  const x = (day) => pad + ((Math.min(bounds.max + 1, Math.max(bounds.min, day)) - bounds.min) / span) * (width - 2 * pad);
-  const issues = unionBy(samples, (sample) => sample.issues, (issue) => issue.issueId);
-  const phases = unionBy(samples, (sample) => sample.phases, (phase) => phase.phaseId);
-  const tracks = TRACKS.filter(([key]) => samples.some((sample) => trackState(sample.status, key) !== undefined));
+  const x = (day) =>
+    pad + ((Math.min(bounds.max + 1, Math.max(bounds.min, day)) - bounds.min) / span) * (width - 2 * pad);
+  const issues = unionBy(
+    samples,
+    (sample) => sample.issues,
+    (issue) => issue.issueId,
+  );
+  const phases = unionBy(
+    samples,
+    (sample) => sample.phases,
+    (phase) => phase.phaseId,
+  );
+  const tracks = TRACKS.filter(([key]) =>
+    samples.some((sample) => trackState(sample.status, key) !== undefined),
+  );
   let y = AXIS;
   const section = (title, count) => {
     const top = y;
@@ -199,18 +225,28 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
       <svg class="pictures-svg" aria-busy=${busy ? 'true' : 'false'} width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="group"
         aria-label=${`Issues, phases and activity over time; the line marks ${formatDay(dayNumber * DAY_MS)}`}>
         <g class="axis" aria-hidden="true">
-          ${ticks.map((tick, index) => markup`
+          ${ticks.map(
+            (tick, index) => markup`
             <g key=${tick}>
               <line x1=${x(tick)} x2=${x(tick)} y1=${AXIS - 6} y2=${height} class="tick" />
               ${index % everyNth === 0 ? markup`<text x=${x(tick) + 2} y=${AXIS - 10} class="tick-label">${`${SHORT_MONTHS[new Date(tick * DAY_MS).getUTCMonth()]}${new Date(tick * DAY_MS).getUTCMonth() === 0 ? ` ${new Date(tick * DAY_MS).getUTCFullYear()}` : ''}`}</text>` : null}
-            </g>`)}
+            </g>`,
+          )}
         </g>
         <g class="picture issue-lanes" aria-label="Issue lanes">
           <text x=${pad} y=${issuesTop + LABEL - 2} class="section-title">${issues.length === 0 ? 'Issues: none raised yet' : 'Issues'}</text>
           ${issues.map((issue, index) => {
-            const runs = runsOf(samples, (sample) => sample.issues.find((item) => item.issueId === issue.issueId)?.state, bounds.max);
+            const runs = runsOf(
+              samples,
+              (sample) => sample.issues.find((item) => item.issueId === issue.issueId)?.state,
+              bounds.max,
+            );
             const top = laneY(issuesTop, index);
-            const latest = samples.filter((sample) => sample.day <= dayNumber).reverse().map((sample) => sample.issues.find((item) => item.issueId === issue.issueId)).find(Boolean);
+            const latest = samples
+              .filter((sample) => sample.day <= dayNumber)
+              .reverse()
+              .map((sample) => sample.issues.find((item) => item.issueId === issue.issueId))
+              .find(Boolean);
             const moves = (latest ?? issue).movedBy ?? [];
             return markup`
               <g key=${issue.issueId} class="issue-lane" data-issue-id=${issue.issueId} data-state=${stateOn(runs, dayNumber) ?? 'not-raised'}>
@@ -232,16 +268,29 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
               const prerequisites = at?.prerequisites ?? [];
               return `${prerequisites.filter((item) => item.met).length} of ${prerequisites.length} prerequisites met`;
             };
-            const marks = [phase.started, phase.completed, ...Object.values(phase).filter((value) => value && typeof value === 'object' && value.eventId && value !== phase.started && value !== phase.completed)].filter((value) => value?.eventId);
+            const marks = [
+              phase.started,
+              phase.completed,
+              ...Object.values(phase).filter(
+                (value) =>
+                  value &&
+                  typeof value === 'object' &&
+                  value.eventId &&
+                  value !== phase.started &&
+                  value !== phase.completed,
+              ),
+            ].filter((value) => value?.eventId);
             return markup`
               <g key=${phase.phaseId} class="phase-bar" data-phase-id=${phase.phaseId} data-state=${stateOn(runs, dayNumber) ?? 'not-defined'}>
                 <text x=${pad} y=${top + LABEL - 3} class="lane-label"><title>${phase.phaseId}</title>${phase.name ?? phase.phaseId}</text>
                 <${Runs} runs=${runs} x=${x} y=${top + LABEL} describe=${(run) => `${phase.name ?? phase.phaseId}: ${stateLabel(run.state)} from ${formatDay(run.from * DAY_MS)}; ${met(run)}`} />
-                ${dueDatesOf(phase).map((due) => markup`
+                ${dueDatesOf(phase).map(
+                  (due) => markup`
                   <g key=${`${due.key}-${due.day}`} class=${`due tone-${toneOf(due.state)}`}>
                     <title>${`${due.label}: due ${formatDay(due.day * DAY_MS)}${due.state ? ` (${stateLabel(due.state)})` : ''}`}</title>
                     <path d=${`M ${x(due.day)} ${top + LABEL - 2} l 5 -6 l -10 0 z`} />
-                  </g>`)}
+                  </g>`,
+                )}
                 ${marks.map((reference) => markup`<${Mark} key=${reference.eventId} x=${x(startDayOf(reference)) + 1} y=${top + LABEL + BAR / 2} reference=${reference} onPick=${onPick} />`)}
               </g>
             `;

@@ -60,8 +60,9 @@ const ErrorText = ({ path, errors }) => {
 };
 
 const described = (path, errors, help) =>
-  [errors.has(path) ? `${fieldId(path)}-error` : '', help ? `${fieldId(path)}-help` : ''].filter(Boolean).join(' ') ||
-  undefined;
+  [errors.has(path) ? `${fieldId(path)}-error` : '', help ? `${fieldId(path)}-help` : '']
+    .filter(Boolean)
+    .join(' ') || undefined;
 
 /** The star is outside the label, so a field's name is its words alone; aria-required says it to readers. */
 const Label = ({ path, name, required }) => markup`
@@ -103,7 +104,8 @@ const Field = ({ schema, name, path, value, required, errors, onChange, help }) 
         ${helpText}<${ErrorText} path=${path} errors=${errors} />
       </div>
     `;
-  if (schema.oneOf) return markup`<${UnionField} ...${{ schema, name, path, value, required, errors, onChange }} />`;
+  if (schema.oneOf)
+    return markup`<${UnionField} ...${{ schema, name, path, value, required, errors, onChange }} />`;
   if (schema.type === 'object' && schema.properties)
     return markup`
       <fieldset class="form-group" id=${id}>
@@ -119,7 +121,9 @@ const Field = ({ schema, name, path, value, required, errors, onChange, help }) 
         <textarea ...${common} rows="3" placeholder="JSON object"
           onChange=${(event) => {
             try {
-              onChange(event.currentTarget.value.trim() === '' ? undefined : JSON.parse(event.currentTarget.value));
+              onChange(
+                event.currentTarget.value.trim() === '' ? undefined : JSON.parse(event.currentTarget.value),
+              );
             } catch {
               onChange(event.currentTarget.value);
             }
@@ -140,7 +144,8 @@ const Field = ({ schema, name, path, value, required, errors, onChange, help }) 
       </div>
     `;
   const long = (schema.maxLength ?? 0) > LONG_TEXT;
-  const dateHelp = schema.format === 'date-or-date-time' ? 'A date (YYYY-MM-DD) or a date-time with zone' : undefined;
+  const dateHelp =
+    schema.format === 'date-or-date-time' ? 'A date (YYYY-MM-DD) or a date-time with zone' : undefined;
   const text = (event) => onChange(event.currentTarget.value);
   return markup`
     <div class="form-field">
@@ -213,7 +218,13 @@ const ArrayField = ({ schema, name, path, value, required, errors, onChange }) =
         <${Label} path=${path} name=${name} required=${required} />
         <textarea id=${fieldId(path)} rows="2" aria-describedby=${described(path, errors, true)}
           aria-invalid=${errors.has(path) ? 'true' : undefined}
-          onInput=${(event) => onChange(event.currentTarget.value.split('\n').map((line) => line.trim()).filter(Boolean))}>${items.join('\n')}</textarea>
+          onInput=${(event) =>
+            onChange(
+              event.currentTarget.value
+                .split('\n')
+                .map((line) => line.trim())
+                .filter(Boolean),
+            )}>${items.join('\n')}</textarea>
         <p class="help" id=${`${fieldId(path)}-help`}>One a line.</p>
         <${ErrorText} path=${path} errors=${errors} />
       </div>
@@ -240,7 +251,8 @@ const ArrayField = ({ schema, name, path, value, required, errors, onChange }) =
 
 const errorsByField = (problem) => {
   const map = new Map();
-  for (const error of problem?.errors ?? []) map.set(error.field, [...(map.get(error.field) ?? []), error.reason]);
+  for (const error of problem?.errors ?? [])
+    map.set(error.field, [...(map.get(error.field) ?? []), error.reason]);
   return map;
 };
 
@@ -298,7 +310,10 @@ export const RecordForm = ({ negotiationId, request, onClose, onRecorded }) => {
       } else {
         const named =
           answer.status === 401 || answer.status === 403
-            ? { ...answer.body, errors: [{ field: 'writer-token', reason: answer.body.detail ?? 'is not a writer token' }] }
+            ? {
+                ...answer.body,
+                errors: [{ field: 'writer-token', reason: answer.body.detail ?? 'is not a writer token' }],
+              }
             : answer.body;
         setProblem(named);
       }

@@ -17,12 +17,33 @@ export const filtersIntoAddress = (filters, parameters) => {
 const stringsIn = (value, into = []) => {
   if (typeof value === 'string') into.push(value);
   else if (Array.isArray(value)) for (const item of value) stringsIn(item, into);
-  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) stringsIn(item, into);
+  else if (value !== null && typeof value === 'object')
+    for (const item of Object.values(value)) stringsIn(item, into);
   return into;
 };
 
 /** Keys under which payloads name parties; any event type that names one this way is found by it. */
-const PARTY_KEYS = new Set(['party', 'parties', 'by', 'raisedBy', 'author', 'endorsedBy', 'announcedBy', 'participants', 'setBy', 'allegedBy', 'accused', 'suspendedBy', 'declaredBy', 'blames', 'joined', 'left', 'conveyedBy', 'via', 'mediators']);
+const PARTY_KEYS = new Set([
+  'party',
+  'parties',
+  'by',
+  'raisedBy',
+  'author',
+  'endorsedBy',
+  'announcedBy',
+  'participants',
+  'setBy',
+  'allegedBy',
+  'accused',
+  'suspendedBy',
+  'declaredBy',
+  'blames',
+  'joined',
+  'left',
+  'conveyedBy',
+  'via',
+  'mediators',
+]);
 const ISSUE_KEYS = new Set(['issueId', 'issueIds']);
 
 const valuesUnder = (value, keys, into = new Set()) => {
@@ -64,7 +85,12 @@ export const filterTimeline = (timeline, storedEvents, filters) => {
     if (filters.party && !partiesOf(stored).has(filters.party)) return false;
     if (filters.issue && !issuesOf(stored).has(filters.issue)) return false;
     if (words.length === 0) return true;
-    const haystack = [typeLabel(entry.type), ...stringsIn(entry.summary), ...stringsIn(entry.sources), ...stringsIn(stored?.payload)]
+    const haystack = [
+      typeLabel(entry.type),
+      ...stringsIn(entry.summary),
+      ...stringsIn(entry.sources),
+      ...stringsIn(stored?.payload),
+    ]
       .join(' ')
       .toLowerCase();
     return words.every((word) => haystack.includes(word));

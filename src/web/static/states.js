@@ -33,4 +33,5 @@ const TONES = {
 
 /** The tone a state is drawn in: one of a few colours, neutral for a state this page has not met. */
 export const toneOf = (state) => TONES[state] ?? 'neutral';
-export const stateLabel = (state) => (state === undefined || state === null ? 'unknown' : humanise(String(state)));
+export const stateLabel = (state) =>
+  state === undefined || state === null ? 'unknown' : humanise(String(state));

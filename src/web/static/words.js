@@ -2,7 +2,9 @@
 
 /** "may-31-proposal" → "May 31 proposal": an id as words; the id itself goes in a title. */
 export const idAsWords = (id) => {
-  const words = String(id).replace(/[-_.]+/g, ' ').trim();
+  const words = String(id)
+    .replace(/[-_.]+/g, ' ')
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 

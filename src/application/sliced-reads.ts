@@ -1,0 +1,228 @@
+import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { LeanEvent, StoredEvent, endOfDateOrDateTime, parseInstant } from '../domain';
+import { EffectiveLog } from '../projections';
+import { StoreFailure } from '../store';
+import { HistoryEntry, createHistoryFold } from './audit';
+import { FULL_LOAD_SLICE, LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
+import { LogSnapshot, Tracker, TrackerError } from './tracker';
+
+/**
+ * Reads that fold a whole log (a past `knownAt`, the timeline, the audit history), done in slices so that other
+ * requests are served meanwhile, and shared: requests for the same log at the same revision wait for one build.
+ * Each takes the stream revision its caller read (the answer's ETag); events recorded after it are left out.
+ */
+
+/** How many events a full event weighs against the lean ones the limit counts (the sources' words). */
+export const FULL_EVENT_WEIGHT = 3;
+
+type PageReader<R> = (
+  fromRevision: number,
+  limit: number,
+) => TE.TaskEither<StoreFailure | TrackerError, readonly R[]>;
+
+/** How to read a stream's pages, and how many events a page holds (a few milliseconds of reading). */
+interface Pages<R> {
+  readonly read: PageReader<R>;
+  readonly size: number;
+}
+
+/**
+ * Visits the stream's events from revision 0 up to `upTo` in pages, yielding to the event loop as it goes. A
+ * visit may return a promise (awaited before the next event) or 'stop'.
+ */
+const eachEvent = async <R extends { readonly revision: number }>(
+  { read: readPage, size }: Pages<R>,
+  upTo: number,
+  visit: (event: R) => Visited | Promise<Visited>,
+  slicer: Slicer,
+): Promise<E.Either<TrackerError, void>> => {
+  for (let from = 0; from <= upTo;) {
+    const page = await readPage(from, Math.min(size, upTo - from + 1))();
+    if (E.isLeft(page)) return page;
+    for (const event of page.right) {
+      if (event.revision > upTo) return E.right(undefined);
+      const visited = visit(event);
+      if ((visited instanceof Promise ? await visited : visited) === 'stop') return E.right(undefined);
+      from = event.revision + 1;
+      const pause = slicer.tick();
+      if (pause !== undefined) await pause;
+    }
+    if (page.right.length === 0) break;
+  }
+  return E.right(undefined);
+};
+
+type Visited = void | 'stop';
+
+/** History entries handed over at once. */
+const HISTORY_BATCH = 100;
+
+const tooLarge = (negotiationId: string, revision: number, limit: number): E.Either<TrackerError, void> =>
+  revision + 1 > limit
+    ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
+    : E.right(undefined);
+
+/**
+ * The log as it stood at `knownAt` (every event recorded by then), built in slices. Before the negotiation's first
+ * event was recorded the log knew nothing of it: NotKnownAt, not an empty answer.
+ */
+const foldKnownLog = async <R extends LeanEvent>(
+  pages: Pages<R>,
+  negotiationId: string,
+  upTo: number,
+  knownAt: string | undefined,
+): Promise<E.Either<TrackerError, EffectiveLog<R>>> => {
+  const knownUntil = knownAt === undefined ? Number.POSITIVE_INFINITY : endOfDateOrDateTime(knownAt);
+  const log = new EffectiveLog<R>();
+  const slicer = createSlicer();
+  let firstRecordedAt: string | undefined;
+  const read = await eachEvent(
+    pages,
+    upTo,
+    (event) => {
+      firstRecordedAt ??= event.recordedAt;
+      // Filter rather than stop: recordedAt follows a wall clock, which is not guaranteed to be monotonic.
+      if ((parseInstant(event.recordedAt) ?? 0) <= knownUntil) log.record(event);
+    },
+    slicer,
+  );
+  if (E.isLeft(read)) return read;
+  if (knownAt !== undefined && log.revision < 0)
+    return E.left({
+      _tag: 'NotKnownAt',
+      negotiationId,
+      knownAt,
+      ...(firstRecordedAt === undefined ? {} : { firstRecordedAt }),
+    });
+  await warmCheckpoints(log, slicer);
+  return E.right(log);
+};
+
+const buildKey = (kind: string, negotiationId: string, revision: number, knownAt: string | undefined) =>
+  `${kind} ${negotiationId} ${revision} ${knownAt ?? ''}`;
+
+export const createSlicedReads = (tracker: Tracker) => {
+  const building = new Map<string, Promise<E.Either<TrackerError, LogSnapshot<LeanEvent | StoredEvent>>>>();
+  const shared = <R extends LeanEvent>(
+    key: string,
+    build: () => Promise<E.Either<TrackerError, LogSnapshot<R>>>,
+  ): Promise<E.Either<TrackerError, LogSnapshot<R>>> => {
+    const running = building.get(key) as Promise<E.Either<TrackerError, LogSnapshot<R>>> | undefined;
+    if (running !== undefined) return running;
+    const started = build().finally(() => building.delete(key));
+    building.set(key, started);
+    return started;
+  };
+
+  const fullPages = (negotiationId: string): Pages<StoredEvent> => ({
+    read: (fromRevision, limit) =>
+      TE.map((page: { readonly events: readonly StoredEvent[] }) => page.events)(
+        tracker.readEvents(negotiationId, fromRevision, limit),
+      ),
+    size: FULL_LOAD_SLICE,
+  });
+  const leanPages = (negotiationId: string): Pages<LeanEvent> => ({
+    read: (fromRevision, limit) => tracker.readLeanPage(negotiationId, fromRevision, limit),
+    size: LOAD_SLICE,
+  });
+
+  const fullReadLimit = Math.max(1, Math.floor(tracker.maxLogEvents / FULL_EVENT_WEIGHT));
+
+  return {
+    /** Events (weighted) a build of this kind holds at this revision: what admission control counts. */
+    leanCost: (revision: number): number => revision + 1,
+    fullCost: (revision: number): number => (revision + 1) * FULL_EVENT_WEIGHT,
+    fullReadLimit,
+    /** Whether a build of this log is under way (a request for it then waits for that one, for free). */
+    isBuilding: (
+      kind: 'lean' | 'full',
+      negotiationId: string,
+      revision: number,
+      knownAt: string | undefined,
+    ) => building.has(buildKey(kind, negotiationId, revision, knownAt)),
+
+    /** The lean log at `knownAt`, for the as-of views (which never read the sources' words). */
+    knownSnapshot:
+      (
+        negotiationId: string,
+        revision: number,
+        knownAt: string | undefined,
+      ): TE.TaskEither<TrackerError, LogSnapshot<LeanEvent>> =>
+      () => {
+        if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
+        const limit = tooLarge(negotiationId, revision, tracker.maxLogEvents);
+        if (E.isLeft(limit)) return Promise.resolve(limit);
+        return shared(buildKey('lean', negotiationId, revision, knownAt), async () =>
+          E.map((log: EffectiveLog<LeanEvent>) => ({ negotiationId, revision, log }))(
+            await foldKnownLog(leanPages(negotiationId), negotiationId, revision, knownAt),
+          ),
+        );
+      },
+
+    /** The log with every event in full (the timeline quotes its sources), at `knownAt` or now. */
+    fullSnapshot:
+      (
+        negotiationId: string,
+        revision: number,
+        knownAt: string | undefined,
+      ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
+      () => {
+        if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
+        const limit = tooLarge(negotiationId, revision, fullReadLimit);
+        if (E.isLeft(limit)) return Promise.resolve(limit);
+        return shared(buildKey('full', negotiationId, revision, knownAt), async () =>
+          E.map((log: EffectiveLog<StoredEvent>) => ({ negotiationId, revision, log }))(
+            await foldKnownLog(fullPages(negotiationId), negotiationId, revision, knownAt),
+          ),
+        );
+      },
+
+    /**
+     * The audit history up to `revision`, from `fromRevision` (at most `limit` entries), handed to `onEntries` a
+     * batch at a time. It is awaited, so a caller that streams the entries holds back the reading until its client
+     * has taken them; it answers false when nobody wants more. Holds the lean log only, never the events read.
+     */
+    history: async (
+      negotiationId: string,
+      revision: number,
+      range: { readonly fromRevision: number; readonly limit: number },
+      onEntries: (entries: readonly HistoryEntry[]) => Promise<boolean>,
+    ): Promise<E.Either<TrackerError, void>> => {
+      if (revision < 0) return E.left({ _tag: 'NegotiationNotFound', negotiationId });
+      const upTo = Math.min(revision, range.fromRevision + range.limit - 1);
+      // Refused by what it would hold (the events up to the page's end), named by the negotiation's whole count.
+      if (upTo + 1 > tracker.maxLogEvents)
+        return E.left({
+          _tag: 'NegotiationTooLarge',
+          negotiationId,
+          events: revision + 1,
+          limit: tracker.maxLogEvents,
+        });
+      const fold = createHistoryFold();
+      let pending: HistoryEntry[] = [];
+      let wanted = true;
+      const handOver = async (): Promise<Visited> => {
+        const batch = pending;
+        pending = [];
+        wanted = await onEntries(batch);
+        return wanted ? undefined : 'stop';
+      };
+      const read = await eachEvent(
+        fullPages(negotiationId),
+        upTo,
+        (event) => {
+          if (event.revision < range.fromRevision) return fold.skip(event);
+          pending.push(fold.entry(event));
+          return pending.length < HISTORY_BATCH ? undefined : handOver();
+        },
+        createSlicer(),
+      );
+      if (E.isLeft(read)) return read;
+      if (wanted && pending.length > 0) await handOver();
+      return E.right(undefined);
+    },
+  };
+};
+
+export type SlicedReads = ReturnType<typeof createSlicedReads>;
