@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the store takes writes (for load balancers and orchestrators) */
+        get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -559,6 +576,11 @@ export interface components {
             reason: components["schemas"]["Text"];
             targetEventId: components["schemas"]["Uuid"];
         };
+        EventLoopDelay: {
+            maxMs: number;
+            p99Ms: number;
+            windowSeconds: components["schemas"]["Count"];
+        };
         EventRetractedPayload: {
             reason: components["schemas"]["Text"];
             targetEventId: components["schemas"]["Uuid"];
@@ -572,6 +594,13 @@ export interface components {
         };
         /** @enum {string} */
         EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "AgreementSigned" | "RatificationVoted" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
+        ExpensiveReads: {
+            budget: components["schemas"]["Count"];
+            heldEvents: components["schemas"]["Count"];
+            queued: components["schemas"]["Count"];
+            refused: components["schemas"]["Count"];
+            running: components["schemas"]["Count"];
+        };
         FieldViolation: {
             field: string;
             reason: string;
@@ -590,8 +619,11 @@ export interface components {
         GroupingId: components["schemas"]["Slug"];
         Health: {
             answerCache?: components["schemas"]["AnswerCacheStats"];
-            /** @constant */
-            status: "ok";
+            cause?: string;
+            eventLoopDelay: components["schemas"]["EventLoopDelay"];
+            expensiveReads: components["schemas"]["ExpensiveReads"];
+            ready: boolean;
+            status: "ok" | "degraded";
             store: string;
             time: components["schemas"]["Instant"];
         };
@@ -1602,7 +1634,7 @@ export interface components {
             whatToDo: string;
         };
         /** @enum {string} */
-        ProblemTypeUri: "/problems/validation-failed" | "/problems/malformed-json" | "/problems/incomplete-body" | "/problems/undecodable-body" | "/problems/bad-request" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/not-known-yet" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/event-id-conflict" | "/problems/revision-conflict" | "/problems/body-too-large" | "/problems/unsupported-media-type" | "/problems/unsupported-encoding" | "/problems/rule-violated" | "/problems/rate-limited" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/negotiation-too-large" | "/problems/no-tree" | "/problems/store-unavailable";
+        ProblemTypeUri: "/problems/validation-failed" | "/problems/malformed-json" | "/problems/incomplete-body" | "/problems/undecodable-body" | "/problems/bad-request" | "/problems/malformed-request" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/not-known-yet" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/event-id-conflict" | "/problems/revision-conflict" | "/problems/body-too-large" | "/problems/unsupported-media-type" | "/problems/unsupported-encoding" | "/problems/rule-violated" | "/problems/rate-limited" | "/problems/server-busy" | "/problems/not-ready" | "/problems/headers-too-large" | "/problems/internal-error" | "/problems/negotiation-too-large" | "/problems/no-tree" | "/problems/store-unavailable";
         ProposalAnnouncedPayload: {
             announcedBy: components["schemas"]["Name"][];
             expectedBy?: components["schemas"]["DateOrDateTime"];
@@ -1658,6 +1690,11 @@ export interface components {
             votesAgainst?: components["schemas"]["NonNegativeInteger"];
             votesFor?: components["schemas"]["NonNegativeInteger"];
             yesPercent?: components["schemas"]["Percent"];
+        };
+        Ready: {
+            /** @constant */
+            ready: true;
+            store: string;
         };
         RecordedEvent: {
             confidence?: components["schemas"]["Confidence"];
@@ -2981,6 +3018,80 @@ export interface operations {
             };
         };
     };
+    getReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store takes writes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
+                };
+            };
+            /** @description /problems/validation-failed: Invalid request; /problems/malformed-json: Malformed JSON; /problems/incomplete-body: Incomplete body; /problems/undecodable-body: Undecodable body; /problems/bad-request: Bad request; /problems/malformed-request: Malformed HTTP request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/not-acceptable: Not acceptable */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/request-timeout: Request timeout */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/headers-too-large: Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/internal-error: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOpenApi: {
         parameters: {
             query?: never;
@@ -3051,7 +3162,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                problemType: "validation-failed" | "malformed-json" | "incomplete-body" | "undecodable-body" | "bad-request" | "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "not-known-yet" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "event-id-conflict" | "revision-conflict" | "body-too-large" | "unsupported-media-type" | "unsupported-encoding" | "rule-violated" | "rate-limited" | "headers-too-large" | "internal-error" | "negotiation-too-large" | "no-tree" | "store-unavailable";
+                problemType: "validation-failed" | "malformed-json" | "incomplete-body" | "undecodable-body" | "bad-request" | "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "not-known-yet" | "method-not-allowed" | "not-acceptable" | "request-timeout" | "event-id-conflict" | "revision-conflict" | "body-too-large" | "unsupported-media-type" | "unsupported-encoding" | "rule-violated" | "rate-limited" | "server-busy" | "not-ready" | "headers-too-large" | "internal-error" | "negotiation-too-large" | "no-tree" | "store-unavailable";
             };
             cookie?: never;
         };
@@ -3288,7 +3399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,7 +3504,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3503,7 +3614,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3654,7 +3765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/rate-limited: Too many writes */
+            /** @description /problems/rate-limited: Too many requests */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3681,7 +3792,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3787,7 +3898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3907,7 +4018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,7 +4138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,7 +4257,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4265,7 +4376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4377,7 +4488,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4497,7 +4608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4598,7 +4709,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4789,7 +4900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4909,7 +5020,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
+            /** @description /problems/server-busy: Server busy; /problems/not-ready: Not ready for writes; /problems/negotiation-too-large: Negotiation too large to fold in memory; /problems/store-unavailable: The event store failed */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -92,7 +92,7 @@ export const requireRole =
         const { principal } = identity;
         if (!roleAllows(principal.role, role))
           return sendProblem(res, {
-            type: '/problems/forbidden',
+            type: problemType('forbidden'),
             title: 'Not allowed',
             status: 403,
             detail: `${principal.id} holds the ${principal.role} role; this needs ${role}.`,

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { Problem, sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 /**
  * Admission control for expensive reads (those that fold a whole log: a past knownAt, the timeline, the audit
@@ -60,7 +61,7 @@ const busyProblem = (
   stats: AdmissionStats,
   retryAfterSeconds: number,
 ): Problem => ({
-  type: '/problems/server-busy',
+  type: problemType('server-busy'),
   title: 'Too many expensive reads at once',
   status: 503,
   detail:

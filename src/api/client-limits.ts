@@ -2,6 +2,7 @@ import { Request, RequestHandler, Response } from 'express';
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import { AccessPolicy, identify, identityOf } from './access';
 import { sendProblem } from './problem';
+import { problemType } from './problem-types';
 
 /**
  * Request budgets per client, a minute at a time. Requests are identified first (without refusing any), so each
@@ -74,7 +75,7 @@ const limiter = (budget: Budget, limit: number): RequestHandler =>
     handler: (_req, res) => {
       const { title, detail, reason } = DESCRIPTIONS[budget](limit);
       sendProblem(res, {
-        type: '/problems/rate-limited',
+        type: problemType('rate-limited'),
         title,
         status: 429,
         detail,

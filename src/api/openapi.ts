@@ -21,6 +21,7 @@ import {
   AppendResultShape,
   EventsPageShape,
   HealthShape,
+  ReadyShape,
   NegotiationListShape,
   NegotiationShape,
   NewEventShape,
@@ -121,6 +122,15 @@ const OPERATIONS: readonly Operation[] = [
     summary: 'Liveness, the store in use and the answer cache figures',
     answers: { 200: { description: 'The server is up.', shape: HealthShape } },
     problems: [],
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    operationId: 'getReady',
+    tag: 'Service',
+    summary: 'Whether the store takes writes (for load balancers and orchestrators)',
+    answers: { 200: { description: 'The store takes writes.', shape: ReadyShape } },
+    problems: [503],
   },
   {
     method: 'get',

@@ -141,10 +141,27 @@ export const PROBLEM_TYPES = {
     whatToDo: 'Fix the fields listed in `errors`. Nothing was appended.',
   },
   'rate-limited': {
-    title: 'Too many writes',
+    title: 'Too many requests',
     statuses: [429],
-    meaning: 'This client sent more write requests in the last minute than the server allows.',
+    meaning:
+      'This client sent more requests in the last minute than its budget allows: writers are counted by principal, requests without a valid token by address, reads apart.',
     whatToDo: 'Wait for the `Retry-After` delay, then retry; batch events to send fewer requests.',
+  },
+  'server-busy': {
+    title: 'Server busy',
+    statuses: [503],
+    meaning:
+      'Reads that fold a whole log (knownAt, the timeline, the history) are running at their limit and the queue for them is full.',
+    whatToDo:
+      'Retry after the `Retry-After` delay; cheap reads (status as of a date, /health) are still served.',
+  },
+  'not-ready': {
+    title: 'Not ready for writes',
+    statuses: [503],
+    meaning:
+      'The store cannot be written: its file is read-only, locked by another process, or the disk is full.',
+    whatToDo:
+      'Read `detail` for the cause and fix it (permissions, the other process, disk space); reads go on.',
   },
   'headers-too-large': {
     title: 'Request headers too large',

@@ -3,6 +3,7 @@ import * as TE from 'fp-ts/TaskEither';
 import type { Logger } from 'pino';
 import { StoreFailure } from '../store';
 import { Problem } from './problem';
+import { problemType } from './problem-types';
 
 /**
  * Whether the server can do its job: the store takes writes. Probed at start, every few seconds and after a
@@ -87,7 +88,7 @@ export const createReadiness = (options: {
 };
 
 export const notReadyProblem = (cause: string): Problem => ({
-  type: '/problems/not-ready',
+  type: problemType('not-ready'),
   title: 'Not ready: the store cannot take writes',
   status: 503,
   detail: `${cause}. Reads are still served; writes are refused until then. Retry after ${NOT_READY_RETRY_AFTER_SECONDS} s.`,

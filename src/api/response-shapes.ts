@@ -150,8 +150,26 @@ export const EventsPageShape = strictObject(
 
 export const HealthShape = strictObject(
   'Health',
-  { status: t.literal('ok'), store: t.string, time: Instant },
   {
+    status: t.union([t.literal('ok'), t.literal('degraded')]),
+    store: t.string,
+    ready: t.boolean,
+    time: Instant,
+    expensiveReads: strictObject('ExpensiveReads', {
+      running: Count,
+      queued: Count,
+      heldEvents: Count,
+      budget: Count,
+      refused: Count,
+    }),
+    eventLoopDelay: strictObject('EventLoopDelay', {
+      windowSeconds: Count,
+      p99Ms: t.number,
+      maxMs: t.number,
+    }),
+  },
+  {
+    cause: t.string,
     answerCache: strictObject('AnswerCacheStats', {
       entries: Count,
       bytes: Count,
@@ -161,6 +179,8 @@ export const HealthShape = strictObject(
     }),
   },
 );
+
+export const ReadyShape = strictObject('Ready', { ready: t.literal(true), store: t.string });
 
 export const PrincipalsShape = strictObject('Principals', {
   principals: t.array(strictObject('PrincipalEntry', { principal: Name, role: t.string })),

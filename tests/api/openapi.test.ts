@@ -111,7 +111,14 @@ describe('the OpenAPI document', () => {
       checkContract('get', '/health', {
         status: 200,
         headers: json,
-        body: { status: 'ok', store: 'sqlite', time: '2025-01-05T08:00:00.000Z' },
+        body: {
+          status: 'ok',
+          store: 'sqlite',
+          ready: true,
+          time: '2025-01-05T08:00:00.000Z',
+          expensiveReads: { running: 0, queued: 0, heldEvents: 0, budget: 10, refused: 0 },
+          eventLoopDelay: { windowSeconds: 10, p99Ms: 1, maxMs: 2 },
+        },
       }),
     ).not.toThrow();
   });
