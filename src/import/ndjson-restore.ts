@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { readFileSync } from 'node:fs';
 import { StoredEvent, decodeStoredEvent, recordedFields } from '../domain';
 import { EventStore, findChainBreak } from '../store';
-import { LineError } from './ndjson';
+import { LineError, parseLines } from './ndjson';
 
 /**
  * Restoring an `export --with-recording` file: the events are written as they were recorded (ids, revisions,
@@ -38,28 +38,8 @@ export interface RestoreSummary {
 export const RESTORE_BATCH = 500;
 
 /** Parses recorded events, one per line (blank lines ignored); every bad line is named. */
-export const parseRecordedNdjson = (text: string): E.Either<LineError[], RecordedLine[]> => {
-  const errors: LineError[] = [];
-  const events: RecordedLine[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      errors.push({
-        line,
-        violations: [{ field: '(line)', reason: `is not valid JSON: ${(error as Error).message}` }],
-      });
-      return;
-    }
-    const decoded = decodeStoredEvent(json, 0);
-    if (E.isLeft(decoded)) return void errors.push({ line, violations: decoded.left });
-    events.push({ line, event: decoded.right });
-  });
-  return errors.length > 0 ? E.left(errors) : E.right(events);
-};
+export const parseRecordedNdjson = (text: string): E.Either<LineError[], RecordedLine[]> =>
+  parseLines(text, (json) => decodeStoredEvent(json, 0));
 
 /** Runs of consecutive lines of one negotiation, at most `size` long: each is one atomic write. */
 const runsOf = (lines: readonly RecordedLine[], size: number): RecordedLine[][] => {

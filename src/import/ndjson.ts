@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
 import { FieldViolation, NewEvent, decodeNewEvent } from '../domain';
 
 export interface ParsedLine {
@@ -15,9 +16,28 @@ export interface LineError {
  * Parses NDJSON: one event per line, blank lines ignored. Every line is checked before anything is stored, so
  * an import with one bad line imports nothing and names the line and field.
  */
-export const parseNdjson = (text: string): E.Either<LineError[], ParsedLine[]> => {
+export const parseNdjson = (text: string): E.Either<LineError[], ParsedLine[]> =>
+  parseLines(text, (json) =>
+    pipe(
+      decodeNewEvent(json),
+      E.flatMap((event) =>
+        event.negotiationId === undefined
+          ? E.left([{ field: 'negotiationId', reason: 'is required in NDJSON imports' }])
+          : E.right(event as ParsedLine['event']),
+      ),
+    ),
+  );
+
+/**
+ * The lines of an NDJSON text (blank ones ignored), each parsed as JSON and decoded; every bad line is named,
+ * with its number, and nothing is returned unless all of them decode.
+ */
+export const parseLines = <A>(
+  text: string,
+  decode: (json: unknown) => E.Either<readonly FieldViolation[], A>,
+): E.Either<LineError[], Array<{ readonly line: number; readonly event: A }>> => {
   const errors: LineError[] = [];
-  const events: ParsedLine[] = [];
+  const events: Array<{ readonly line: number; readonly event: A }> = [];
   text.split('\n').forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
@@ -31,15 +51,9 @@ export const parseNdjson = (text: string): E.Either<LineError[], ParsedLine[]> =
       });
       return;
     }
-    const decoded = decodeNewEvent(json);
-    if (E.isLeft(decoded)) return void errors.push({ line, violations: decoded.left });
-    const event = decoded.right;
-    if (event.negotiationId === undefined)
-      return void errors.push({
-        line,
-        violations: [{ field: 'negotiationId', reason: 'is required in NDJSON imports' }],
-      });
-    events.push({ line, event: event as ParsedLine['event'] });
+    const decoded = decode(json);
+    if (E.isLeft(decoded)) errors.push({ line, violations: decoded.left });
+    else events.push({ line, event: decoded.right });
   });
   return errors.length > 0 ? E.left(errors) : E.right(events);
 };

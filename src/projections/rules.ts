@@ -73,6 +73,14 @@ const afterAgreement = (
   };
 };
 
+/** A development that changes one agreement: the agreements after it, and the proposal that follows it. */
+const onAgreement = (
+  state: NegotiationState,
+  agreementId: string,
+  evidence: Evidence,
+  change: (all: agreements.AgreementsState) => agreements.AgreementsState,
+): Patch => afterAgreement(state, change(state.agreements), agreementId, evidence);
+
 /**
  * One rule per development type: the single answer to "where is the rule for X". The table is a mapped type over
  * every development type, so a new type fails the build until its rule is written here.
@@ -235,11 +243,8 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
     };
   },
   PartyWithdrewFromAgreement: (state, event, evidence) =>
-    afterAgreement(
-      state,
-      agreements.withdrawn(state.agreements, event, evidence),
-      event.payload.agreementId,
-      evidence,
+    onAgreement(state, event.payload.agreementId, evidence, (all) =>
+      agreements.withdrawn(all, event, evidence),
     ),
   RoleAssigned: (state, event, evidence) => ({
     parties: parties.roleAssigned(state.parties, event.payload, evidence),
@@ -306,33 +311,17 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
     };
   },
   AgreementSigned: (state, event, evidence) =>
-    afterAgreement(
-      state,
-      agreements.signed(state.agreements, event, evidence),
-      event.payload.agreementId,
-      evidence,
-    ),
+    onAgreement(state, event.payload.agreementId, evidence, (all) => agreements.signed(all, event, evidence)),
   RatificationVoted: (state, event, evidence) =>
-    afterAgreement(
-      state,
-      agreements.voted(state.agreements, event, evidence),
-      event.payload.agreementId,
-      evidence,
-    ),
+    onAgreement(state, event.payload.agreementId, evidence, (all) => agreements.voted(all, event, evidence)),
   AgreementEnteredIntoForce: (state, event, evidence) =>
-    afterAgreement(
-      state,
-      agreements.inForce(state.agreements, event.payload.agreementId, evidence),
-      event.payload.agreementId,
-      evidence,
+    onAgreement(state, event.payload.agreementId, evidence, (all) =>
+      agreements.inForce(all, event.payload.agreementId, evidence),
     ),
   AgreementSuperseded: (state, event, evidence) => {
     const { agreementId, supersededBy } = event.payload;
-    return afterAgreement(
-      state,
-      agreements.superseded(state.agreements, agreementId, supersededBy, evidence),
-      agreementId,
-      evidence,
+    return onAgreement(state, agreementId, evidence, (all) =>
+      agreements.superseded(all, agreementId, supersededBy, evidence),
     );
   },
   PhaseScheduled: (state, event, evidence) => ({

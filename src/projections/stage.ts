@@ -47,10 +47,9 @@ const LATER_KINDS = new Set(['framework', 'final', 'comprehensive']);
 const FINAL_KINDS = new Set(['final', 'comprehensive']);
 
 const phasesOf = (state: NegotiationState, inForce: readonly AgreementState[]): string[] =>
-  Object.keys(state.phases.definitions)
-    .concat(Object.keys(state.phases.progress))
-    .filter((phaseId, index, all) => all.indexOf(phaseId) === index)
-    .filter((phaseId) => agreementsCovering(state, phaseId).some((a) => inForce.includes(a)));
+  [...new Set([...Object.keys(state.phases.definitions), ...Object.keys(state.phases.progress)])].filter(
+    (phaseId) => agreementsCovering(state, phaseId).some((a) => inForce.includes(a)),
+  );
 
 export const stageOf = (state: NegotiationState): Stage => {
   const agreements = Object.values(state.agreements.agreements).filter((a) => a.reached !== undefined);
