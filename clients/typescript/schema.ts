@@ -96,7 +96,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every negotiation recorded, with its revision and its state now */
+        /**
+         * Every negotiation recorded, with its state as of a date (now by default)
+         * @description Each negotiation as of `asOf` (the server clock when absent), as the log stood at `knownAt` (now when absent). With a knownAt, negotiations nothing of which had been recorded by then are left out, and each entry gives the revision and event count known then.
+         */
         get: operations["listNegotiations"];
         put?: never;
         post?: never;
@@ -113,7 +116,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One negotiation: its stream, its state now, and links to its views */
+        /** One negotiation: its stream and its state as of a date (now by default), and links to its views */
         get: operations["getNegotiation"];
         put?: never;
         post?: never;
@@ -701,7 +704,11 @@ export interface components {
         Name: string;
         Negotiation: {
             activity?: unknown;
+            asOf?: string;
+            developmentCount?: components["schemas"]["Count"];
             eventCount: components["schemas"]["Count"];
+            include?: string;
+            knownAt?: string;
             lastDevelopment?: unknown;
             lastRecordedAt: components["schemas"]["Instant"];
             links: {
@@ -713,10 +720,14 @@ export interface components {
             title: string;
         };
         NegotiationList: {
+            asOf?: string;
+            include?: string;
+            knownAt?: string;
             negotiations: components["schemas"]["NegotiationListEntry"][];
         };
         NegotiationListEntry: {
             activity?: unknown;
+            developmentCount?: components["schemas"]["Count"];
             eventCount: components["schemas"]["Count"];
             lastDevelopment?: unknown;
             lastRecordedAt: components["schemas"]["Instant"];
@@ -3320,7 +3331,11 @@ export interface operations {
     };
     listNegotiations: {
         parameters: {
-            query?: never;
+            query?: {
+                asOf?: components["schemas"]["DateOrDateTime"];
+                knownAt?: components["schemas"]["DateOrDateTime"];
+                include?: "possible" | "certain";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3412,7 +3427,11 @@ export interface operations {
     };
     getNegotiation: {
         parameters: {
-            query?: never;
+            query?: {
+                asOf?: components["schemas"]["DateOrDateTime"];
+                knownAt?: components["schemas"]["DateOrDateTime"];
+                include?: "possible" | "certain";
+            };
             header?: never;
             path: {
                 negotiationId: components["schemas"]["Slug"];

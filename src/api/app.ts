@@ -11,6 +11,7 @@ import { checkpointRoutes } from './checkpoint-routes';
 import { CheckpointSigner } from '../transparency';
 import { AdmissionLimits, DEFAULT_ADMISSION_LIMITS, createAdmission } from './admission';
 import { createSlicedReads } from '../application/sliced-reads';
+import { createReadPath } from '../application/read-path';
 import { DEFAULT_CLIENT_BUDGETS, clientLimits } from './client-limits';
 import { corsPolicy, declaredBodyLimit, requestContext, securityHeaders } from './hardening';
 import { ReadControls } from './read-controls';
@@ -131,8 +132,10 @@ export const createApp = (options: AppOptions): express.Express => {
   });
   const notices = createNotices(options.logger);
   const loop = createEventLoopMonitor();
+  const sliced = createSlicedReads(options.tracker);
   const controls: ReadControls = {
-    sliced: createSlicedReads(options.tracker),
+    sliced,
+    reads: createReadPath({ tracker: options.tracker, sliced, clock }),
     admission,
     streams: options.streamLimits ?? DEFAULT_STREAM_LIMITS,
     ...(answers === null ? {} : { answers }),
@@ -210,8 +213,8 @@ export const createApp = (options: AppOptions): express.Express => {
   app.use(referenceRoutes());
   app.use(schemaRoutes());
   if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
-  app.use(exportRoutes(options.tracker));
-  app.use(negotiationRoutes(options.tracker, clock, controls, () => void options.readiness?.recheck()));
+  app.use(exportRoutes(controls));
+  app.use(negotiationRoutes(options.tracker, controls, () => void options.readiness?.recheck()));
   app.use(auditRoutes(options.tracker, controls));
   if (options.checkpoints !== undefined)
     app.use(checkpointRoutes(options.checkpoints.store, options.checkpoints.signer));

@@ -1,6 +1,7 @@
 import { Request, Response, Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { HistoryEntry, diffBetween } from '../application/audit';
+import { HistoryEntry } from '../application/audit';
+import { momentParams } from '../projections';
 import { Tracker } from '../application/tracker';
 import { startOfDateOrDateTime, endOfDateOrDateTime } from '../domain';
 import { admitted, sendRefusal } from './admission';
@@ -12,9 +13,9 @@ import {
   negotiationIdOf,
   pageLinks,
   produces,
-  snapshotReader,
+  viewReader,
 } from './route-support';
-import { ReadControls, asOfSource, readerContext, writerFor } from './read-controls';
+import { ReadControls, readerContext, writerFor } from './read-controls';
 import { BoundedWriter } from './streaming';
 
 export const NDJSON = 'application/x-ndjson';
@@ -30,7 +31,7 @@ interface SharedHistory {
 /** The audit views: the recorded history with per-event changes and hash checks, and the diff between dates. */
 export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router => {
   const router = Router();
-  const read = snapshotReader(asOfSource(tracker, controls), readerContext(tracker, controls));
+  const read = viewReader(controls.reads, readerContext(controls));
   const { sliced, admission } = controls;
 
   /**
@@ -188,17 +189,13 @@ export const auditRoutes = (tracker: Tracker, controls: ReadControls): Router =>
   router.get(
     '/negotiations/:negotiationId/diff',
     produces(JSON_ONLY),
-    read(
-      DiffParams,
-      (p) => p.knownAt,
-      (snapshot, params) => {
-        if (startOfDateOrDateTime(params.from) > endOfDateOrDateTime(params.to))
-          return E.left(validationProblem([{ field: 'to', reason: 'must not be before from' }]));
-        const include = params.include === undefined ? {} : { include: params.include };
-        return E.right(
-          diffBetween(snapshot.log, { asOf: params.from, ...include }, { asOf: params.to, ...include }),
-        );
-      },
+    read(DiffParams, ({ from, to, knownAt, include }) =>
+      startOfDateOrDateTime(from) > endOfDateOrDateTime(to)
+        ? E.left([{ field: 'to', reason: 'must not be before from' }])
+        : E.right({
+            moment: momentParams({ knownAt, include }),
+            view: { view: 'diff', from, to },
+          }),
     ),
   );
   router.all('/negotiations/:negotiationId/diff', methodNotAllowed('GET'));

@@ -69,6 +69,7 @@ export const TimelineParams = strictObject(
   {},
   { from: DateOrDateTime, to: DateOrDateTime, knownAt: DateOrDateTime },
 );
+export type TimelineParams = t.TypeOf<typeof TimelineParams>;
 
 /** An append's query: `strict=true` refuses developments that name what nothing defines by their date. */
 export const AppendParams = strictObject(
@@ -164,3 +165,4 @@ export const DiffParams = strictObject(
   { from: DateOrDateTime, to: DateOrDateTime },
   { knownAt: DateOrDateTime, include: oneOf('include', ['possible', 'certain'] as const) },
 );
+export type DiffParams = t.TypeOf<typeof DiffParams>;

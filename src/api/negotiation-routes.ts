@@ -1,17 +1,8 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
-import {
-  FieldViolation,
-  NewEvent,
-  Uuid,
-  StoredEvent,
-  decodeNewEvent,
-  decodeNewEvents,
-  endOfDateOrDateTime,
-} from '../domain';
-import { ListedNegotiation, LogSnapshot, Tracker } from '../application/tracker';
-import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
-import { Clock } from '../store';
+import { FieldViolation, NewEvent, Uuid, StoredEvent, decodeNewEvent, decodeNewEvents } from '../domain';
+import { Tracker } from '../application/tracker';
+import { momentParams } from '../projections';
 import { principalOf } from './access';
 import {
   AppendParams,
@@ -32,11 +23,11 @@ import {
   negotiationIdOf,
   pageLinks,
   produces,
-  snapshotReader,
+  viewReader,
 } from './route-support';
 import { problemType } from './problem-types';
 import { admitted } from './admission';
-import { ReadControls, asOfSource, readerContext, writerFor } from './read-controls';
+import { ReadControls, readerContext, writerFor } from './read-controls';
 import { streamJsonObject } from './streaming';
 import { nextTurn } from '../application/slices';
 
@@ -46,17 +37,6 @@ const EVENTS_SLICE = 100;
 export const MAX_EVENTS_PER_APPEND = 1000;
 /** Pages of the event log read while looking for one event by id. */
 const EVENT_SEARCH_PAGE = 1000;
-
-const listEntry = ({ stream, state }: ListedNegotiation) => ({
-  negotiationId: stream.negotiationId,
-  title: state?.talks.title ?? stream.negotiationId,
-  revision: stream.revision,
-  eventCount: stream.eventCount,
-  lastRecordedAt: stream.lastRecordedAt,
-  stage: state?.stage,
-  activity: state?.talks.activity,
-  lastDevelopment: state?.lastDevelopment,
-});
 
 /** Reads the body: one event, or `{"events": [...]}` for an atomic batch. */
 const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldViolation[], NewEvent[]> => {
@@ -110,50 +90,59 @@ const strictnessOf = (query: unknown, prefer: string | undefined): E.Either<Fiel
 
 export const negotiationRoutes = (
   tracker: Tracker,
-  clock: Clock,
   controls: ReadControls,
   /** Told when a write failed in the store (readiness then probes it again). */
   onStoreFailure: () => void = () => undefined,
 ): Router => {
   const router = Router();
-  const read = snapshotReader(asOfSource(tracker, controls), readerContext(tracker, controls));
-
-  // Without asOf an answer is "now" by the server's clock: a development dated later is not yet the state.
-  const asOfOf = (params: { asOf?: string }): string => params.asOf ?? clock().toISOString();
-  const asOfResult = (
-    snapshot: LogSnapshot,
-    params: { asOf?: string; knownAt?: string; include?: 'possible' | 'certain' },
-  ) => stateAsOf(snapshot.log, { ...params, asOf: asOfOf(params) });
-  const asOfMsOf = (params: { asOf?: string }): number => endOfDateOrDateTime(asOfOf(params));
-
-  router.get('/negotiations', produces(JSON_ONLY), async (_req, res) => {
-    const listed = await tracker.listNegotiations()();
-    if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
-    res.json({ negotiations: listed.right.map(listEntry) });
+  const { reads } = controls;
+  const read = viewReader(reads, readerContext(controls));
+  router.get('/negotiations', produces(JSON_ONLY), async (req, res) => {
+    const params = decodeQuery(AsOfParams, req.query);
+    const query = E.flatMap((p: AsOfParams) => reads.query('', momentParams(p), { view: 'summary' }))(params);
+    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
+    const { moment } = query.right;
+    const list = async () => {
+      const listed = await reads.list(moment)();
+      if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
+      res.json({ ...(E.isRight(params) ? params.right : {}), negotiations: listed.right });
+    };
+    if (moment.knownAt === undefined) return list();
+    // As known at a past instant every negotiation's log is built as it then stood: a read that waits its turn.
+    const streams = await tracker.listStreams()();
+    if (E.isLeft(streams)) return sendProblem(res, problemFromTrackerError(streams.left));
+    const cost = streams.right.reduce((sum, stream) => sum + controls.sliced.leanCost(stream.revision), 0);
+    return admitted(controls.admission, res, cost, list);
   });
   router.all('/negotiations', methodNotAllowed('GET'));
 
   router.get('/negotiations/:negotiationId', produces(JSON_ONLY), async (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
-    const listed = await tracker.listNegotiations()();
-    if (E.isLeft(listed)) return sendProblem(res, problemFromTrackerError(listed.left));
-    const found = listed.right.find(({ stream }) => stream.negotiationId === id.right);
-    if (found === undefined)
-      return sendProblem(
-        res,
-        problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }),
-      );
-    const base = `/negotiations/${id.right}`;
-    res.set('ETag', etagOf(found.stream.revision)).json({
-      ...listEntry(found),
-      links: Object.fromEntries(
-        ['events', 'status', 'issues', 'phases', 'timeline', 'history'].map((view) => [
-          view,
-          `${base}/${view}`,
-        ]),
-      ),
-    });
+    const params = decodeQuery(AsOfParams, req.query);
+    const query = E.flatMap((p: AsOfParams) => reads.query(id.right, momentParams(p), { view: 'summary' }))(
+      params,
+    );
+    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
+    const current = await reads.revision(id.right)();
+    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
+    const summarise = async () => {
+      const entry = await reads.summary(query.right, current.right)();
+      if (E.isLeft(entry)) return sendProblem(res, problemFromTrackerError(entry.left));
+      const base = `/negotiations/${id.right}`;
+      res.set('ETag', etagOf(entry.right.revision)).json({
+        ...(E.isRight(params) ? params.right : {}),
+        ...entry.right,
+        links: Object.fromEntries(
+          ['events', 'status', 'issues', 'phases', 'timeline', 'history'].map((view) => [
+            view,
+            `${base}/${view}`,
+          ]),
+        ),
+      });
+    };
+    const cost = reads.cost(query.right, current.right);
+    return cost === undefined ? summarise() : admitted(controls.admission, res, cost, summarise);
   });
   router.all('/negotiations/:negotiationId', methodNotAllowed('GET'));
 
@@ -302,68 +291,54 @@ export const negotiationRoutes = (
   router.get(
     '/negotiations/:negotiationId/status',
     produces(JSON_ONLY),
-    read(
-      StatusParams,
-      (p) => p.knownAt,
-      (snapshot, params) =>
-        E.right({
-          status: statusView(asOfResult(snapshot, params), {
-            asOfMs: asOfMsOf(params),
-            deadlineHistory: params.deadlines === 'all',
-          }),
-        }),
-      // Without asOf the answer is "now" (it depends on the clock): built every time.
-      { view: 'status', when: (params) => params.asOf !== undefined },
+    read(StatusParams, (p) =>
+      E.right({ moment: momentParams(p), view: { view: 'status', deadlines: p.deadlines ?? 'live' } }),
     ),
   );
   router.get(
     '/negotiations/:negotiationId/issues',
     produces(JSON_ONLY),
-    read(
-      IssuesParams,
-      (p) => p.knownAt,
-      (snapshot, params) =>
-        E.right(issuesView(asOfResult(snapshot, params), (params.state ?? 'open') === 'open')),
-      { view: 'issues', when: (params) => params.asOf !== undefined },
+    read(IssuesParams, (p) =>
+      E.right({ moment: momentParams(p), view: { view: 'issues', state: p.state ?? 'open' } }),
     ),
   );
   router.get(
     '/negotiations/:negotiationId/phases',
     produces(JSON_ONLY),
-    read(
-      AsOfParams,
-      (p) => p.knownAt,
-      (snapshot, params) => E.right(phasesView(asOfResult(snapshot, params), asOfMsOf(params))),
-      { view: 'phases', when: (params) => params.asOf !== undefined },
-    ),
+    read(AsOfParams, (p) => E.right({ moment: momentParams(p), view: { view: 'phases' } })),
   );
   router.get('/negotiations/:negotiationId/timeline', produces(JSON_ONLY), async (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     const params = decodeQuery(TimelineParams, req.query);
-    if (E.isLeft(params))
-      return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-    const current = await tracker.streamRevision(id.right)();
+    const query = E.flatMap(({ from, to, knownAt }: TimelineParams) =>
+      reads.query(id.right, knownAt === undefined ? {} : { knownAt }, {
+        view: 'timeline',
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+      }),
+    )(params);
+    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
+    const current = await reads.revision(id.right)();
     if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
     const revision = current.right;
-    if (revision >= 0 && req.headers['if-none-match'] === etagOf(revision)) {
+    if (query.right.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision)) {
       res.set('ETag', etagOf(revision)).status(304).end();
       return;
     }
-    const { knownAt } = params.right;
-    const { sliced } = controls;
     const answer = async () => {
-      const snapshot = await sliced.fullSnapshot(id.right, revision, knownAt)();
-      if (E.isLeft(snapshot)) return sendProblem(res, problemFromTrackerError(snapshot.left));
-      res.status(200).set('ETag', etagOf(revision)).set('Cache-Control', 'no-cache').type('json');
+      const answered = await reads.answer(query.right, revision)();
+      if (E.isLeft(answered)) return sendProblem(res, problemFromTrackerError(answered.left));
+      const { revision: answeredAt, body } = answered.right;
+      res.status(200).set('ETag', etagOf(answeredAt)).set('Cache-Control', 'no-cache').type('json');
       await streamJsonObject(res, writerFor(controls, req, res), {
-        head: { negotiationId: id.right, revision, ...params.right },
+        head: { negotiationId: id.right, revision: answeredAt, ...(E.isRight(params) ? params.right : {}) },
         key: 'timeline',
-        items: timelineView(snapshot.right.log, params.right),
+        items: body.timeline,
       });
     };
-    if (revision < 0 || sliced.isBuilding('full', id.right, revision, knownAt)) return answer();
-    return admitted(controls.admission, res, sliced.fullCost(revision), answer);
+    const cost = reads.cost(query.right, revision);
+    return cost === undefined ? answer() : admitted(controls.admission, res, cost, answer);
   });
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));

@@ -178,19 +178,24 @@ const OPERATIONS: readonly Operation[] = [
     path: '/negotiations',
     operationId: 'listNegotiations',
     tag: 'Negotiations',
-    summary: 'Every negotiation recorded, with its revision and its state now',
+    summary: 'Every negotiation recorded, with its state as of a date (now by default)',
+    description:
+      'Each negotiation as of `asOf` (the server clock when absent), as the log stood at `knownAt` (now when absent). With a knownAt, negotiations nothing of which had been recorded by then are left out, and each entry gives the revision and event count known then.',
+    query: AsOfParams,
     answers: { 200: { description: 'The negotiations.', shape: NegotiationListShape } },
-    problems: [503],
+    problems: [400, 503],
   },
   {
     method: 'get',
     path: '/negotiations/{negotiationId}',
     operationId: 'getNegotiation',
     tag: 'Negotiations',
-    summary: 'One negotiation: its stream, its state now, and links to its views',
+    summary:
+      'One negotiation: its stream and its state as of a date (now by default), and links to its views',
     pathParams: negotiationPath,
+    query: AsOfParams,
     answers: { 200: { description: 'The negotiation.', shape: NegotiationShape, headers: ['ETag'] } },
-    problems: [404, 503],
+    problems: [400, 404, 503],
   },
   {
     method: 'post',

@@ -230,15 +230,20 @@ const projectedFields = {
   stage: t.unknown,
   activity: t.unknown,
   lastDevelopment: t.unknown,
+  developmentCount: Count,
 };
+/** The moment asked about, echoed as given. */
+const momentFields = { asOf: t.string, knownAt: t.string, include: t.string };
 
-export const NegotiationListShape = strictObject('NegotiationList', {
-  negotiations: t.array(strictObject('NegotiationListEntry', negotiationFields, projectedFields)),
-});
+export const NegotiationListShape = strictObject(
+  'NegotiationList',
+  { negotiations: t.array(strictObject('NegotiationListEntry', negotiationFields, projectedFields)) },
+  momentFields,
+);
 
 /** One negotiation: its stream, what the projection says of it now, and where to read more. */
 export const NegotiationShape = strictObject(
   'Negotiation',
   { ...negotiationFields, links: t.record(t.string, t.string) },
-  projectedFields,
+  { ...projectedFields, ...momentFields },
 );

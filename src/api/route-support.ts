@@ -1,12 +1,11 @@
 import { Request, RequestHandler, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import * as TE from 'fp-ts/TaskEither';
-import { LogSnapshot, TrackerError } from '../application/tracker';
-import { LeanEvent } from '../domain';
-import { StoreFailure } from '../store';
+import { ReadPath, answerKey } from '../application/read-path';
+import { FieldViolation } from '../domain';
+import { MomentParams, ViewQuery } from '../projections';
 import { Admission, admitted } from './admission';
-import { AnswerCache, answerKey } from './answer-cache';
+import { AnswerCache } from './answer-cache';
 import { NegotiationIdParam, QueryCodec, decodeQuery, etagOf } from './http-inputs';
 import { Problem, problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { problemType } from './problem-types';
@@ -59,89 +58,58 @@ export const negotiationIdOf = (req: Request): E.Either<Problem, string> =>
     ),
   );
 
-/** Where a reader keeps its serialised answers: the view's name, and which queries may be kept. */
-export interface CacheAs<P> {
-  readonly view: string;
-  /** False for answers that depend on something besides the log and the query (the clock). */
-  readonly when: (params: P) => boolean;
-}
-
-/** Where a reader's log comes from, and what loading it costs. */
-export interface SnapshotSource<R extends LeanEvent> {
-  /** The log the view folds, for the stream revision just read. */
-  readonly load: (
-    negotiationId: string,
-    revision: number,
-    knownAt: string | undefined,
-  ) => TE.TaskEither<TrackerError, LogSnapshot<R>>;
-  /** Events the load holds when it folds a whole log, which then waits for a turn; undefined when cheap. */
-  readonly cost: (negotiationId: string, revision: number, knownAt: string | undefined) => number | undefined;
-}
-
 export interface ReaderContext {
-  readonly revisionOf: (negotiationId: string) => TE.TaskEither<StoreFailure, number>;
   readonly admission: Admission;
   readonly answers?: AnswerCache;
 }
 
+/** What a route asks the read path for: the moment's parameters and the view, or what is wrong with the query. */
+export type ViewRequest<Q extends ViewQuery> = E.Either<
+  FieldViolation[],
+  { readonly moment: MomentParams; readonly view: Q }
+>;
+
 /**
- * Runs a read: validates the id and the query, reads the stream's revision, answers with it as ETag. An answer
- * kept for that revision (with a cache), or a 304, is sent without loading the log at all; a load that folds a
- * whole log waits for its turn (admission control).
+ * Runs a read through the read path: validates the id and the query, reads the stream's revision, answers with the
+ * revision the answer was built from as ETag. An answer kept for that revision, or a 304, is sent without loading
+ * the log at all; a read that builds a whole log waits for its turn (admission control).
  */
-export const snapshotReader =
-  <R extends LeanEvent>(source: SnapshotSource<R>, context: ReaderContext) =>
-  <P extends object>(
-    codec: QueryCodec<P>,
-    knownAtOf: (params: P) => string | undefined,
-    render: (snapshot: LogSnapshot<R>, params: P) => E.Either<Problem, object>,
-    cacheAs?: CacheAs<P>,
-  ) =>
+export const viewReader =
+  (reads: ReadPath, context: ReaderContext) =>
+  <P extends object, Q extends ViewQuery>(codec: QueryCodec<P>, request: (params: P) => ViewRequest<Q>) =>
   async (req: Request, res: Response): Promise<void> => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     const params = decodeQuery(codec, req.query);
     if (E.isLeft(params))
       return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-    const { answers } = context;
-    const keyAt = (revision: number) =>
-      answers !== undefined && cacheAs !== undefined && cacheAs.when(params.right)
-        ? answerKey(cacheAs.view, id.right, revision, params.right)
-        : undefined;
-    const current = await context.revisionOf(id.right)();
+    const query = pipe(
+      request(params.right),
+      E.flatMap(({ moment, view }) => reads.query(id.right, moment, view)),
+    );
+    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
+    const current = await reads.revision(id.right)();
     if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
-    if (current.right < 0)
-      return sendProblem(
-        res,
-        problemFromTrackerError({ _tag: 'NegotiationNotFound', negotiationId: id.right }),
-      );
     const revision = current.right;
-    const key = keyAt(revision);
+    const { answers } = context;
+    const key = answers === undefined ? undefined : answerKey(query.right, revision);
     const kept = key === undefined ? undefined : answers?.get(key);
-    if (kept !== undefined || req.headers['if-none-match'] === etagOf(revision))
-      return sendAnswer(req, res, revision, () => kept ?? notModifiedOnly);
-    const knownAt = knownAtOf(params.right);
+    if (kept !== undefined) return sendAnswer(req, res, kept.revision, () => kept.body);
+    if (query.right.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision))
+      return sendAnswer(req, res, revision, () => notModifiedOnly);
     const answer = async () => {
-      const result = await source.load(id.right, revision, knownAt)();
+      const result = await reads.answer(query.right, revision)();
       if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
-      const loaded = result.right;
-      sendAnswer(req, res, loaded.revision, () => {
-        const rendered = render(loaded, params.right);
-        if (E.isLeft(rendered)) return rendered.left;
-        const body = ownBuffer(
-          JSON.stringify({
-            negotiationId: id.right,
-            revision: loaded.revision,
-            ...params.right,
-            ...rendered.right,
-          }),
+      const { revision: answeredAt, body } = result.right;
+      sendAnswer(req, res, answeredAt, () => {
+        const built = ownBuffer(
+          JSON.stringify({ negotiationId: id.right, revision: answeredAt, ...params.right, ...body }),
         );
-        const keep = keyAt(loaded.revision);
-        if (keep !== undefined) answers?.set(keep, body);
-        return body;
+        if (key !== undefined) answers?.set(key, { revision: answeredAt, body: built });
+        return built;
       });
     };
-    const cost = source.cost(id.right, revision, knownAt);
+    const cost = reads.cost(query.right, revision);
     return cost === undefined ? answer() : admitted(context.admission, res, cost, answer);
   };
 

@@ -1,16 +1,5 @@
 import { LeanEvent, StoredEvent, endOfDateOrDateTime, occurredInterval, toLeanEvent } from '../domain';
-import {
-  AsOfQuery,
-  Change,
-  Digest,
-  EffectiveLog,
-  EventHeading,
-  Evidence,
-  diffDigests,
-  digestOf,
-  evidenceOf,
-  stateAsOf,
-} from '../projections';
+import { Change, Digest, EffectiveLog, EventHeading, diffDigests, digestOf, stateAsOf } from '../projections';
 import { GENESIS_HASH, hashVerifies } from '../store';
 
 export interface HistoryEntry extends EventHeading {
@@ -129,25 +118,5 @@ export const createHistoryFold = () => {
         ...(affectsFrom === undefined ? {} : { affectsFrom, changesAsOfAffected }),
       };
     },
-  };
-};
-
-export interface DiffView {
-  readonly changes: readonly Change[];
-  /** Developments counted at `to` but not at `from`: the events responsible for the changes. */
-  readonly developments: readonly Evidence[];
-}
-
-/** What changed between two dates on the occurrence axis, for one version of the log. */
-export const diffBetween = (log: EffectiveLog, from: AsOfQuery, to: AsOfQuery): DiffView => {
-  const earlier = stateAsOf(log, from);
-  const later = stateAsOf(log, to);
-  const counted = new Set(earlier.included().map((d) => d.event.id));
-  return {
-    changes: diffDigests(digestOf(earlier), digestOf(later)),
-    developments: later
-      .included()
-      .filter((d) => !counted.has(d.event.id))
-      .map((d) => evidenceOf(d.event)),
   };
 };

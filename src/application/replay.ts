@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/Either';
 import {
   EffectiveLog,
-  NegotiationState,
+  ScanBound,
+  ScanFolded,
+  boundQuery,
   createScanFold,
   issuesView,
   phasesView,
@@ -36,15 +38,16 @@ export const readFoldPage = (
   store.readLeanStream ? store.readLeanStream(negotiationId, page) : store.readStream(negotiationId, page);
 
 /**
- * The current state of one negotiation: streamed in occurrence order when the store can scan that way (memory
- * stays flat), else read in pages into an effective log.
+ * The state of one negotiation (as of `asOf`, or with every development): streamed in occurrence order when the
+ * store can scan that way (memory stays flat), else read in pages into an effective log.
  */
 export const foldNegotiation = async (
   store: EventStore,
   negotiationId: string,
-): Promise<E.Either<StoreFailure, { state: NegotiationState; developments: number }>> => {
+  asOf?: ScanBound,
+): Promise<E.Either<StoreFailure, ScanFolded>> => {
   if (store.scanLeanByOccurrence) {
-    const fold = createScanFold();
+    const fold = createScanFold(asOf);
     const scanned = await store.scanLeanByOccurrence(negotiationId, fold)();
     return E.isLeft(scanned) ? scanned : E.right(fold.finish());
   }
@@ -56,7 +59,28 @@ export const foldNegotiation = async (
     for (const event of page.right) log.record(event);
     if (page.right.length < PAGE) break;
   }
-  return E.right({ state: stateAsOf(log, {}).state, developments: log.developments.length });
+  if (asOf === undefined)
+    return E.right({
+      state: stateAsOf(log, {}).state,
+      developments: log.developments.length,
+      trueUntilMs: Number.POSITIVE_INFINITY,
+    });
+  const result = stateAsOf(log, boundQuery(asOf));
+  return E.right({
+    state: result.state,
+    developments: result.state.developmentCount,
+    trueUntilMs: trueUntil(log, asOf),
+  });
+};
+
+/** The earliest instant at which a development of the log that does not count as of the bound would count. */
+export const trueUntil = (log: EffectiveLog, asOf: ScanBound): number => {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const { interval } of log.developments) {
+    const countsFrom = asOf.include === 'possible' ? interval.startMs : interval.endMs - 1;
+    if (countsFrom > asOf.untilMs) earliest = Math.min(earliest, countsFrom);
+  }
+  return earliest;
 };
 
 /**

@@ -3,10 +3,11 @@ import * as TE from 'fp-ts/TaskEither';
 import { pipe } from 'fp-ts/function';
 import { getHeapStatistics } from 'node:v8';
 import { FieldViolation, LeanEvent, StoredEvent } from '../domain';
-import { EffectiveLog, NegotiationState, effectiveLog, stateAsOf } from '../projections';
+import { EffectiveLog, NegotiationState, ScanFolded, boundQuery, stateAsOf } from '../projections';
 import { AppendError, EventStore, StoreFailure, StreamSummary } from '../store';
 import { createAppend } from './append';
 import { foldNegotiation, readFoldPage } from './replay';
+import { singleFlight } from './single-flight';
 import { LOAD_SLICE, nextTurn, warmCheckpoints } from './slices';
 
 /** Everything that can go wrong in a use case, as values. The HTTP edge maps each tag to one status code. */
@@ -69,6 +70,13 @@ export interface ListedNegotiation {
   readonly state: NegotiationState | undefined;
 }
 
+/** The moment a listing is as of: the bound of the fold, and whether it follows the clock (then it is kept). */
+export interface ListingMoment {
+  readonly untilMs: number;
+  readonly include: 'possible' | 'certain';
+  readonly followsClock: boolean;
+}
+
 /** Current states of negotiations not in the cache, kept for listings (one small state each, by revision). */
 export const MAX_LISTED_STATES = 10_000;
 
@@ -129,14 +137,6 @@ export const createTracker = ({
   // Map order is recency order: a hit is deleted and set again.
   const cache = new Map<string, EffectiveLog>();
   const refreshing = new Map<string, Promise<E.Either<TrackerError, EffectiveLog | undefined>>>();
-
-  const readStream = (
-    negotiationId: string,
-  ): TE.TaskEither<StoreFailure, { revision: number; stream: readonly StoredEvent[] }> =>
-    pipe(
-      store.readStream(negotiationId),
-      TE.map((stream) => ({ revision: stream[stream.length - 1]?.revision ?? -1, stream })),
-    );
 
   const revisionOf = (negotiationId: string): TE.TaskEither<TrackerError, number> =>
     pipe(
@@ -203,114 +203,90 @@ export const createTracker = ({
       return refresh.finally(() => refreshing.delete(negotiationId));
     };
 
-  /** The log with every event in full (the sources' words included), read from the store on each call. */
-  const fullSnapshot = (
-    negotiationId: string,
-    knownAt?: string,
-  ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
+  /** The current log (cached and lean), at the stream's revision: NegotiationNotFound for none. */
+  const snapshot = (negotiationId: string): TE.TaskEither<TrackerError, LogSnapshot> =>
     pipe(
-      revisionOf(negotiationId),
-      TE.flatMap((revision) =>
-        pipe(
-          TE.fromEither(tooLarge(negotiationId, revision, FULL_EVENT_WEIGHT)),
-          TE.flatMap(
-            () => () =>
-              oneLargeLoadAtATime(
-                revision + 1,
-                pipe(
-                  readStream(negotiationId),
-                  TE.mapLeft((f): TrackerError => f),
-                ),
-              ),
-          ),
-        ),
-      ),
-      TE.flatMap(({ revision, stream }) => {
-        if (revision < 0)
-          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({
-            _tag: 'NegotiationNotFound',
-            negotiationId,
-          });
-        const log = effectiveLog(stream, knownAt);
-        // Before its first event was recorded the log knew nothing of the negotiation: not "pre-negotiation".
-        if (knownAt !== undefined && log.revision < 0)
-          return TE.left<TrackerError, LogSnapshot<StoredEvent>>({
-            _tag: 'NotKnownAt',
-            negotiationId,
-            knownAt,
-            ...(stream[0] === undefined ? {} : { firstRecordedAt: stream[0].recordedAt }),
-          });
-        return TE.right({ negotiationId, revision, log });
-      }),
-    );
-
-  /** The log the as-of views fold: cached and lean for the current log, rebuilt for a past `knownAt`. */
-  const snapshot = (negotiationId: string, knownAt?: string): TE.TaskEither<TrackerError, LogSnapshot> => {
-    const notFound = TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId });
-    if (knownAt !== undefined) return fullSnapshot(negotiationId, knownAt);
-    return pipe(
       currentLog(negotiationId),
       TE.flatMap((log) =>
-        log === undefined ? notFound : TE.right({ negotiationId, revision: log.revision, log }),
+        log === undefined
+          ? TE.left<TrackerError, LogSnapshot>({ _tag: 'NegotiationNotFound', negotiationId })
+          : TE.right({ negotiationId, revision: log.revision, log }),
       ),
     );
-  };
 
-  const listedStates = new Map<string, { readonly revision: number; readonly state: NegotiationState }>();
+  /** Current states kept for listings as of the clock: each true until `trueUntilMs`, at `revision`. */
+  const listedStates = new Map<string, { readonly revision: number } & ScanFolded>();
 
   /**
-   * The current state for a listing, without loading the log into the cache: a listing of a large store would
-   * otherwise read every negotiation into memory and push the ones being queried out. The cached log answers
-   * when it is at the listed revision; else the state is folded straight from the store (flat memory with a
-   * scanning store) and kept by revision, so a listing folds again only the negotiations that moved.
+   * The state of a negotiation as of a moment, for a listing, without loading its log into the cache: a listing of
+   * a large store would otherwise read every negotiation into memory and push the ones being queried out. The
+   * cached log answers when it is at the listed revision; else the state is folded straight from the store (flat
+   * memory with a scanning store). A listing as of the clock keeps each state with its revision and the instant
+   * until which it stays true, so the next listing folds again only the negotiations that moved.
    */
-  const currentState = async (stream: StreamSummary): Promise<NegotiationState | undefined> => {
+  const stateForListing = async (
+    stream: StreamSummary,
+    asOf: ListingMoment,
+  ): Promise<NegotiationState | undefined> => {
     const cached = cache.get(stream.negotiationId);
-    if (cached !== undefined && cached.revision === stream.revision) return stateAsOf(cached, {}).state;
-    const kept = listedStates.get(stream.negotiationId);
-    if (kept !== undefined && kept.revision === stream.revision) return kept.state;
+    if (cached !== undefined && cached.revision === stream.revision)
+      return stateAsOf(cached, boundQuery(asOf)).state;
+    const kept = asOf.followsClock ? listedStates.get(stream.negotiationId) : undefined;
+    if (
+      kept !== undefined &&
+      kept.revision === stream.revision &&
+      // Nothing left out of the kept fold counts yet (none was left out: true at any moment).
+      (asOf.untilMs < kept.trueUntilMs || kept.trueUntilMs === Number.POSITIVE_INFINITY) &&
+      asOf.include === 'possible'
+    )
+      return kept.state;
     // Without an occurrence scan the fold holds the whole log: not for one the views would refuse to fold.
     if (
       store.scanLeanByOccurrence === undefined &&
       E.isLeft(tooLarge(stream.negotiationId, stream.revision, 1))
     )
       return undefined;
-    // Listings running at once share the fold of a negotiation at a revision.
-    const key = `${stream.negotiationId}@${stream.revision}`;
-    const running = listingFolds.get(key);
-    if (running !== undefined) return running;
-    const fold = foldForListing(stream).finally(() => listingFolds.delete(key));
-    listingFolds.set(key, fold);
-    return fold;
+    // Listings running at once share the fold of a negotiation at a revision and moment.
+    const key = `${stream.negotiationId}@${stream.revision}@${asOf.untilMs}@${asOf.include}`;
+    return singleFlight(listingFolds, key, () => foldForListing(stream, asOf));
   };
 
   const listingFolds = new Map<string, Promise<NegotiationState | undefined>>();
 
-  const foldForListing = async (stream: StreamSummary): Promise<NegotiationState | undefined> => {
+  const foldForListing = async (
+    stream: StreamSummary,
+    asOf: ListingMoment,
+  ): Promise<NegotiationState | undefined> => {
     // Each fold is one synchronous read on SQLite: requests queued meanwhile are served between two of them.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const folded = await foldNegotiation(store, stream.negotiationId);
+    const folded = await foldNegotiation(store, stream.negotiationId, asOf);
     if (E.isLeft(folded)) return undefined;
-    // Kept by the listed revision. If an append landed during the fold, the state may already include it; it is
-    // then never served again, since the stream has moved past the revision it is kept under.
+    if (asOf.followsClock && asOf.include === 'possible') keepListed(stream, folded.right);
+    return folded.right.state;
+  };
+
+  /**
+   * Kept by the listed revision. If an append landed during the fold, the state may already include it; it is then
+   * never served again, since the stream has moved past the revision it is kept under.
+   */
+  const keepListed = (stream: StreamSummary, folded: ScanFolded) => {
     const previous = listedStates.get(stream.negotiationId);
     // Once full, new negotiations are not kept: every listing walks them in the same order, so evicting the
     // oldest would evict the next one needed. A state kept at a later revision (an async store) stays.
     if (
       (previous === undefined && listedStates.size < maxListedStates) ||
-      (previous !== undefined && previous.revision < stream.revision)
+      (previous !== undefined && previous.revision <= stream.revision)
     )
-      listedStates.set(stream.negotiationId, { revision: stream.revision, state: folded.right.state });
-    return folded.right.state;
+      listedStates.set(stream.negotiationId, { revision: stream.revision, ...folded });
   };
 
-  /** Every negotiation with its current state, one after the other (a fold reads one negotiation at a time). */
-  const listNegotiations = (): TE.TaskEither<StoreFailure, readonly ListedNegotiation[]> =>
+  /** Every negotiation with its state as of a moment, one after the other (a fold reads one at a time). */
+  const listNegotiations = (asOf: ListingMoment): TE.TaskEither<StoreFailure, readonly ListedNegotiation[]> =>
     pipe(
       store.listStreams(),
       TE.flatMap((streams) => async () => {
         const listed: ListedNegotiation[] = [];
-        for (const stream of streams) listed.push({ stream, state: await currentState(stream) });
+        for (const stream of streams) listed.push({ stream, state: await stateForListing(stream, asOf) });
         return E.right(listed);
       }),
     );
@@ -344,8 +320,9 @@ export const createTracker = ({
         ),
     }),
     snapshot,
-    fullSnapshot,
     listNegotiations,
+    /** Every negotiation's stream: its revision, event count and last recording time. */
+    listStreams: (): TE.TaskEither<StoreFailure, readonly StreamSummary[]> => store.listStreams(),
     /** How far a negotiation's stream has got (-1: no such negotiation); what a kept answer is checked against. */
     streamRevision: (negotiationId: string): TE.TaskEither<StoreFailure, number> =>
       store.streamRevision(negotiationId),

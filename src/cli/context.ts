@@ -4,12 +4,16 @@ import { newEventId } from '../application/event-ids';
 import { createTracker, Tracker } from '../application/tracker';
 import { openStore } from '../composition';
 import { Config, loadConfig } from '../config';
-import { EventStore } from '../store';
+import { EventStore, systemClock } from '../store';
+import { ReadPath, createReadPath } from '../application/read-path';
+import { createSlicedReads } from '../application/sliced-reads';
 import { withoutCredentials } from '../store/eventstoredb';
 
 export interface CliContext {
   readonly store: EventStore;
   readonly tracker: Tracker;
+  /** Every answer about a negotiation, as the HTTP API reads it. */
+  readonly reads: ReadPath;
   readonly storeName: string;
   /** Where the store is, for messages (credentials left out). */
   readonly storeLocation: string;
@@ -83,14 +87,16 @@ export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Pr
     );
   }
   const { store, name, sqliteFile } = opened;
+  const tracker = createTracker({
+    store,
+    newEventId,
+    ...(config.maxNegotiationEvents === undefined ? {} : { maxLogEvents: config.maxNegotiationEvents }),
+  });
   try {
     return await run({
       store,
-      tracker: createTracker({
-        store,
-        newEventId,
-        ...(config.maxNegotiationEvents === undefined ? {} : { maxLogEvents: config.maxNegotiationEvents }),
-      }),
+      tracker,
+      reads: createReadPath({ tracker, sliced: createSlicedReads(tracker), clock: systemClock }),
       storeName: name,
       storeLocation,
       ...(sqliteFile === undefined ? {} : { sqliteFile }),

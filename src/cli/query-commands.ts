@@ -1,9 +1,18 @@
 import { Command, Option } from 'commander';
 import * as E from 'fp-ts/Either';
-import { AsOfParams, TimelineParams, decodeQuery } from '../api/http-inputs';
+import * as TE from 'fp-ts/TaskEither';
+import { pipe } from 'fp-ts/function';
+import {
+  AsOfParams,
+  IssuesParams,
+  QueryCodec,
+  StatusParams,
+  TimelineParams,
+  decodeQuery,
+} from '../api/http-inputs';
 import { TrackerError } from '../application/tracker';
 import { FieldViolation, endOfDateOrDateTime } from '../domain';
-import { issuesView, phasesView, stateAsOf, statusView, timelineView } from '../projections';
+import { AnswerOf, MomentParams, ViewQuery, momentParams } from '../projections';
 import { CliFailure, EXIT, action, withStore } from './context';
 
 interface QueryOptions {
@@ -11,6 +20,8 @@ interface QueryOptions {
   readonly asOf?: string;
   readonly knownAt?: string;
   readonly include?: 'possible' | 'certain';
+  readonly state?: 'open' | 'all';
+  readonly deadlines?: 'live' | 'all';
 }
 
 interface TimelineOptions {
@@ -21,13 +32,14 @@ interface TimelineOptions {
   readonly knownAt?: string;
 }
 
-const VIEWS = ['status', 'issues', 'phases'] as const;
 const OPTION_NAMES: Record<string, string> = {
   asOf: '--as-of',
   knownAt: '--known-at',
   include: '--include',
   from: '--from',
   to: '--to',
+  state: '--state',
+  deadlines: '--deadlines',
 };
 
 /** Only the options given, under the API's parameter names. */
@@ -42,61 +54,96 @@ const usageFailure = (violations: readonly FieldViolation[]): CliFailure =>
     EXIT.usage,
   );
 
-const print = (negotiationId: string, revision: number, params: object, view: string, body: unknown) =>
-  console.log(JSON.stringify({ negotiationId, revision, ...params, [view]: body }, null, 2));
-
 const negotiationOption = () => new Option('--negotiation <id>', 'negotiation id, e.g. gaza-ceasefire-2024');
+
+/**
+ * Reads one view through the read path, as the HTTP API does, and prints it as the API answers it: the same
+ * query gives the same JSON (the property test holds the two equal).
+ */
+const printAnswer = async <Q extends ViewQuery>(
+  negotiationId: string,
+  params: MomentParams & Record<string, string | undefined>,
+  view: Q,
+  wrap: (body: AnswerOf<Q>) => object,
+): Promise<void> =>
+  withStore(async ({ reads }) => {
+    const query = reads.query(negotiationId, momentParams(params), view);
+    if (E.isLeft(query)) throw usageFailure(query.left);
+    const answered = await pipe(
+      reads.revision(negotiationId),
+      TE.flatMap((revision) => reads.answer(query.right, revision)),
+    )();
+    if (E.isLeft(answered)) throw queryFailure(negotiationId, answered.left);
+    const { revision, body } = answered.right;
+    console.log(JSON.stringify({ negotiationId, revision, ...given(params), ...wrap(body) }, null, 2));
+  });
+
+const asOfOptions = (command: Command): Command =>
+  command
+    .addOption(negotiationOption().makeOptionMandatory())
+    .option(
+      '--as-of <date>',
+      'date (YYYY-MM-DD, the end of that UTC day) or date-time in the world; default now',
+    )
+    .option('--known-at <date>', 'the log as recorded by this date or date-time')
+    .addOption(
+      new Option('--include <rule>', 'how to count vaguely dated developments').choices([
+        'possible',
+        'certain',
+      ]),
+    );
+
+const decoded = <A>(codec: QueryCodec<A>, options: Record<string, string | undefined>): A => {
+  const params = decodeQuery(codec, given(options));
+  if (E.isLeft(params)) throw usageFailure(params.left);
+  return params.right;
+};
 
 /** status / issues / phases as of a date, and the timeline between dates, printed as JSON like the HTTP API. */
 export const registerQueryCommands = (program: Command): void => {
-  for (const view of VIEWS) {
-    program
-      .command(view)
-      .description(
-        `print the ${view} of a negotiation as of a date (JSON, as GET /negotiations/{id}/${view})`,
-      )
-      .addOption(negotiationOption().makeOptionMandatory())
-      .option(
-        '--as-of <date>',
-        'date (YYYY-MM-DD, the end of that UTC day) or date-time in the world; default now',
-      )
-      .option('--known-at <date>', 'the log as recorded by this date or date-time')
-      .addOption(
-        new Option('--include <rule>', 'how to count vaguely dated developments').choices([
-          'possible',
-          'certain',
-        ]),
-      )
-      .action(
-        action(async (options: QueryOptions) => {
-          const params = decodeQuery(
-            AsOfParams,
-            given({ asOf: options.asOf, knownAt: options.knownAt, include: options.include }),
-          );
-          if (E.isLeft(params)) throw usageFailure(params.left);
-          await withStore(async ({ tracker }) => {
-            // Without --as-of the answer is now: a development dated later is not yet the state.
-            const asOf = params.right.asOf ?? new Date().toISOString();
-            const asOfMs = endOfDateOrDateTime(asOf);
-            // A past recording time needs the log as it then was: the full log; otherwise the lean one, as the server.
-            const snapshot = await (
-              params.right.knownAt === undefined
-                ? tracker.snapshot(options.negotiation)
-                : tracker.fullSnapshot(options.negotiation, params.right.knownAt)
-            )();
-            if (E.isLeft(snapshot)) throw queryFailure(options.negotiation, snapshot.left);
-            const result = stateAsOf(snapshot.right.log, { ...params.right, asOf });
-            const body =
-              view === 'status'
-                ? statusView(result, asOfMs)
-                : view === 'issues'
-                  ? issuesView(result, true)
-                  : phasesView(result, asOfMs);
-            print(options.negotiation, snapshot.right.revision, params.right, view, body);
-          });
-        }),
-      );
-  }
+  asOfOptions(program.command('status'))
+    .description('print the status of a negotiation as of a date (JSON, as GET /negotiations/{id}/status)')
+    .addOption(
+      new Option('--deadlines <which>', 'live deadlines only, or every deadline with its history').choices([
+        'live',
+        'all',
+      ]),
+    )
+    .action(
+      action(async (options: QueryOptions) => {
+        const params = decoded(StatusParams, { ...momentParams(options), deadlines: options.deadlines });
+        await printAnswer(
+          options.negotiation,
+          params,
+          { view: 'status', deadlines: params.deadlines ?? 'live' },
+          (body) => body,
+        );
+      }),
+    );
+  asOfOptions(program.command('issues'))
+    .description('print the issues of a negotiation as of a date (JSON, as GET /negotiations/{id}/issues)')
+    .addOption(new Option('--state <which>', 'open issues only (default), or all').choices(['open', 'all']))
+    .action(
+      action(async (options: QueryOptions) => {
+        const params = decoded(IssuesParams, { ...momentParams(options), state: options.state });
+        await printAnswer(
+          options.negotiation,
+          params,
+          { view: 'issues', state: params.state ?? 'open' },
+          (body) => body,
+        );
+      }),
+    );
+  asOfOptions(program.command('phases'))
+    .description(
+      'print the readiness of each phase of a negotiation as of a date (JSON, as GET /negotiations/{id}/phases)',
+    )
+    .action(
+      action(async (options: QueryOptions) => {
+        const params = decoded(AsOfParams, { ...momentParams(options) });
+        await printAnswer(options.negotiation, params, { view: 'phases' }, (body) => body);
+      }),
+    );
 
   program
     .command('timeline')
@@ -113,36 +160,30 @@ export const registerQueryCommands = (program: Command): void => {
     .option('--known-at <date>', 'the log as recorded by this date or date-time')
     .action(
       action(async (options: TimelineOptions) => {
-        const asOf = decodeQuery(AsOfParams, given({ asOf: options.asOf }));
-        const params = decodeQuery(
-          TimelineParams,
-          given({ from: options.from, to: options.to, knownAt: options.knownAt }),
-        );
-        if (E.isLeft(asOf) || E.isLeft(params))
-          throw usageFailure([
-            ...(E.isLeft(asOf) ? asOf.left : []),
-            ...(E.isLeft(params) ? params.left : []),
-          ]);
-        const { to } = params.right;
-        const until =
-          asOf.right.asOf === undefined
-            ? to
-            : to === undefined || endOfDateOrDateTime(asOf.right.asOf) < endOfDateOrDateTime(to)
-              ? asOf.right.asOf
-              : to;
-        const query = { ...params.right, ...(until === undefined ? {} : { to: until }) };
-        await withStore(async ({ tracker }) => {
-          // The timeline shows each source's words: it folds the full events.
-          const full = await tracker.fullSnapshot(options.negotiation, query.knownAt)();
-          if (E.isLeft(full)) throw queryFailure(options.negotiation, full.left);
-          print(
-            options.negotiation,
-            full.right.revision,
-            query,
-            'timeline',
-            timelineView(full.right.log, query),
-          );
+        const { asOf } = decoded(AsOfParams, { asOf: options.asOf });
+        const params = decoded(TimelineParams, {
+          from: options.from,
+          to: options.to,
+          knownAt: options.knownAt,
         });
+        const { to } = params;
+        const until =
+          asOf === undefined
+            ? to
+            : to === undefined || endOfDateOrDateTime(asOf) < endOfDateOrDateTime(to)
+              ? asOf
+              : to;
+        const { knownAt, from } = params;
+        await printAnswer(
+          options.negotiation,
+          { knownAt, from, to: until },
+          {
+            view: 'timeline',
+            ...(from === undefined ? {} : { from }),
+            ...(until === undefined ? {} : { to: until }),
+          },
+          (body) => body,
+        );
       }),
     );
 };

@@ -160,10 +160,22 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   /** checkpoints[i] is the state after folding the first (i + 1) * CHECKPOINT_INTERVAL developments. */
   private readonly checkpoints: NegotiationState[] = [];
   private lastRevision = -1;
+  private recorded = 0;
+  private lastRecorded: string | undefined;
 
   /** Revision of the last event recorded into this log (-1 before any). */
   get revision(): number {
     return this.lastRevision;
+  }
+
+  /** How many events (developments and amendments) were recorded into this log. */
+  get recordedCount(): number {
+    return this.recorded;
+  }
+
+  /** When the last of them was recorded. */
+  get lastRecordedAt(): string | undefined {
+    return this.lastRecorded;
   }
 
   /** The development with this id as the log now tells it (undefined if unknown or retracted). */
@@ -182,6 +194,8 @@ export class EffectiveLog<R extends LeanEvent = LeanEvent> {
   /** Applies the next recorded event of the stream. Events must come in revision order. */
   record(record: R): void {
     this.lastRevision = record.revision;
+    this.recorded += 1;
+    this.lastRecorded = record.recordedAt;
     if (record.type === 'EventCorrected' || record.type === 'EventRetracted') {
       const target = this.byId.get(record.payload.targetEventId);
       if (target === undefined) return;
@@ -342,6 +356,27 @@ export const effectiveLog = <R extends LeanEvent = StoredEvent>(
   return log;
 };
 
+/** A scan fold as of a moment: developments that do not count by `untilMs` under `include` are left out. */
+export interface ScanBound {
+  readonly untilMs: number;
+  readonly include: 'possible' | 'certain';
+}
+
+/** The as-of query of a bound (no asOf for an unbounded one: every development counts). */
+export const boundQuery = ({
+  untilMs,
+  include,
+}: ScanBound): { asOf?: string; include: ScanBound['include'] } =>
+  Number.isFinite(untilMs) ? { asOf: new Date(untilMs).toISOString(), include } : { include };
+
+export interface ScanFolded {
+  readonly state: NegotiationState;
+  /** Developments folded. */
+  readonly developments: number;
+  /** Until this instant (exclusive) the state is the state as of any moment: no development left out counts yet. */
+  readonly trueUntilMs: number;
+}
+
 type Amended =
   { readonly kind: 'correction'; readonly corrections: CorrectedFields } | { readonly kind: 'retraction' };
 
@@ -350,8 +385,18 @@ type Amended =
  * without holding the developments: memory stays flat however long the negotiation. It reaches the same state as
  * stateAsOf(effectiveLog(stream), {}): a property test holds the two equal, corrections and retractions included.
  */
-export const createScanFold = () => {
+export const createScanFold = (asOf?: ScanBound) => {
   const amendedBy = new Map<string, Amended[]>();
+  // The earliest instant at which a development left out would count: until then the state stays true.
+  let trueUntilMs = Number.POSITIVE_INFINITY;
+  const counts = (event: DevelopmentOf<LeanEvent>): boolean => {
+    if (asOf === undefined) return true;
+    const { startMs, endMs } = occurredInterval(event);
+    const countsFrom = asOf.include === 'possible' ? startMs : endMs - 1;
+    if (countsFrom <= asOf.untilMs) return true;
+    trueUntilMs = Math.min(trueUntilMs, countsFrom);
+    return false;
+  };
   // The amended developments in their final form, folded in at their own place: sorted once, taken from `next`.
   const pending: Array<EffectiveDevelopment<LeanEvent>> = [];
   let pendingSorted = false;
@@ -361,6 +406,7 @@ export const createScanFold = () => {
   let developments = 0;
 
   const add = (event: DevelopmentOf<LeanEvent>) => {
+    if (!counts(event)) return;
     builder.add(event);
     developments += 1;
   };
@@ -413,9 +459,9 @@ export const createScanFold = () => {
       if (next < pending.length) foldPendingBefore(event as DevelopmentOf<LeanEvent>);
       add(event as DevelopmentOf<LeanEvent>);
     },
-    finish: (): { readonly state: NegotiationState; readonly developments: number } => {
+    finish: (): ScanFolded => {
       foldPendingBefore(undefined);
-      return { state: builder.finish(), developments };
+      return { state: builder.finish(), developments, trueUntilMs };
     },
   };
 };

@@ -2,6 +2,8 @@ export * from './negotiation-state';
 export * from './stage';
 export * from './effective-log';
 export * from './as-of';
+export * from './moment';
+export * from './answers';
 export * from './views';
 export * from './readiness';
 export * from './timeline';

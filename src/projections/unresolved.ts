@@ -2,8 +2,14 @@ import { FieldViolation, NewEvent, Reference, occurredInterval, referencesOf } f
 import { Development, Evidence, entry } from './evidence';
 import { NegotiationState, createStateBuilder } from './negotiation-state';
 
-/** When the development that defines a referenced thing occurred, if a state knows of one. */
-const definitionOf = (state: NegotiationState, ref: Reference): Evidence | undefined => {
+/**
+ * The development that defines a referenced thing, if the state knows of one: the one answer to "is it defined",
+ * for append warnings and for the views' unresolved references alike.
+ */
+export const definitionOf = (
+  state: NegotiationState,
+  ref: Pick<Reference, 'kind' | 'id'>,
+): Evidence | undefined => {
   switch (ref.kind) {
     case 'proposal': {
       const p = entry(state.proposals.proposals, ref.id);

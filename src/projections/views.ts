@@ -13,6 +13,7 @@ import { ProposalsView, proposalsView } from './slices/proposals';
 import { StatementsView, statementsView } from './slices/statements';
 import { TalksView, talksView } from './slices/talks';
 import { Stage } from './stage';
+import { definitionOf } from './unresolved';
 
 /**
  * Read models derived from the folded state: pure functions of an as-of result and the moment asked about, shaped
@@ -38,27 +39,57 @@ export interface UnresolvedReference {
   readonly firstReferenced: Evidence;
 }
 
+/**
+ * Everything a development names that nothing defines as of the date asked. Whether a thing is defined is
+ * `definitionOf`, the rule the append warnings follow too, so the two never disagree.
+ */
 export const unresolvedReferences = (state: NegotiationState): UnresolvedReference[] => {
-  const found: UnresolvedReference[] = [];
-  const add = (kind: UnresolvedReference['kind'], id: string, firstReferenced: Evidence | undefined) => {
-    if (firstReferenced !== undefined) found.push({ kind, id, firstReferenced });
-  };
-  for (const p of Object.values(state.proposals.proposals))
-    if (p.status === 'mentioned') add('proposal', p.proposalId, p.firstReferenced);
-  for (const i of Object.values(state.issues))
-    if (i.raised === undefined) add('issue', i.issueId, i.firstReferenced);
-  for (const [phaseId, progress] of Object.entries(state.phases.progress))
-    if (entry(state.phases.definitions, phaseId) === undefined)
-      add('phase', phaseId, progress.firstReferenced);
-  for (const a of Object.values(state.agreements.agreements))
-    if (a.reached === undefined) add('agreement', a.agreementId, a.firstReferenced);
-  for (const c of Object.values(state.conditions.commitments))
-    if (c.made === undefined) add('commitment', c.commitmentId, c.firstReferenced);
-  for (const d of Object.values(state.deadlines))
-    if (d.set === undefined) add('deadline', d.deadlineId, d.since);
-  for (const c of Object.values(state.ground.ceasefires))
-    if (c.declarations === 0) add('ceasefire', c.ceasefireId, c.brokeDown?.evidence);
-  return found;
+  const named: Array<{
+    kind: UnresolvedReference['kind'];
+    id: string;
+    firstReferenced: Evidence | undefined;
+  }> = [
+    ...Object.values(state.proposals.proposals).map((p) => ({
+      kind: 'proposal' as const,
+      id: p.proposalId,
+      firstReferenced: p.firstReferenced,
+    })),
+    ...Object.values(state.issues).map((i) => ({
+      kind: 'issue' as const,
+      id: i.issueId,
+      firstReferenced: i.firstReferenced,
+    })),
+    ...Object.entries(state.phases.progress).map(([id, progress]) => ({
+      kind: 'phase' as const,
+      id,
+      firstReferenced: progress.firstReferenced,
+    })),
+    ...Object.values(state.agreements.agreements).map((a) => ({
+      kind: 'agreement' as const,
+      id: a.agreementId,
+      firstReferenced: a.firstReferenced,
+    })),
+    ...Object.values(state.conditions.commitments).map((c) => ({
+      kind: 'commitment' as const,
+      id: c.commitmentId,
+      firstReferenced: c.firstReferenced,
+    })),
+    ...Object.values(state.deadlines).map((d) => ({
+      kind: 'deadline' as const,
+      id: d.deadlineId,
+      firstReferenced: d.since,
+    })),
+    ...Object.values(state.ground.ceasefires).map((c) => ({
+      kind: 'ceasefire' as const,
+      id: c.ceasefireId,
+      firstReferenced: c.brokeDown?.evidence,
+    })),
+  ];
+  return named.flatMap(({ kind, id, firstReferenced }) =>
+    firstReferenced !== undefined && definitionOf(state, { kind, id }) === undefined
+      ? [{ kind, id, firstReferenced }]
+      : [],
+  );
 };
 
 export type StatusView = TalksView &

@@ -1,6 +1,24 @@
-import { answerKey, createAnswerCache } from '../../src/api/answer-cache';
+import { createAnswerCache } from '../../src/api/answer-cache';
+import { ReadQuery, answerKey as readKey } from '../../src/application/read-path';
+import { MomentParams, ViewQuery, momentOf } from '../../src/projections';
 
-const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
+const NOW = Date.parse('2026-01-01T00:00:00Z');
+const answerKey = (
+  view: ViewQuery['view'],
+  negotiationId: string,
+  revision: number,
+  params: MomentParams,
+) => {
+  const moment = momentOf(params, NOW);
+  if (moment._tag === 'Left') throw new Error('bad moment');
+  const query: ReadQuery =
+    view === 'status'
+      ? { negotiationId, moment: moment.right, view: { view, deadlines: 'live' } }
+      : { negotiationId, moment: moment.right, view: { view: 'issues', state: 'open' } };
+  return readKey(query, revision) ?? 'never kept';
+};
+
+const body = (bytes: number, fill = 'x') => ({ revision: 0, body: Buffer.from(fill.repeat(bytes)) });
 
 describe('the answer cache', () => {
   it('gives back what was kept under the same key, and counts hits and misses', () => {
@@ -8,7 +26,7 @@ describe('the answer cache', () => {
     const key = answerKey('status', 'n', 3, { asOf: '2024-07-05' });
     expect(cache.get(key)).toBeUndefined();
     cache.set(key, body(100, 'a'));
-    expect(cache.get(key)?.toString()).toBe('a'.repeat(100));
+    expect(cache.get(key)?.body.toString()).toBe('a'.repeat(100));
     expect(cache.stats()).toMatchObject({ entries: 1, hits: 1, misses: 1 });
   });
 
@@ -22,6 +40,10 @@ describe('the answer cache', () => {
       answerKey('status', 'n', 3, { asOf: '2024-07-05', include: 'certain' }),
     ];
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('keeps no answer that follows the clock', () => {
+    expect(answerKey('status', 'n', 3, {})).toBe('never kept');
   });
 
   it('stays within its byte budget, dropping the least recently used answers first', () => {

@@ -1,4 +1,5 @@
-import { diffBetween, historyPage } from '../../src/application/audit';
+import { historyPage } from '../../src/application/audit';
+import { Moment, diffBetween, momentOf } from '../../src/projections';
 import { StoredEvent } from '../../src/domain';
 import { createInMemoryEventStore } from '../../src/store';
 import { manualClock, reported, unwrap } from '../support/builders';
@@ -64,10 +65,16 @@ describe('the audit history of the reference story', () => {
   });
 });
 
+const at = (asOf: string): Moment => {
+  const moment = momentOf({ asOf }, Date.parse('2026-01-01T00:00:00Z'));
+  if (moment._tag === 'Left') throw new Error(`bad moment ${asOf}`);
+  return moment.right;
+};
+
 describe('the diff between two dates', () => {
   it('names what changed from the July breakthrough to the December recall, and the events responsible', async () => {
     const log = await referenceLog();
-    const diff = diffBetween(log, { asOf: '2024-07-05' }, { asOf: '2024-12-27' });
+    const diff = diffBetween(log, at('2024-07-05'), at('2024-12-27'));
     const byPath = Object.fromEntries(diff.changes.map((c) => [c.path, c]));
     expect(byPath['status.activity']).toMatchObject({ before: 'active', after: 'stalled' });
     expect(byPath['status.delegation.Israel']).toMatchObject({ after: 'recalled from Doha' });
@@ -80,7 +87,7 @@ describe('the diff between two dates', () => {
 
   it('is empty between a date and itself', async () => {
     const log = await referenceLog();
-    expect(diffBetween(log, { asOf: '2024-08-09' }, { asOf: '2024-08-09' })).toEqual({
+    expect(diffBetween(log, at('2024-08-09'), at('2024-08-09'))).toEqual({
       changes: [],
       developments: [],
     });

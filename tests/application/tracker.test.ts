@@ -29,6 +29,13 @@ const appendResumptions = async (store: EventStore, count: number, negotiationId
     await appendAll(store, events.slice(at, at + 2_000), { negotiationId });
 };
 
+/** A listing that counts every development, whatever its date (as the listing did before it took a moment). */
+const EVERY_DEVELOPMENT = {
+  untilMs: Number.POSITIVE_INFINITY,
+  include: 'possible',
+  followsClock: true,
+} as const;
+
 describe('appending a correction while another writer retracts its target', () => {
   it.each(['any', 'stream-exists'] as const)(
     'with expectation %s, the correction is checked again and refused, never stored after the retraction',
@@ -123,7 +130,7 @@ describe('listing negotiations', () => {
       const tracker = createTracker({ store, newEventId: () => randomUUID() });
       const list = async () =>
         new Map(
-          unwrap(await tracker.listNegotiations()()).map(({ stream, state }) => [
+          unwrap(await tracker.listNegotiations(EVERY_DEVELOPMENT)()).map(({ stream, state }) => [
             stream.negotiationId,
             state,
           ]),
@@ -236,14 +243,14 @@ describe('listing while appends land', () => {
         },
       };
       const tracker = createTracker({ store, newEventId: () => randomUUID() });
-      unwrap(await tracker.listNegotiations()());
+      unwrap(await tracker.listNegotiations(EVERY_DEVELOPMENT)());
       expect(scans).toBe(1);
-      const second = unwrap(await tracker.listNegotiations()());
+      const second = unwrap(await tracker.listNegotiations(EVERY_DEVELOPMENT)());
       expect(second[0]?.stream.revision).toBe(1);
       expect(second[0]?.state?.talks.activity).toBe('active');
       expect(scans).toBe(2);
       // At rest, the state is kept.
-      unwrap(await tracker.listNegotiations()());
+      unwrap(await tracker.listNegotiations(EVERY_DEVELOPMENT)());
       expect(scans).toBe(2);
     });
   });
@@ -332,7 +339,8 @@ describe('memory bounds of the tracker', () => {
         },
       };
       const tracker = createTracker({ store, newEventId: () => randomUUID(), maxListedStates: 2 });
-      for (let listing = 0; listing < 3; listing += 1) unwrap(await tracker.listNegotiations()());
+      for (let listing = 0; listing < 3; listing += 1)
+        unwrap(await tracker.listNegotiations(EVERY_DEVELOPMENT)());
       expect(Object.fromEntries(scans)).toEqual({ a: 1, b: 1, c: 3 });
     });
   });
