@@ -14,12 +14,10 @@ const BAR = 12;
 const LANE = LABEL + BAR + 6;
 const AXIS = 22;
 const SECTION_GAP = 28;
-/** Status fields drawn as tracks of the activity band when the API answers them (the ground may come later). */
+/** The tracks of the activity band: each reads one field of the status view (see StatusView in the API). */
 const TRACKS = [
-  ['activity', 'Talks'],
-  ['ground', 'Ground'],
-  ['groundTrack', 'Ground'],
-  ['ceasefire', 'Cease-fire'],
+  ['activity', 'Talks', (status) => status?.activity],
+  ['ground', 'Ground', (status) => status?.ground?.situation],
 ];
 
 const startDayOf = (reference) =>
@@ -106,34 +104,14 @@ const unionBy = (samples, listOf, keyOf) => {
   return [...byKey.values()];
 };
 
-const trackState = (status, key) => {
-  const value = status?.[key];
-  if (typeof value === 'string') return value;
-  // A track reported as an object (the ground: { situation, ceasefires, ... }) names its state by one of these.
-  const named =
-    value && typeof value === 'object' ? (value.state ?? value.situation ?? value.status) : undefined;
-  if (typeof named === 'string') return named;
-  return undefined;
-};
-
-/** Date fields a phase names its due dates by, whatever the model calls them. */
+/** The dates a phase is due by: its start-by date and, once started, its due date (PhaseReadiness in the API). */
 const dueDatesOf = (phase) =>
-  Object.entries(phase)
-    .filter(([key, value]) => /due|deadline/i.test(key) && value)
-    .flatMap(([key, value]) => (Array.isArray(value) ? value.map((item) => [key, item]) : [[key, value]]))
-    .map(([key, value]) => {
-      const at =
-        typeof value === 'string' ? value : (value.dueAt ?? value.deadline ?? value.at ?? value.date);
-      return typeof at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(at)
-        ? {
-            key,
-            day: dayNumberOf(Date.parse(at.slice(0, 10))),
-            label: value.description ?? key,
-            state: value.state,
-          }
-        : undefined;
-    })
-    .filter(Boolean);
+  [
+    ['startBy', 'Start by', phase.startBy, phase.startMissed ? 'missed' : undefined],
+    ['dueBy', 'Due', phase.dueBy, phase.overdue ? 'overdue' : undefined],
+  ]
+    .filter(([, , at]) => typeof at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(at))
+    .map(([key, label, at, state]) => ({ key, label, day: dayNumberOf(Date.parse(at.slice(0, 10))), state }));
 
 const monthTicks = (min, max) => {
   const ticks = [];
@@ -202,9 +180,7 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
     (sample) => sample.phases,
     (phase) => phase.phaseId,
   );
-  const tracks = TRACKS.filter(([key]) =>
-    samples.some((sample) => trackState(sample.status, key) !== undefined),
-  );
+  const tracks = TRACKS.filter(([, , read]) => samples.some((sample) => read(sample.status) !== undefined));
   let y = AXIS;
   const section = (title, count) => {
     const top = y;
@@ -287,7 +263,7 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
                 ${dueDatesOf(phase).map(
                   (due) => markup`
                   <g key=${`${due.key}-${due.day}`} class=${`due tone-${toneOf(due.state)}`}>
-                    <title>${`${due.label}: due ${formatDay(due.day * DAY_MS)}${due.state ? ` (${stateLabel(due.state)})` : ''}`}</title>
+                    <title>${`${due.label} ${formatDay(due.day * DAY_MS)}${due.state ? ` (${stateLabel(due.state)})` : ''}`}</title>
                     <path d=${`M ${x(due.day)} ${top + LABEL - 2} l 5 -6 l -10 0 z`} />
                   </g>`,
                 )}
@@ -298,8 +274,8 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
         </g>
         <g class="picture activity-band" aria-label="Talks and ground">
           <text x=${pad} y=${bandTop + LABEL - 2} class="section-title">Talks and ground</text>
-          ${tracks.map(([key, title], index) => {
-            const runs = runsOf(samples, (sample) => trackState(sample.status, key), bounds.max);
+          ${tracks.map(([key, title, read], index) => {
+            const runs = runsOf(samples, (sample) => read(sample.status), bounds.max);
             const top = laneY(bandTop, index);
             return markup`
               <g key=${key} class="activity-track" data-track=${key} data-state=${stateOn(runs, dayNumber) ?? 'none'}>
