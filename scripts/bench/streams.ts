@@ -95,6 +95,10 @@ export const measureStreams = async (clients: number, appends: number): Promise<
     IMPORT_REFERENCE_STORY: 'false',
     READS_REQUIRE_AUTH: 'false',
     WRITES_PER_MINUTE: '1000000',
+    // Every follower here connects from 127.0.0.1, standing for as many browsers: the per-address cap would
+    // otherwise close them (the cap itself is tested, not measured).
+    MAX_CONNECTIONS_PER_CLIENT: String(clients + 64),
+    MAX_CONNECTIONS: String(Math.max(4096, clients + 64)),
     ...writer.env,
   });
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });

@@ -2,6 +2,17 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Notices } from './throttled-log';
 
+/**
+ * Connections serving a server-sent event stream: their request never ends, but a follower cut off reconnects and
+ * resumes where it stopped, so at a cap they count as idle (since they began to stream) rather than busy.
+ */
+const streaming = new WeakSet<Socket>();
+
+/** Marks a connection as a stream follower: evictable at a cap, like an idle one. */
+export const markStreaming = (socket: Socket | null | undefined): void => {
+  if (socket) streaming.add(socket);
+};
+
 interface Tracked {
   readonly address: string;
   /** Requests this connection has carried; 0 for one that never sent a complete request. */
@@ -13,8 +24,8 @@ interface Tracked {
 /**
  * Caps the connections open at once, in total and per client address. At a cap, the idle connection that matters
  * least makes room for the new one: first the oldest that never carried a request (what an attacker holding
- * connections open leaves), else the one idle longest. Connections with a request in flight are never closed; a
- * new connection is refused only when every counted one is busy. Both are logged (a summary line per window).
+ * connections open leaves), else the one idle longest (a stream follower counts from when it began). Connections
+ * with another request in flight are never closed; a new connection is refused only when every counted one is busy. Both are logged (a summary line per window).
  */
 export const capConnections = (
   server: Server,
@@ -31,7 +42,7 @@ export const capConnections = (
     let since = Number.POSITIVE_INFINITY;
     for (const socket of sockets) {
       const tracked = all.get(socket);
-      if (tracked === undefined || tracked.busy) continue;
+      if (tracked === undefined || (tracked.busy && !streaming.has(socket))) continue;
       if (tracked.requests === 0) return socket;
       if (tracked.idleSince < since) {
         since = tracked.idleSince;
@@ -105,6 +116,7 @@ export const capConnections = (
       if (tracked === undefined) return;
       tracked.requests += 1;
       tracked.busy = true;
+      tracked.idleSince = Date.now();
       const done = () => {
         tracked.busy = false;
         tracked.idleSince = Date.now();

@@ -35,8 +35,6 @@ import { nextTurn } from '../application/slices';
 const EVENTS_SLICE = 100;
 
 export const MAX_EVENTS_PER_APPEND = 1000;
-/** Pages of the event log read while looking for one event by id. */
-const EVENT_SEARCH_PAGE = 1000;
 
 /** Reads the body: one event, or `{"events": [...]}` for an atomic batch. */
 const eventsFromBody = (body: unknown, negotiationId: string): E.Either<FieldViolation[], NewEvent[]> => {
@@ -273,18 +271,23 @@ export const negotiationRoutes = (
         res,
         validationProblem([{ field: 'eventId', reason: 'must be a lower-case RFC 9562 UUID' }]),
       );
-    // The store keeps no index by event id for reads: the stream is read a page at a time until it turns up.
-    for (let fromRevision = 0; ; fromRevision += EVENT_SEARCH_PAGE) {
-      const page = await tracker.readEvents(id.right, fromRevision, EVENT_SEARCH_PAGE)();
-      if (E.isLeft(page)) return sendProblem(res, problemFromTrackerError(page.left));
-      const found = page.right.events.find((event) => event.id === eventId);
-      if (found !== undefined) return void res.set('ETag', etagOf(page.right.revision)).json(found);
-      if (page.right.events.length < EVENT_SEARCH_PAGE)
+    const negotiationId = id.right;
+    const find = async () => {
+      const found = await tracker.findEvent(negotiationId, eventId)();
+      if (E.isLeft(found)) return sendProblem(res, problemFromTrackerError(found.left));
+      const { revision, event } = found.right;
+      if (event === undefined)
         return sendProblem(
           res,
-          notFoundProblem(`No event ${eventId} in negotiation "${id.right}".`, 'eventId'),
+          notFoundProblem(`No event ${eventId} in negotiation "${negotiationId}".`, 'eventId'),
         );
-    }
+      res.set('ETag', etagOf(revision)).json(event);
+    };
+    if (tracker.indexesEventIds) return find();
+    // Without an index the stream is read through: a read that waits its turn like the other long ones.
+    const revision = await reads.revision(negotiationId)();
+    if (E.isLeft(revision)) return sendProblem(res, problemFromTrackerError(revision.left));
+    return admitted(controls.admission, res, controls.sliced.leanCost(revision.right), find);
   });
   router.all('/negotiations/:negotiationId/events/:eventId', methodNotAllowed('GET'));
 

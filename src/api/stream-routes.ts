@@ -2,6 +2,7 @@ import { Request, Response, Router } from 'express';
 import * as E from 'fp-ts/Either';
 import { FeedItem, LiveFeed } from '../application/live-feed';
 import { FieldViolation } from '../domain';
+import { markStreaming } from './connection-caps';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { methodNotAllowed, negotiationIdOf } from './route-support';
 
@@ -66,6 +67,7 @@ export const streamRoutes = (feed: LiveFeed, options: StreamOptions = {}): Route
       'X-Accel-Buffering': 'no',
     });
     res.socket?.setNoDelay(true);
+    markStreaming(res.socket);
     // A stream stays open for as long as the client wants it: the socket's idle timeout is the heartbeat's job.
     res.socket?.setTimeout(0);
     res.write(`retry: ${retryMs}\n: connected\n\n`);

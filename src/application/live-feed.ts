@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { StoredEvent } from '../domain';
 import { EventStore, StoreFailure } from '../store';
+import { nextTurn } from './slices';
 
 /** One stored event as a feed hands it out: serialised once, however many subscribers receive it. */
 export interface FeedItem {
@@ -137,8 +138,65 @@ export const createLiveFeed = ({ store, heartbeatMs = 15_000, pageSize = 500 }: 
     void catchUpFeed();
   };
 
+  /**
+   * The first revision of a negotiation's stream past a global position: positions grow with revisions, so a
+   * binary search reads a handful of events, however long the stream.
+   */
+  const firstRevisionAfter = async (
+    negotiationId: string,
+    cursor: number,
+  ): Promise<E.Either<StoreFailure, number>> => {
+    const last = await store.streamRevision(negotiationId)();
+    if (E.isLeft(last)) return last;
+    let low = 0;
+    let high = last.right + 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const read = await store.readStream(negotiationId, { fromRevision: middle, limit: 1 })();
+      if (E.isLeft(read)) return read;
+      if ((read.right[0]?.position ?? Number.POSITIVE_INFINITY) <= cursor) low = middle + 1;
+      else high = middle;
+    }
+    return E.right(low);
+  };
+
+  /**
+   * A negotiation's follower catches up from its own stream, not the whole log: its cost is the events it is sent.
+   * Every event of it up to `target` (the feed's position when the catch-up began) is in the stream when read.
+   */
+  const catchUpFromStream = async (
+    follower: Follower,
+    negotiationId: string,
+  ): Promise<E.Either<StoreFailure, void>> => {
+    const target = position ?? 0;
+    const first = await firstRevisionAfter(negotiationId, follower.cursor);
+    if (E.isLeft(first)) return first;
+    for (let fromRevision = first.right; !follower.closed;) {
+      const page = await store.readStream(negotiationId, { fromRevision, limit: pageSize })();
+      if (E.isLeft(page)) return page;
+      const mine = forFollower(follower, page.right.map(itemOf));
+      const end = page.right[page.right.length - 1];
+      if (end !== undefined) fromRevision = end.revision + 1;
+      if (mine.length > 0) {
+        follower.cursor = mine[mine.length - 1]?.position ?? follower.cursor;
+        follower.subscriber.deliver(mine);
+        await follower.subscriber.ready();
+      }
+      if (page.right.length < pageSize) break;
+      await nextTurn();
+    }
+    follower.cursor = Math.max(follower.cursor, target);
+    return E.right(undefined);
+  };
+
   /** Reads the store from the follower's cursor until it has reached the feed; then it is live. */
   const catchUpFollower = async (follower: Follower): Promise<E.Either<StoreFailure, void>> => {
+    const { negotiationId } = follower.subscriber;
+    if (negotiationId !== undefined && position !== undefined && follower.cursor < position) {
+      const fromStream = await catchUpFromStream(follower, negotiationId);
+      if (E.isLeft(fromStream)) return fromStream;
+    }
+    // What was appended meanwhile, from the whole log (a short read), and everything for an all-log follower.
     while (!follower.closed && position !== undefined && follower.cursor < position) {
       const page = await store.readAll({ fromPosition: follower.cursor + 1, limit: pageSize })();
       if (E.isLeft(page)) return page;
@@ -151,6 +209,8 @@ export const createLiveFeed = ({ store, heartbeatMs = 15_000, pageSize = 500 }: 
         follower.subscriber.deliver(mine);
         await follower.subscriber.ready();
       }
+      // Other requests are served between pages, whether or not this one had anything to send.
+      if (follower.cursor < (position ?? 0)) await nextTurn();
     }
     // No await between the last check and this line: the feed cannot move in between.
     follower.live = true;

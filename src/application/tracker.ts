@@ -94,6 +94,8 @@ export interface LogSnapshot<R extends LeanEvent = LeanEvent> {
 export const DEFAULT_CACHE_BUDGET = 200_000;
 
 const REFRESH_PAGE = 10_000;
+/** Events read per page while looking for one by its id in a store without an index of ids. */
+const EVENT_SEARCH_PAGE = 1000;
 
 /**
  * The use cases: append reported developments, and read a negotiation's log as of a recording time. The current
@@ -228,9 +230,13 @@ export const createTracker = ({
     stream: StreamSummary,
     asOf: ListingMoment,
   ): Promise<NegotiationState | undefined> => {
-    const cached = cache.get(stream.negotiationId);
-    if (cached !== undefined && cached.revision === stream.revision)
-      return stateAsOf(cached, boundQuery(asOf)).state;
+    // A negotiation in use has its log cached: brought up to the stream (only the new events are read), it answers
+    // at once, where a fold from the store would read the whole negotiation again after every append.
+    if (cache.has(stream.negotiationId)) {
+      const current = await currentLog(stream.negotiationId)();
+      if (E.isRight(current) && current.right !== undefined)
+        return stateAsOf(current.right, boundQuery(asOf)).state;
+    }
     const kept = asOf.followsClock ? listedStates.get(stream.negotiationId) : undefined;
     if (
       kept !== undefined &&
@@ -309,6 +315,23 @@ export const createTracker = ({
           TE.mapLeft((failure): TrackerError => failure),
         );
 
+  const scanForEvent =
+    (
+      negotiationId: string,
+      eventId: string,
+      upTo: number,
+    ): TE.TaskEither<StoreFailure, StoredEvent | undefined> =>
+    async () => {
+      for (let fromRevision = 0; fromRevision <= upTo; fromRevision += EVENT_SEARCH_PAGE) {
+        const page = await store.readStream(negotiationId, { fromRevision, limit: EVENT_SEARCH_PAGE })();
+        if (E.isLeft(page)) return page;
+        const found = page.right.find((event) => event.id === eventId);
+        if (found !== undefined || page.right.length < EVENT_SEARCH_PAGE) return E.right(found);
+        await nextTurn();
+      }
+      return E.right(undefined);
+    };
+
   return {
     append: createAppend({
       store,
@@ -348,6 +371,31 @@ export const createTracker = ({
       readFoldPage(store, negotiationId, { fromRevision, limit }),
     /** The longest negotiation folded in memory (see TrackerDependencies.maxLogEvents). */
     maxLogEvents,
+    /** Whether an event is found by its id through the store's index (else by paging through the stream). */
+    indexesEventIds: store.readEvent !== undefined,
+    /**
+     * One stored event by its id, with the stream's revision: NegotiationNotFound for no negotiation, undefined for
+     * no such event in it. Without an index the stream is read in pages, other requests served between them.
+     */
+    findEvent: (
+      negotiationId: string,
+      eventId: string,
+    ): TE.TaskEither<TrackerError, { revision: number; event: StoredEvent | undefined }> =>
+      pipe(
+        revisionOf(negotiationId),
+        TE.flatMap((revision) =>
+          revision < 0
+            ? TE.left<TrackerError, { revision: number; event: StoredEvent | undefined }>({
+                _tag: 'NegotiationNotFound',
+                negotiationId,
+              })
+            : pipe(
+                store.readEvent?.(negotiationId, eventId) ?? scanForEvent(negotiationId, eventId, revision),
+                TE.mapLeft((failure): TrackerError => failure),
+                TE.map((event) => ({ revision, event })),
+              ),
+        ),
+      ),
     /** A page of a negotiation's stored events, with the stream's revision (NegotiationNotFound for none). */
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       pipe(

@@ -62,6 +62,8 @@ export const createInMemoryEventStore = (clock: Clock = systemClock): EventStore
     ),
     readStream: (negotiationId, options: ReadStreamOptions = {}) =>
       TE.right(window(streams.get(negotiationId) ?? [], options.fromRevision ?? 0, options.limit)),
+    readEvent: (negotiationId, eventId) =>
+      TE.right((streams.get(negotiationId) ?? []).find((event) => event.id === eventId)),
     streamRevision: (negotiationId) => {
       const stream = streams.get(negotiationId);
       return TE.right(stream?.[stream.length - 1]?.revision ?? -1);

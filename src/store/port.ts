@@ -146,6 +146,11 @@ export interface EventStore {
    * readiness. Left with the cause: a read-only file, a lock another process holds, a disk nearly full.
    */
   probeWrites?(): TE.TaskEither<StoreFailure, void>;
+  /**
+   * Optional: one event of a negotiation by its id, read through an index (undefined when the negotiation has no
+   * such event). Without it, a lookup pages through the stream.
+   */
+  readEvent?(negotiationId: string, eventId: string): TE.TaskEither<StoreFailure, StoredEvent | undefined>;
   /** Last revision of a stream, -1 when it does not exist. */
   streamRevision(negotiationId: string): TE.TaskEither<StoreFailure, number>;
   listStreams(): TE.TaskEither<StoreFailure, readonly StreamSummary[]>;

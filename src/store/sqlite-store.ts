@@ -449,6 +449,10 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
      ON CONFLICT (negotiation_id) DO UPDATE SET revision = excluded.revision, last_hash = excluded.last_hash,
        event_count = excluded.event_count, last_recorded_at = excluded.last_recorded_at`,
   );
+  const selectEvent = db.prepare<[string, string], EventRow>(
+    // The unary plus: looked up by the event id's unique index, then checked against the negotiation.
+    'SELECT position, hash, data FROM events WHERE event_id = ? AND +negotiation_id = ?',
+  );
   const selectStream = db.prepare<[string, number, number], EventRow>(
     'SELECT position, hash, data FROM events WHERE negotiation_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
   );
@@ -609,6 +613,11 @@ export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEvent
       attempt(() =>
         selectStream.all(negotiationId, options.fromRevision ?? 0, options.limit ?? -1).map(toEvent),
       ),
+    readEvent: (negotiationId, eventId) =>
+      attempt(() => {
+        const row = selectEvent.get(eventId, negotiationId);
+        return row === undefined ? undefined : toEvent(row);
+      }),
     // The lean column is derived by this adapter at append time; the full data stays the decoded source of truth.
     readLeanStream: (negotiationId, options: ReadStreamOptions = {}) =>
       attempt(() =>

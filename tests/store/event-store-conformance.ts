@@ -207,6 +207,21 @@ export const describeEventStoreConformance = (name: string, factory: StoreFactor
       ]);
     });
 
+    it('finds an event by its id within its own negotiation only, where the store indexes ids', async () => {
+      const readEvent = store.readEvent?.bind(store);
+      if (readEvent === undefined) {
+        console.warn(`${name}: no readEvent (lookups page through the stream); nothing to check here`);
+        return;
+      }
+      const [a1, a2] = [stalled('a1'), stalled('a2')];
+      unwrap(await store.append(request([a1, a2], { negotiationId: 'a' }))());
+      unwrap(await store.append(request([stalled('b1')], { negotiationId: 'b' }))());
+      const stored = unwrap(await store.readStream('a')());
+      expect(unwrap(await readEvent('a', a2.id)())).toEqual(stored[1]);
+      expect(unwrap(await readEvent('b', a2.id)())).toBeUndefined();
+      expect(unwrap(await readEvent('a', '00000000-0000-4000-8000-000000000000')())).toBeUndefined();
+    });
+
     it('pages a stream by revision', async () => {
       unwrap(await store.append(request([stalled('0'), stalled('1'), stalled('2'), stalled('3')]))());
       const page = unwrap(await store.readStream('talks', { fromRevision: 1, limit: 2 })());
