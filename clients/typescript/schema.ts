@@ -552,12 +552,16 @@ export interface components {
             party: components["schemas"]["Name"];
             venue: components["schemas"]["Name"];
         };
-        DiffView: {
-            negotiationId: unknown;
-            revision: unknown;
-            changes: unknown;
-        } & {
-            [key: string]: unknown;
+        DiffAnswer: {
+            negotiationId: string;
+            revision: number;
+            from: string;
+            to: string;
+            knownAt?: string;
+            /** @enum {string} */
+            include?: "certain" | "possible";
+            changes: components["schemas"]["Change"][];
+            developments: components["schemas"]["Evidence"][];
         };
         EndorsementMilestone: {
             body?: components["schemas"]["Name"];
@@ -631,12 +635,11 @@ export interface components {
             time: components["schemas"]["Instant"];
         };
         HistoryPage: {
-            negotiationId: unknown;
-            revision: unknown;
-            history: unknown;
-            verified: unknown;
-        } & {
-            [key: string]: unknown;
+            negotiationId: string;
+            revision: number;
+            history: components["schemas"]["HistoryEntry"][];
+            verified: boolean;
+            next?: string;
         };
         HostilitiesEndedPayload: {
             by: components["schemas"]["Name"][];
@@ -679,12 +682,25 @@ export interface components {
             issueId: components["schemas"]["IssueId"];
             resolution?: components["schemas"]["Text"];
         };
-        IssuesView: {
-            negotiationId: unknown;
-            revision: unknown;
-            issues: unknown;
-        } & {
-            [key: string]: unknown;
+        IssuesAnswer: {
+            negotiationId: string;
+            revision: number;
+            asOf?: string;
+            knownAt?: string;
+            /** @enum {string} */
+            include?: "certain" | "possible";
+            /** @enum {string} */
+            state?: "all" | "open";
+            issues: components["schemas"]["IssueView"][];
+            counts: {
+                open: number;
+                narrowed: number;
+                deferred: number;
+                resolved: number;
+                reopened: number;
+            };
+            uncertain: components["schemas"]["Evidence"][];
+            uncertainCount: number;
         };
         LeadersSpokePayload: {
             durationMinutes?: components["schemas"]["PositiveNumber"];
@@ -1568,6 +1584,23 @@ export interface components {
             reason?: components["schemas"]["Text"];
         };
         Phases: components["schemas"]["Phase"][];
+        PhasesAnswer: {
+            negotiationId: string;
+            revision: number;
+            asOf?: string;
+            knownAt?: string;
+            /** @enum {string} */
+            include?: "certain" | "possible";
+            proposalId?: string;
+            definedBy?: components["schemas"]["Evidence"];
+            phases: components["schemas"]["PhaseReadiness"][];
+            undefinedPhases: {
+                phaseId: string;
+                firstReferenced: components["schemas"]["Evidence"];
+            }[];
+            uncertain: components["schemas"]["Evidence"][];
+            uncertainCount: number;
+        };
         PhaseScheduledPayload: {
             phaseId: components["schemas"]["PhaseId"];
             scheduledFor: components["schemas"]["DateOrDateTime"];
@@ -1590,13 +1623,6 @@ export interface components {
             phaseId: components["schemas"]["PhaseId"];
             reason: components["schemas"]["Text"];
             suspendedBy?: components["schemas"]["Name"];
-        };
-        PhasesView: {
-            negotiationId: unknown;
-            revision: unknown;
-            phases: unknown;
-        } & {
-            [key: string]: unknown;
         };
         PhaseTerminatedPayload: {
             phaseId: components["schemas"]["PhaseId"];
@@ -2875,12 +2901,16 @@ export interface components {
             kind: "joint" | "unilateral";
             text?: components["schemas"]["Text"];
         };
-        StatusView: {
-            negotiationId: unknown;
-            revision: unknown;
-            status: unknown;
-        } & {
-            [key: string]: unknown;
+        StatusAnswer: {
+            negotiationId: string;
+            revision: number;
+            asOf?: string;
+            knownAt?: string;
+            /** @enum {string} */
+            include?: "certain" | "possible";
+            /** @enum {string} */
+            deadlines?: "all" | "live";
+            status: components["schemas"]["StatusView"];
         };
         SubjectId: components["schemas"]["Slug"];
         TalksCollapsedPayload: {
@@ -2923,12 +2953,13 @@ export interface components {
             suspendedBy?: components["schemas"]["Name"];
         };
         Text: string;
-        TimelineView: {
-            negotiationId: unknown;
-            revision: unknown;
-            timeline: unknown;
-        } & {
-            [key: string]: unknown;
+        TimelineAnswer: {
+            negotiationId: string;
+            revision: number;
+            from?: string;
+            to?: string;
+            knownAt?: string;
+            timeline: components["schemas"]["TimelineEntry"][];
         };
         UnknownRecord: Record<string, never>;
         Url: string;
@@ -2954,6 +2985,1203 @@ export interface components {
             ceasefireId?: components["schemas"]["CeasefireId"];
             description: components["schemas"]["Text"];
             phaseId?: components["schemas"]["PhaseId"];
+        };
+        AgreementView: {
+            title?: string;
+            parties: string[];
+            proposalId?: string;
+            supersedes?: string;
+            /** @enum {string} */
+            kind: "comprehensive" | "final" | "framework" | "interim" | "partial";
+            agreementId: string;
+            /** @enum {string} */
+            scope: "framework" | "phases";
+            requiresSignature: boolean;
+            phaseIds: string[];
+            settlesIssues: string[];
+            requiresRatificationBy: string[];
+            supersededBy?: {
+                agreementId: string;
+                evidence: components["schemas"]["Evidence"];
+            };
+            /** @enum {string} */
+            status: "agreed" | "in-force" | "rejected" | "signed" | "superseded" | "terminated";
+            statusSince: components["schemas"]["Evidence"];
+            firstReferenced?: components["schemas"]["Evidence"];
+            signed?: {
+                signatories: string[];
+                evidence: components["schemas"]["Evidence"];
+            };
+            reached?: components["schemas"]["Evidence"];
+            enteredIntoForce?: components["schemas"]["Evidence"];
+            ratifications: components["schemas"]["Ratification"][];
+            awaitingRatificationBy: string[];
+            ratificationCount: number;
+            withdrawals: {
+                party: string;
+                reason?: string;
+                evidence: components["schemas"]["Evidence"];
+            }[];
+            remainingParties: string[];
+        };
+        Amendment: {
+            eventId: string;
+            /** @enum {string} */
+            kind: "correction" | "retraction";
+            reason: string;
+            recordedAt: string;
+            fields?: string[];
+        };
+        ArmedActorState: {
+            actor: string;
+            /** @enum {string} */
+            posture: "campaign-ended" | "ceasefire" | "hostilities";
+            description?: string;
+            since: components["schemas"]["Evidence"];
+        };
+        Assessment: {
+            assessedBy: string;
+            /** @enum {string} */
+            outcome: "met" | "not-met" | "partly-met";
+            party?: string;
+            description?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        AttributedBlame: {
+            by: string;
+            blames: string;
+            claim: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        Cancellation: {
+            meetingId?: string;
+            scheduledFor?: string;
+            reason: string;
+            cancelledBy?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        CeasefireState: {
+            ceasefireId: string;
+            declaredBy: string[];
+            scope?: string;
+            terms?: string;
+            /** @enum {string} */
+            state: "broken-down" | "in-effect";
+            since: components["schemas"]["Evidence"];
+            declared?: components["schemas"]["Evidence"];
+            firstDeclared?: components["schemas"]["Evidence"];
+            brokeDown?: {
+                reason: string;
+                endedBy?: string;
+                evidence: components["schemas"]["Evidence"];
+            };
+            declarations: number;
+            violations: number;
+        };
+        Change: {
+            /** @enum {string} */
+            section: "issues" | "phases" | "status";
+            path: string;
+            before?: string;
+            after?: string;
+            evidence?: string;
+        };
+        CharacterisationRecord: {
+            by: string[];
+            /** @enum {string} */
+            kind: "joint" | "unilateral";
+            /** @enum {string} */
+            characterisation: "breakthrough" | "cautious" | "collapse" | "impasse" | "progress";
+            text?: string;
+            attributedTo: {
+                /** @enum {string} */
+                kind: "anonymous" | "institution" | "named" | "outlet";
+                name?: string;
+                role?: string;
+                descriptor?: string;
+                affiliation?: string;
+            }[];
+            evidence: components["schemas"]["Evidence"];
+        };
+        ConditionsView: {
+            commitments: {
+                parties: string[];
+                description?: string;
+                agreementId?: string;
+                commitmentId: string;
+                firstReferenced?: components["schemas"]["Evidence"];
+                made?: components["schemas"]["Evidence"];
+                latestAssessment?: components["schemas"]["Assessment"];
+                assessments: components["schemas"]["Assessment"][];
+            }[];
+            verifications: components["schemas"]["Verification"][];
+        };
+        DeadlineChange: {
+            /** @enum {string} */
+            change: "extended" | "met" | "missed" | "replaced" | "set";
+            deadline?: string;
+            reason?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        DeadlineView: {
+            description?: string;
+            deadline?: string;
+            setBy?: string;
+            deadlineId: string;
+            replaces?: string;
+            concerns?: {
+                issueId?: string;
+                phaseId?: string;
+                commitmentId?: string;
+            };
+            replacedBy?: string;
+            /** @enum {string} */
+            state: "met" | "missed" | "pending" | "replaced";
+            since: components["schemas"]["Evidence"];
+            set?: components["schemas"]["Evidence"];
+            passed: boolean;
+            history?: components["schemas"]["DeadlineChange"][];
+        };
+        Delegation: {
+            party: string;
+            venue: string;
+            head?: {
+                name: string;
+                role?: string;
+            };
+            level?: string;
+            mandate?: string;
+            since: components["schemas"]["Evidence"];
+        };
+        Endorsement: {
+            by: string[];
+            details?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        Evidence: {
+            eventId: string;
+            /** @enum {string} */
+            type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+            occurredAt: string;
+            /** @enum {string} */
+            precision: "day" | "instant" | "month" | "range";
+        };
+        GroundView: {
+            /** @enum {string} */
+            situation: "ceasefire-broken-down" | "ceasefire-in-effect" | "hostilities" | "not-reported";
+            ceasefires: components["schemas"]["CeasefireState"][];
+            actors: components["schemas"]["ArmedActorState"][];
+            violations: components["schemas"]["Violation"][];
+            violationCount: number;
+        };
+        Grouping: {
+            groupingId: string;
+            name: string;
+            members: string[];
+            description?: string;
+            since: components["schemas"]["Evidence"];
+        };
+        HistoryEntry: {
+            revision: number;
+            position: number;
+            recordedBy: string;
+            hash: string;
+            previousHash: string;
+            verification: {
+                hashMatchesContent: boolean;
+                chainsToPrevious: boolean;
+            };
+            changes: components["schemas"]["Change"][];
+            affectsFrom?: string;
+            changesAsOfAffected?: components["schemas"]["Change"][];
+            eventId: string;
+            type: string;
+            occurredAt: string;
+            precision: string;
+            reportedAt: string;
+            recordedAt: string;
+            summary?: string;
+        };
+        IssueView: {
+            title?: string;
+            description?: string;
+            issueId: string;
+            raisedBy?: string;
+            blocksPhases: string[];
+            resolution?: string;
+            firstReferenced?: components["schemas"]["Evidence"];
+            /** @enum {string} */
+            state: "deferred" | "narrowed" | "open" | "reopened" | "resolved";
+            raisedByAll?: string[];
+            raised?: components["schemas"]["Evidence"];
+            stateSince: components["schemas"]["Evidence"];
+            positions: {
+                [key: string]: {
+                    position: string;
+                    evidence: components["schemas"]["Evidence"];
+                };
+            };
+            settledBy?: string;
+            deferredTo?: {
+                phaseId: string;
+                reason?: string;
+                evidence: components["schemas"]["Evidence"];
+            };
+            positionList: {
+                party: string;
+                position: string;
+                evidence: components["schemas"]["Evidence"];
+            }[];
+            blocks: string[];
+            narrowings: {
+                description: string;
+                evidence: components["schemas"]["Evidence"];
+            }[];
+            movedBy: components["schemas"]["Evidence"][];
+            movedByCount: number;
+        };
+        LeaderContact: {
+            participants: string[];
+            topics: string[];
+            durationMinutes?: number;
+            /** @enum {string} */
+            medium?: "call" | "meeting";
+            evidence: components["schemas"]["Evidence"];
+        };
+        Participant: {
+            party: string;
+            /** @enum {string} */
+            standing: "at-table" | "excluded" | "left";
+            since: components["schemas"]["Evidence"];
+            reason?: string;
+        };
+        PartyStance: {
+            party: string;
+            /** @enum {string} */
+            stance: "accepted" | "amendments-requested" | "counter-proposal" | "rejected";
+            via: string[];
+            details?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        PhaseReadiness: {
+            phaseId: string;
+            name: string;
+            order: number;
+            description?: string;
+            duration?: string;
+            durationDays?: number;
+            proposalId?: string;
+            agreementId?: string;
+            definedBy: components["schemas"]["Evidence"];
+            provisions: {
+                provisionId: string;
+                description: string;
+            }[];
+            /** @enum {string} */
+            state: "blocked" | "completed" | "in-progress" | "lapsed" | "ready" | "suspended" | "terminated";
+            prerequisites: components["schemas"]["PrerequisiteStatus"][];
+            blocking: components["schemas"]["PrerequisiteStatus"][];
+            scheduledFor?: string;
+            started?: components["schemas"]["Evidence"];
+            completed?: components["schemas"]["Evidence"];
+            ended?: {
+                /** @enum {string} */
+                outcome: "completed" | "lapsed" | "terminated";
+                evidence: components["schemas"]["Evidence"];
+                reason?: string;
+                by?: string;
+            };
+            dueBy?: string;
+            overdue: boolean;
+            startBy?: string;
+            startMissed: boolean;
+            suspensions: components["schemas"]["Suspension"][];
+            provisionsImplemented: number;
+            violations: number;
+        };
+        PrerequisiteStatus: {
+            prerequisite: {
+                /** @constant */
+                kind: "agreement";
+                agreementId?: string;
+            } | {
+                /** @constant */
+                kind: "phase-started";
+                phaseId: string;
+            } | {
+                /** @constant */
+                kind: "phase-completed";
+                phaseId: string;
+            } | {
+                /** @constant */
+                kind: "issue-resolved";
+                issueId: string;
+            } | {
+                /** @constant */
+                kind: "accepted-by";
+                party: string;
+                proposalId?: string;
+            } | {
+                /** @constant */
+                kind: "days-after";
+                days: number;
+                after: {
+                    /** @constant */
+                    of: "agreement";
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    of: "agreement-in-force";
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    of: "phase-started";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    of: "phase-completed";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    of: "endorsement";
+                    proposalId?: string;
+                    body?: string;
+                } | {
+                    /** @constant */
+                    of: "ratification";
+                    agreementId?: string;
+                    body?: string;
+                };
+            } | {
+                /** @constant */
+                kind: "date";
+                on: string;
+            } | {
+                /** @constant */
+                kind: "verified-by";
+                body: string;
+                subject: string;
+                description?: string;
+            } | {
+                /** @constant */
+                kind: "endorsed-by";
+                body: string;
+                proposalId?: string;
+            } | {
+                /** @constant */
+                kind: "ratified-by";
+                body: string;
+                agreementId?: string;
+            } | {
+                /** @constant */
+                kind: "commitment-met";
+                commitmentId: string;
+                judgedBy?: string;
+                description?: string;
+            };
+            description: string;
+            /** @enum {string} */
+            origin: "issue" | "phase";
+            met: boolean;
+            since?: components["schemas"]["Evidence"];
+            metOn?: string;
+            detail?: string;
+        };
+        ProposalView: {
+            proposalId: string;
+            author?: string;
+            summary?: string;
+            supersedes?: string;
+            conveyedBy: string[];
+            supersededBy?: string;
+            /** @enum {string} */
+            status: "agreed" | "announced" | "mentioned" | "rejected" | "signed" | "superseded" | "tabled";
+            statusSince?: components["schemas"]["Evidence"];
+            authors: string[];
+            tabled?: components["schemas"]["Evidence"];
+            announced?: components["schemas"]["Evidence"];
+            firstReferenced?: components["schemas"]["Evidence"];
+            endorsements: components["schemas"]["Endorsement"][];
+            endorsementCount: number;
+            stanceList: components["schemas"]["PartyStance"][];
+        };
+        Ratification: {
+            body: string;
+            /** @enum {string} */
+            outcome: "approved" | "rejected";
+            bodyKind?: string;
+            votesFor?: number;
+            votesAgainst?: number;
+            abstentions?: number;
+            yesPercent?: number;
+            turnoutPercent?: number;
+            evidence: components["schemas"]["Evidence"];
+        };
+        RecalledDelegation: {
+            party: string;
+            venue?: string;
+            reason?: string;
+            recalled: components["schemas"]["Evidence"];
+        };
+        RoleHolder: {
+            party: string;
+            /** @enum {string} */
+            role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+            person?: {
+                name: string;
+                role?: string;
+            };
+            description?: string;
+            since: components["schemas"]["Evidence"];
+        };
+        ScheduledTalks: {
+            venues: string[];
+            scheduledFor: string;
+            participants: string[];
+            meetingId?: string;
+            description?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        StatementRecord: {
+            by: string[];
+            /** @enum {string} */
+            kind: "joint" | "unilateral";
+            /** @enum {string} */
+            characterisation?: "breakthrough" | "cautious" | "collapse" | "impasse" | "progress";
+            text?: string;
+            attributedTo: {
+                /** @enum {string} */
+                kind: "anonymous" | "institution" | "named" | "outlet";
+                name?: string;
+                role?: string;
+                descriptor?: string;
+                affiliation?: string;
+            }[];
+            evidence: components["schemas"]["Evidence"];
+        };
+        StatusView: {
+            title?: string;
+            /** @enum {string} */
+            activity: "active" | "stalled" | "suspended";
+            activitySince?: components["schemas"]["Evidence"];
+            activityReason?: string;
+            venue?: {
+                name: string;
+                since: components["schemas"]["Evidence"];
+            };
+            opened?: {
+                eventId: string;
+                /** @enum {string} */
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                occurredAt: string;
+                /** @enum {string} */
+                precision: "day" | "instant" | "month" | "range";
+                venue: string;
+                chairedBy?: string;
+                format?: string;
+            };
+            collapsed?: {
+                eventId: string;
+                /** @enum {string} */
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                occurredAt: string;
+                /** @enum {string} */
+                precision: "day" | "instant" | "month" | "range";
+                reason: string;
+                declaredBy?: string;
+            };
+            blameClaims: components["schemas"]["AttributedBlame"][];
+            blameClaimCount: number;
+            upcomingTalks: components["schemas"]["ScheduledTalks"][];
+            cancelledMeetings: {
+                venues: string[];
+                scheduledFor: string;
+                participants: string[];
+                meetingId?: string;
+                description?: string;
+                evidence: components["schemas"]["Evidence"];
+                cancellation: components["schemas"]["Cancellation"];
+            }[];
+            leaderContacts: components["schemas"]["LeaderContact"][];
+            leaderContactCount: number;
+            parties: string[];
+            mediators: string[];
+            participants: components["schemas"]["Participant"][];
+            roles: components["schemas"]["RoleHolder"][];
+            formerRoles: {
+                party: string;
+                /** @enum {string} */
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                person?: {
+                    name: string;
+                    role?: string;
+                };
+                description?: string;
+                since: components["schemas"]["Evidence"];
+                ended: components["schemas"]["Evidence"];
+                reason?: string;
+            }[];
+            groupings: components["schemas"]["Grouping"][];
+            delegations: components["schemas"]["Delegation"][];
+            recalledDelegations: components["schemas"]["RecalledDelegation"][];
+            latestProposal?: components["schemas"]["ProposalView"];
+            announcedProposals: components["schemas"]["ProposalView"][];
+            proposals: components["schemas"]["ProposalView"][];
+            characterisations: components["schemas"]["CharacterisationRecord"][];
+            statements: {
+                speakers: string;
+                latest: components["schemas"]["StatementRecord"];
+                earlier: components["schemas"]["StatementRecord"][];
+                count: number;
+            }[];
+            deadlines: components["schemas"]["DeadlineView"][];
+            closedDeadlineCount: number;
+            /** @enum {string} */
+            stage: "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
+            stageSince?: components["schemas"]["Evidence"];
+            agreements: components["schemas"]["AgreementView"][];
+            ground: components["schemas"]["GroundView"];
+            conditions: components["schemas"]["ConditionsView"];
+            openIssueCount: number;
+            unresolvedReferences: components["schemas"]["UnresolvedReference"][];
+            lastDevelopment?: {
+                eventId: string;
+                /** @enum {string} */
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                occurredAt: string;
+                /** @enum {string} */
+                precision: "day" | "instant" | "month" | "range";
+                summary?: string;
+            };
+            developmentCount: number;
+            uncertain: components["schemas"]["Evidence"][];
+            uncertainCount: number;
+        };
+        Suspension: {
+            suspended: components["schemas"]["Evidence"];
+            reason: string;
+            suspendedBy?: string;
+            issueIds?: string[];
+            resumed?: components["schemas"]["Evidence"];
+        };
+        TimelineEntry: {
+            confidence?: string;
+            cameoCode?: string;
+            sources: {
+                outlet: string;
+                title: string;
+                publishedAt: string;
+                /** @enum {string} */
+                kind?: "document" | "report";
+                quote?: string;
+                paraphrase?: string;
+                attribution?: {
+                    /** @enum {string} */
+                    kind: "anonymous" | "institution" | "named" | "outlet";
+                    name?: string;
+                    role?: string;
+                    descriptor?: string;
+                    affiliation?: string;
+                };
+                url?: string;
+                article?: string;
+            }[];
+            payload: {
+                title: string;
+                parties: string[];
+                mediators: string[];
+                description?: string;
+            } | {
+                venue: string;
+                participants?: string[];
+                chairedBy?: string;
+                /** @enum {string} */
+                format?: "direct" | "indirect" | "proximity";
+                description?: string;
+            } | {
+                venue: string;
+                from?: string;
+                reason?: string;
+            } | {
+                proposalId: string;
+                author: string;
+                summary: string;
+                conveyedBy?: string[];
+                phases?: {
+                    phaseId: string;
+                    name: string;
+                    order: number;
+                    provisions: {
+                        provisionId: string;
+                        description: string;
+                    }[];
+                    prerequisites: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    })[];
+                    durationDays?: number;
+                    duration?: string;
+                    startBy?: string;
+                    description?: string;
+                }[];
+                supersedes?: string;
+                jointlyWith?: string[];
+            } | {
+                proposalId: string;
+                announcedBy: string[];
+                summary: string;
+                expectedBy?: string;
+            } | {
+                proposalId: string;
+                endorsedBy: string[];
+                /** @enum {string} */
+                bodyKind?: "cabinet" | "court" | "other" | "parliament" | "party" | "referendum" | "security-council";
+                details?: string;
+            } | {
+                proposalId: string;
+                by: string;
+                /** @enum {string} */
+                stance: "accepted" | "amendments-requested" | "counter-proposal" | "rejected";
+                via?: string[];
+                details?: string;
+            } | {
+                party: string;
+                description: string;
+                proposalId?: string;
+                issueId?: string;
+                /** @enum {string} */
+                direction?: "hardened" | "softened";
+            } | {
+                party: string;
+                venue: string;
+                head?: {
+                    name: string;
+                    role?: string;
+                };
+                mandate?: string;
+                level?: string;
+            } | {
+                party: string;
+                venue?: string;
+                reason?: string;
+            } | {
+                venues: string[];
+                scheduledFor: string;
+                participants: string[];
+                description?: string;
+                meetingId?: string;
+            } | {
+                reason: string;
+                meetingId?: string;
+                scheduledFor?: string;
+                cancelledBy?: string;
+            } | {
+                venue: string;
+                participants?: string[];
+                /** @enum {string} */
+                format?: "direct" | "indirect";
+                focus?: string;
+            } | {
+                reason: string;
+                blameClaims?: {
+                    by: string;
+                    blames: string;
+                    claim: string;
+                }[];
+            } | {
+                reason: string;
+                suspendedBy?: string;
+            } | {
+                reason: string;
+                declaredBy?: string;
+            } | {
+                by: string[];
+                /** @enum {string} */
+                kind: "joint" | "unilateral";
+                /** @enum {string} */
+                characterisation?: "breakthrough" | "cautious" | "collapse" | "impasse" | "progress";
+                text?: string;
+            } | {
+                participants: string[];
+                topics: string[];
+                durationMinutes?: number;
+                /** @enum {string} */
+                medium?: "call" | "meeting";
+            } | {
+                description: string;
+                deadline: string;
+                setBy?: string;
+                deadlineId?: string;
+                replaces?: string;
+                issueId?: string;
+                phaseId?: string;
+                commitmentId?: string;
+            } | {
+                deadlineId: string;
+                deadline: string;
+                extendedBy?: string;
+                reason?: string;
+            } | {
+                deadlineId: string;
+                description?: string;
+            } | {
+                deadlineId: string;
+                reason?: string;
+            } | {
+                party: string;
+                reason?: string;
+            } | {
+                party: string;
+                reason: string;
+                excludedBy?: string;
+            } | {
+                party: string;
+                reason?: string;
+            } | {
+                party: string;
+                agreementId: string;
+                reason?: string;
+            } | {
+                party: string;
+                /** @enum {string} */
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                person?: {
+                    name: string;
+                    role?: string;
+                };
+                description?: string;
+            } | {
+                party: string;
+                /** @enum {string} */
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                reason?: string;
+            } | {
+                groupingId: string;
+                name: string;
+                members: string[];
+                description?: string;
+            } | {
+                issueId: string;
+                title: string;
+                raisedBy: string;
+                description?: string;
+                blocksPhases?: string[];
+                jointlyWith?: string[];
+            } | {
+                issueId: string;
+                party: string;
+                position: string;
+            } | {
+                issueId: string;
+                description: string;
+            } | {
+                issueId: string;
+                resolution?: string;
+            } | {
+                issueId: string;
+                reason?: string;
+            } | {
+                issueId: string;
+                toPhaseId: string;
+                reason?: string;
+            } | {
+                proposalId: string;
+                phases: {
+                    phaseId: string;
+                    name: string;
+                    order: number;
+                    provisions: {
+                        provisionId: string;
+                        description: string;
+                    }[];
+                    prerequisites: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    })[];
+                    durationDays?: number;
+                    duration?: string;
+                    startBy?: string;
+                    description?: string;
+                }[];
+                agreementId?: string;
+            } | {
+                /** @enum {string} */
+                scope: "framework" | "phases";
+                parties: string[];
+                proposalId?: string;
+                phaseIds?: string[];
+                agreementId?: string;
+                /** @enum {string} */
+                kind?: "comprehensive" | "final" | "framework" | "interim" | "partial";
+                title?: string;
+                phases?: {
+                    phaseId: string;
+                    name: string;
+                    order: number;
+                    provisions: {
+                        provisionId: string;
+                        description: string;
+                    }[];
+                    prerequisites: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    })[];
+                    durationDays?: number;
+                    duration?: string;
+                    startBy?: string;
+                    description?: string;
+                }[];
+                settlesIssues?: string[];
+                defersIssues?: {
+                    issueId: string;
+                    toPhaseId: string;
+                }[];
+                requiresRatificationBy?: string[];
+                requiresSignature?: boolean;
+                supersedes?: string;
+            } | {
+                agreementId: string;
+                signatories: string[];
+                venue?: string;
+            } | {
+                agreementId: string;
+                body: string;
+                /** @enum {string} */
+                outcome: "approved" | "rejected";
+                /** @enum {string} */
+                bodyKind?: "cabinet" | "court" | "other" | "parliament" | "party" | "referendum" | "security-council";
+                votesFor?: number;
+                votesAgainst?: number;
+                abstentions?: number;
+                yesPercent?: number;
+                turnoutPercent?: number;
+            } | {
+                agreementId: string;
+            } | {
+                agreementId: string;
+                supersededBy: string;
+            } | {
+                phaseId: string;
+                scheduledFor: string;
+            } | {
+                phaseId: string;
+            } | {
+                phaseId: string;
+            } | {
+                phaseId: string;
+                reason: string;
+            } | {
+                phaseId: string;
+                reason: string;
+                suspendedBy?: string;
+                issueIds?: string[];
+            } | {
+                phaseId: string;
+                reason?: string;
+            } | {
+                phaseId: string;
+                reason: string;
+                terminatedBy?: string;
+            } | {
+                phaseId: string;
+                description: string;
+                provisionId?: string;
+            } | {
+                commitmentId: string;
+                parties: string[];
+                description: string;
+                agreementId?: string;
+            } | {
+                commitmentId: string;
+                assessedBy: string;
+                /** @enum {string} */
+                outcome: "met" | "not-met" | "partly-met";
+                party?: string;
+                description?: string;
+            } | {
+                body: string;
+                subject: string;
+                /** @enum {string} */
+                outcome: "not-verified" | "partly-verified" | "verified";
+                description: string;
+            } | {
+                ceasefireId: string;
+                declaredBy: string[];
+                scope?: string;
+                terms?: string;
+            } | {
+                ceasefireId: string;
+                reason: string;
+                endedBy?: string;
+            } | {
+                description: string;
+                allegedBy: string;
+                phaseId?: string;
+                accused?: string;
+                ceasefireId?: string;
+            } | {
+                by: string[];
+                description: string;
+            } | {
+                by: string[];
+                description: string;
+            };
+            amendments: components["schemas"]["Amendment"][];
+            eventId: string;
+            type: string;
+            occurredAt: string;
+            precision: string;
+            reportedAt: string;
+            recordedAt: string;
+            summary?: string;
+        };
+        UnresolvedReference: {
+            /** @enum {string} */
+            kind: "agreement" | "ceasefire" | "commitment" | "deadline" | "issue" | "phase" | "proposal";
+            id: string;
+            firstReferenced: components["schemas"]["Evidence"];
+        };
+        Verification: {
+            body: string;
+            subject: string;
+            /** @enum {string} */
+            outcome: "not-verified" | "partly-verified" | "verified";
+            description: string;
+            evidence: components["schemas"]["Evidence"];
+            reports: number;
+        };
+        Violation: {
+            description: string;
+            allegedBy: string;
+            accused?: string;
+            phaseId?: string;
+            ceasefireId?: string;
+            evidence: components["schemas"]["Evidence"];
         };
     };
     responses: never;
@@ -3955,7 +5183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StatusView"];
+                    "application/json": components["schemas"]["StatusAnswer"];
                 };
             };
             /** @description The answer is the one the client holds (its If-None-Match is current). */
@@ -4075,7 +5303,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IssuesView"];
+                    "application/json": components["schemas"]["IssuesAnswer"];
                 };
             };
             /** @description The answer is the one the client holds (its If-None-Match is current). */
@@ -4194,7 +5422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PhasesView"];
+                    "application/json": components["schemas"]["PhasesAnswer"];
                 };
             };
             /** @description The answer is the one the client holds (its If-None-Match is current). */
@@ -4313,7 +5541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TimelineView"];
+                    "application/json": components["schemas"]["TimelineAnswer"];
                 };
             };
             /** @description The answer is the one the client holds (its If-None-Match is current). */
@@ -4545,7 +5773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DiffView"];
+                    "application/json": components["schemas"]["DiffAnswer"];
                 };
             };
             /** @description The answer is the one the client holds (its If-None-Match is current). */

@@ -26,6 +26,7 @@ import {
   NegotiationShape,
   NewEventShape,
   PROJECTION_VIEWS,
+  VIEW_COMPONENTS,
   PrincipalsShape,
   ProblemShape,
   RecordedEventShape,
@@ -89,6 +90,13 @@ const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> =
 };
 
 const negotiationPath = { negotiationId: NegotiationIdParam };
+
+/** The codecs' components and the views' generated ones, which must not share a name. */
+const withViewComponents = (components: Record<string, JsonSchema>): Record<string, JsonSchema> => {
+  const clash = Object.keys(VIEW_COMPONENTS).filter((name) => name in components);
+  if (clash.length > 0) throw new Error(`view schema components clash with codec ones: ${clash.join(', ')}`);
+  return { ...components, ...VIEW_COMPONENTS };
+};
 const VIEW_PROBLEMS = [404, 503];
 
 const view = (
@@ -438,7 +446,7 @@ export const openApiDocument = ({ version }: OpenApiOptions): Record<string, unk
     tags: ['Negotiations', 'Events', 'Views', 'Transparency', 'Service'].map((name) => ({ name })),
     paths,
     components: {
-      schemas: schemas.components(),
+      schemas: withViewComponents(schemas.components()),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A token from `negotiation-tracker token`.' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },

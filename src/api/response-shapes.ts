@@ -17,10 +17,11 @@ import {
   strictObject,
 } from '../domain';
 import { PROBLEM_SLUGS, problemType } from './problem-types';
+import VIEW_SCHEMAS from './view-schemas.json';
 
 /**
  * The shapes the API answers with, one codec each, described for the published contract. Envelopes, events,
- * pages and problems are exact; the projection views are deliberately loose (see PROJECTION_VIEWS).
+ * pages and problems are exact; the projection views are described by schemas generated from their types.
  */
 
 const integer = (name: string, minimum: number) =>
@@ -187,10 +188,11 @@ export const PrincipalsShape = strictObject('Principals', {
 });
 
 /**
- * Where the views built by the projections are described. Their shapes are still changing with the domain, so
- * each is an open object that names only its stable top-level keys; the rest of the answer is not constrained.
+ * The views built by the projections: each is described by the schema generated from its TypeScript type
+ * (view-shapes.ts, `npm run schemas:generate`), closed like every other shape here. The codec only checks the
+ * top-level keys at run time; the contract tests check every answer against the published schema.
  */
-const openView = (name: string, keys: readonly string[]) =>
+const generatedView = (name: keyof typeof VIEW_SCHEMAS.views, keys: readonly string[]) =>
   describedAs(
     new t.Type<object, object, unknown>(
       name,
@@ -201,23 +203,21 @@ const openView = (name: string, keys: readonly string[]) =>
           : t.failure(u, c, `must be an object with ${keys.join(', ')}`),
       t.identity,
     ),
-    {
-      type: 'object',
-      required: [...keys],
-      properties: Object.fromEntries(keys.map((key) => [key, {}])),
-      additionalProperties: true,
-    },
+    VIEW_SCHEMAS.views[name],
   );
 
 const VIEW_KEYS = ['negotiationId', 'revision'] as const;
 export const PROJECTION_VIEWS = {
-  status: openView('StatusView', [...VIEW_KEYS, 'status']),
-  issues: openView('IssuesView', [...VIEW_KEYS, 'issues']),
-  phases: openView('PhasesView', [...VIEW_KEYS, 'phases']),
-  timeline: openView('TimelineView', [...VIEW_KEYS, 'timeline']),
-  history: openView('HistoryPage', [...VIEW_KEYS, 'history', 'verified']),
-  diff: openView('DiffView', [...VIEW_KEYS, 'changes']),
+  status: generatedView('StatusAnswer', [...VIEW_KEYS, 'status']),
+  issues: generatedView('IssuesAnswer', [...VIEW_KEYS, 'issues']),
+  phases: generatedView('PhasesAnswer', [...VIEW_KEYS, 'phases']),
+  timeline: generatedView('TimelineAnswer', [...VIEW_KEYS, 'timeline']),
+  history: generatedView('HistoryPage', [...VIEW_KEYS, 'history', 'verified']),
+  diff: generatedView('DiffAnswer', [...VIEW_KEYS, 'changes']),
 } as const;
+
+/** The components the view schemas refer to, published beside the codecs' own. */
+export const VIEW_COMPONENTS: Record<string, JsonSchema> = VIEW_SCHEMAS.definitions;
 
 const negotiationFields = {
   negotiationId: Slug,

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import supertest from 'supertest';
+import supertest from '../support/contract-request';
 import { createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { registerQueryCommands } from '../../src/cli/query-commands';

@@ -1,4 +1,4 @@
-import supertest from 'supertest';
+import supertest from '../support/contract-request';
 import { ADAPTERS, Harness, harness } from '../support/app-harness';
 import { reported } from '../support/builders';
 

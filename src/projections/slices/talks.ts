@@ -25,7 +25,7 @@ export interface Cancellation {
   readonly evidence: Evidence;
 }
 
-export interface BlameClaim {
+export interface AttributedBlame {
   readonly by: string;
   readonly blames: string;
   readonly claim: string;
@@ -56,7 +56,7 @@ export interface TalksState {
   readonly activityReason?: string;
   /** Talks declared collapsed and not resumed since. */
   readonly collapsed?: Evidence & { readonly reason: string; readonly declaredBy?: string };
-  readonly blameClaims: Chain<BlameClaim> | undefined;
+  readonly blameClaims: Chain<AttributedBlame> | undefined;
   readonly scheduled: Chain<ScheduledTalks> | undefined;
   readonly cancellations: Chain<Cancellation> | undefined;
   readonly leaderContacts: Chain<LeaderContact> | undefined;
@@ -130,7 +130,7 @@ export interface TalksView {
   readonly venue?: TalksState['venue'];
   readonly opened?: TalksState['opened'];
   readonly collapsed?: TalksState['collapsed'];
-  readonly blameClaims: readonly BlameClaim[];
+  readonly blameClaims: readonly AttributedBlame[];
   readonly blameClaimCount: number;
   /** Talks scheduled for the asked date or later and not cancelled (among the most recently scheduled). */
   readonly upcomingTalks: readonly ScheduledTalks[];
