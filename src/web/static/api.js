@@ -1,5 +1,17 @@
 // The page reads only this server's JSON API; every view is asked for at a date and, optionally, at a
-// past recording time (knownAt).
+// past recording time (knownAt). The shapes come from the client generated from the API's OpenAPI document
+// (clients/typescript/schema.ts): `npm run typecheck` holds the page to the fields they name.
+
+/**
+ * @typedef {import('../../../clients/typescript/schema').components['schemas']} Schemas
+ * @typedef {Schemas['StatusView']} StatusView
+ * @typedef {Schemas['IssuesAnswer']} IssuesAnswer
+ * @typedef {Schemas['PhasesAnswer']} PhasesAnswer
+ * @typedef {Schemas['TimelineEntry']} TimelineEntry
+ * @typedef {Schemas['NegotiationList']['negotiations'][number]} NegotiationListEntry
+ * @typedef {Schemas['EventsPage']['events'][number]} StoredEvent
+ * @typedef {{ asOf?: string, knownAt?: string, include?: string }} Moment
+ */
 
 const query = (params) => {
   const search = new URLSearchParams();
@@ -11,6 +23,11 @@ const query = (params) => {
 /** Thrown for a recording time before the negotiation's first event: the log knew nothing of it then. */
 class NotKnownYet extends Error {}
 
+/**
+ * @param {string} path
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<any>} the body, typed by each caller for its endpoint
+ */
 const getJson = async (path, signal) => {
   const response = await fetch(path, { signal, headers: { accept: 'application/json' } });
   if (response.status === 404) {
@@ -29,6 +46,7 @@ const getJson = async (path, signal) => {
 
 const negotiationPath = (negotiationId) => `/negotiations/${encodeURIComponent(negotiationId)}`;
 
+/** @returns {Promise<NegotiationListEntry[]>} */
 export const fetchNegotiations = (signal) =>
   getJson('/negotiations', signal).then((body) => body.negotiations);
 
@@ -37,24 +55,40 @@ const unlessNotKnown = (fallback) => (error) => {
   throw error;
 };
 
+/** @returns {Promise<TimelineEntry[]>} */
 export const fetchTimeline = (negotiationId, knownAt, signal) =>
   getJson(`${negotiationPath(negotiationId)}/timeline${query({ knownAt })}`, signal).then(
     (body) => body.timeline,
     unlessNotKnown([]),
   );
 
-/** What the panels show for a time when nothing of the negotiation had been recorded. */
+/**
+ * What the panels show for a time when nothing of the negotiation had been recorded.
+ * @type {{ status: Partial<StatusView>, issues: Partial<IssuesAnswer>, phases: Partial<PhasesAnswer> }}
+ */
 const NOTHING_KNOWN = {
   status: { developmentCount: 0 },
-  issues: { issues: [], counts: {}, uncertain: [], uncertainCount: 0 },
+  issues: {
+    issues: [],
+    counts: { open: 0, narrowed: 0, deferred: 0, resolved: 0, reopened: 0 },
+    uncertain: [],
+    uncertainCount: 0,
+  },
   phases: { phases: [], undefinedPhases: [], uncertain: [], uncertainCount: 0 },
 };
 
-/** Status, open issues and phase readiness as of a day, fetched together so the panels never disagree. */
+/**
+ * Status, open issues and phase readiness as of a day, fetched together so the panels never disagree.
+ * @param {string} negotiationId
+ * @param {Moment} moment
+ * @param {AbortSignal} [signal]
+ * @returns {Promise<{ status: Partial<StatusView>, issues: Partial<IssuesAnswer>, phases: Partial<PhasesAnswer> }>}
+ */
 export const fetchViews = async (negotiationId, { asOf, knownAt, include }, signal) => {
   const suffix = query({ asOf, knownAt, include });
   const base = negotiationPath(negotiationId);
   try {
+    /** @type {[{ status: StatusView }, IssuesAnswer, PhasesAnswer]} */
     const [status, issues, phases] = await Promise.all([
       getJson(`${base}/status${suffix}`, signal),
       getJson(`${base}/issues${suffix}`, signal),
@@ -66,8 +100,12 @@ export const fetchViews = async (negotiationId, { asOf, knownAt, include }, sign
   }
 };
 
-/** The stored events (recording provenance: recordedBy, revision, hash), following the pages to the end. */
+/**
+ * The stored events (recording provenance: recordedBy, revision, hash), following the pages to the end.
+ * @returns {Promise<StoredEvent[]>}
+ */
 export const fetchStoredEvents = async (negotiationId, signal) => {
+  /** @type {StoredEvent[]} */
   const events = [];
   let next = `${negotiationPath(negotiationId)}/events?limit=1000`;
   while (next !== undefined) {
@@ -109,10 +147,15 @@ export const streamPath = (negotiationId, after) =>
 export const csvPath = (negotiationId, view, params) =>
   `${negotiationPath(negotiationId)}/${view}.csv${query(params)}`;
 
-/** Issues in every state (the pictures draw resolved ones too) as of a day. */
+/**
+ * Issues in every state (the pictures draw resolved ones too) as of a day.
+ * @returns {Promise<IssuesAnswer>}
+ */
 export const fetchIssuesAt = (negotiationId, params, signal) =>
   getJson(`${negotiationPath(negotiationId)}/issues${query({ ...params, state: 'all' })}`, signal);
+/** @returns {Promise<PhasesAnswer>} */
 export const fetchPhasesAt = (negotiationId, params, signal) =>
   getJson(`${negotiationPath(negotiationId)}/phases${query(params)}`, signal);
+/** @returns {Promise<StatusView>} */
 export const fetchStatusAt = (negotiationId, params, signal) =>
   getJson(`${negotiationPath(negotiationId)}/status${query(params)}`, signal).then((body) => body.status);

@@ -236,6 +236,7 @@ const TimelinePage = ({ negotiationId }) => {
 
   useEffect(() => {
     if (focusRequest === undefined) return;
+    /** @type {HTMLElement | null} */
     const toggle = document.querySelector(`#event-${CSS.escape(focusRequest.eventId)} .development-toggle`);
     toggle?.scrollIntoView({ block: 'center' });
     toggle?.focus({ preventScroll: true });

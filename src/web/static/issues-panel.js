@@ -58,6 +58,7 @@ const countsText = (counts) =>
     .map(([state, count]) => `${count} ${stateLabel(state)}`)
     .join(', ');
 
+/** @param {{ issues: Partial<import('./api.js').IssuesAnswer>, onSelectEvent: (eventId: string) => void }} props */
 export const IssuesSummary = ({ issues, onSelectEvent }) => markup`
   <p class="counts">${countsText(issues.counts)}</p>
   ${

@@ -150,6 +150,7 @@ const Statement = ({ entry, onSelectEvent }) => markup`
   </li>
 `;
 
+/** @param {{ status: Partial<import('./api.js').StatusView>, onSelectEvent: (eventId: string) => void }} props */
 export const NegotiationPanels = ({ status, onSelectEvent }) => markup`
   <${List} title="Agreements" items=${status.agreements}>
     ${status.agreements.map((a) => markup`<${Agreement} key=${a.agreementId} agreement=${a} onSelectEvent=${onSelectEvent} />`)}

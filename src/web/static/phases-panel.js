@@ -72,6 +72,7 @@ const Phase = ({ phase, onSelectEvent }) => {
   `;
 };
 
+/** @param {{ phases: Partial<import('./api.js').PhasesAnswer>, onSelectEvent: (eventId: string) => void }} props */
 export const PhasesSummary = ({ phases, onSelectEvent }) =>
   phases.phases.length === 0
     ? markup`<p class="empty">No phased framework had been proposed yet.</p>`

@@ -14,7 +14,10 @@ const BAR = 12;
 const LANE = LABEL + BAR + 6;
 const AXIS = 22;
 const SECTION_GAP = 28;
-/** The tracks of the activity band: each reads one field of the status view (see StatusView in the API). */
+/**
+ * The tracks of the activity band: each reads one field of the status view.
+ * @type {Array<[string, string, (status: import('./api.js').StatusView | undefined) => string | undefined]>}
+ */
 const TRACKS = [
   ['activity', 'Talks', (status) => status?.activity],
   ['ground', 'Ground', (status) => status?.ground?.situation],

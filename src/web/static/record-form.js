@@ -264,6 +264,7 @@ export const RecordForm = ({ negotiationId, request, onClose, onRecorded }) => {
   const [schemas, setSchemas] = useState(undefined);
   const [loadError, setLoadError] = useState(undefined);
   const [token, setToken] = useState(() => window.sessionStorage.getItem(TOKEN_KEY) ?? '');
+  /** @type {[{ type: string, precision: string, sources: unknown[], payload?: unknown }, (event: object) => void]} */
   const [event, setEvent] = useState({ type: '', precision: 'day', sources: [undefined] });
   const [problem, setProblem] = useState(undefined);
   const [outcome, setOutcome] = useState(undefined);

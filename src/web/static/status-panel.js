@@ -163,6 +163,7 @@ const uncertainText = (count) =>
 const UncertainNote = ({ uncertain }) =>
   uncertain.length === 0 ? null : markup`<p class="note">${uncertainText(uncertain.length)}</p>`;
 
+/** @param {{ status: Partial<import('./api.js').StatusView>, onSelectEvent: (eventId: string) => void }} props */
 export const StatusSummary = ({ status, onSelectEvent }) => {
   if (status.developmentCount === 0)
     return markup`<p class="empty">Nothing had happened yet, as far as the log knows.</p>`;
