@@ -721,6 +721,7 @@ export interface components {
         Negotiation: {
             activity?: unknown;
             asOf?: string;
+            deal?: unknown;
             developmentCount?: components["schemas"]["Count"];
             eventCount: components["schemas"]["Count"];
             include?: string;
@@ -743,6 +744,7 @@ export interface components {
         };
         NegotiationListEntry: {
             activity?: unknown;
+            deal?: unknown;
             developmentCount?: components["schemas"]["Count"];
             eventCount: components["schemas"]["Count"];
             lastDevelopment?: unknown;
@@ -3142,6 +3144,16 @@ export interface components {
             passed: boolean;
             history?: components["schemas"]["DeadlineChange"][];
         };
+        DealReason: {
+            reason: string;
+            evidence: components["schemas"]["Evidence"];
+        };
+        DealView: {
+            /** @enum {string} */
+            state: "concluded" | "disrupted" | "ended" | "holding" | "no-deal" | "party-withdrew" | "pending";
+            agreementId?: string;
+            reasons: components["schemas"]["DealReason"][];
+        };
         Delegation: {
             party: string;
             venue: string;
@@ -3539,6 +3551,7 @@ export interface components {
             /** @enum {string} */
             stage: "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
             stageSince?: components["schemas"]["Evidence"];
+            deal: components["schemas"]["DealView"];
             agreements: components["schemas"]["AgreementView"][];
             ground: components["schemas"]["GroundView"];
             conditions: components["schemas"]["ConditionsView"];

@@ -228,6 +228,7 @@ const negotiationFields = {
 };
 const projectedFields = {
   stage: t.unknown,
+  deal: t.unknown,
   activity: t.unknown,
   lastDevelopment: t.unknown,
   developmentCount: Count,

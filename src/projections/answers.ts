@@ -2,6 +2,7 @@ import { LeanEvent, StoredEvent } from '../domain';
 import { AsOfResult, stateAsOf } from './as-of';
 import { Change, diffDigests, digestOf } from './digest';
 import { EffectiveLog } from './effective-log';
+import { DealState, dealOf } from './deal';
 import { Evidence, evidenceOf } from './evidence';
 import { Moment, atDate } from './moment';
 import type { NegotiationState } from './negotiation-state';
@@ -35,6 +36,8 @@ export interface DiffView {
 export interface SummaryView {
   readonly title?: string;
   readonly stage: NegotiationState['stage'];
+  /** Whether the deal holds (see DEAL_MEANINGS). */
+  readonly deal: DealState;
   readonly activity: NegotiationState['talks']['activity'];
   readonly lastDevelopment?: NegotiationState['lastDevelopment'];
   readonly developmentCount: number;
@@ -61,6 +64,7 @@ export const asOfResultAt = <R extends LeanEvent>(log: EffectiveLog<R>, moment: 
 export const summaryOf = (state: NegotiationState): SummaryView => ({
   ...(state.talks.title === undefined ? {} : { title: state.talks.title }),
   stage: state.stage,
+  deal: dealOf(state, state.stage).state,
   activity: state.talks.activity,
   ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
   developmentCount: state.developmentCount,

@@ -37,6 +37,12 @@ const STATUS_DIGEST: DigestTable<StatusView> = {
   ...DEADLINES_DIGEST,
   stage: (stage, put, view) => put('status.stage', stage, view.stageSince?.eventId),
   stageSince: skip('the evidence of stage'),
+  deal: (deal, put) => {
+    put('status.deal', deal.agreementId === undefined ? deal.state : `${deal.state} (${deal.agreementId})`);
+    deal.reasons.forEach((r) =>
+      put(`status.deal.reason.${r.evidence.eventId}`, r.reason, r.evidence.eventId),
+    );
+  },
   agreements: (list, put) => list.forEach((a) => digestInto(a, AGREEMENT_DIGEST, put)),
   ground: (ground, put) => digestInto(ground, GROUND_DIGEST, put),
   conditions: (conditions, put) => digestInto(conditions, CONDITIONS_DIGEST, put),

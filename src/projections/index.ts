@@ -1,5 +1,6 @@
 export * from './negotiation-state';
 export * from './stage';
+export * from './deal';
 export * from './effective-log';
 export * from './as-of';
 export * from './moment';

@@ -13,6 +13,7 @@ import { ProposalsView, proposalsView } from './slices/proposals';
 import { StatementsView, statementsView } from './slices/statements';
 import { TalksView, talksView } from './slices/talks';
 import { Stage } from './stage';
+import { DealView, dealOf } from './deal';
 import { definitionOf } from './unresolved';
 
 /**
@@ -99,6 +100,8 @@ export type StatusView = TalksView &
   DeadlinesView & {
     readonly stage: Stage;
     readonly stageSince?: Evidence;
+    /** Whether the deal holds: the headline's second half (see DEAL_MEANINGS). */
+    readonly deal: DealView;
     readonly agreements: readonly AgreementView[];
     readonly ground: GroundView;
     readonly conditions: ConditionsView;
@@ -123,6 +126,7 @@ export const statusView = (result: AsOfResult, options: ViewOptions | number): S
       return issue?.state === 'resolved' ? issue.stateSince : undefined;
     }),
     stage: state.stage,
+    deal: dealOf(state, state.stage),
     ...defined({ stageSince: state.stageSince, lastDevelopment: state.lastDevelopment }),
     agreements: Object.values(state.agreements.agreements).map((a) => agreementView(a, RECENT_ITEMS)),
     ground: groundView(state.ground, RECENT_ITEMS),

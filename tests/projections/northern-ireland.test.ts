@@ -338,6 +338,23 @@ describe('the Northern Ireland peace process, 1994-2007', () => {
     });
   });
 
+  it('says whether the Agreement holds: pending, holding, disrupted while devolution is suspended, holding again', () => {
+    const deal = (asOf: string) => at(asOf).status.deal;
+    expect(deal('1998-04-11')).toMatchObject({ state: 'pending', agreementId: 'belfast-agreement' });
+    expect(deal('1999-12-03')).toMatchObject({
+      state: 'holding',
+      agreementId: 'belfast-agreement',
+      reasons: [],
+    });
+    expect(deal('2002-10-15')).toMatchObject({
+      state: 'disrupted',
+      reasons: [
+        { reason: 'phase devolution suspended', evidence: { eventId: idOf('PhaseSuspended', '2002-10-14') } },
+      ],
+    });
+    expect(deal('2007-05-09')).toMatchObject({ state: 'holding', reasons: [] });
+  });
+
   it('orders the same day as reported: on 1999-12-02 the shadow period ends before devolution starts', () => {
     const before = viewsAsOf(log, '1999-12-02');
     expect(phase('1999-12-02', 'devolution').state).toBe('in-progress');
