@@ -5,6 +5,7 @@ import { EffectiveLog } from '../projections';
 import { StoreFailure } from '../store';
 import { HistoryEntry, createHistoryFold } from './audit';
 import { FULL_LOAD_SLICE, LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
+import { singleFlight } from './single-flight';
 import { LogSnapshot, Tracker, TrackerError } from './tracker';
 
 /**
@@ -104,16 +105,13 @@ const buildKey = (kind: string, negotiationId: string, revision: number, knownAt
 
 export const createSlicedReads = (tracker: Tracker) => {
   const building = new Map<string, Promise<E.Either<TrackerError, LogSnapshot<LeanEvent | StoredEvent>>>>();
+  // Requests for the same log at the same revision wait for one build. A key names its kind of events (lean or
+  // full), so the promise shared under it is of the kind asked for.
   const shared = <R extends LeanEvent>(
     key: string,
     build: () => Promise<E.Either<TrackerError, LogSnapshot<R>>>,
-  ): Promise<E.Either<TrackerError, LogSnapshot<R>>> => {
-    const running = building.get(key) as Promise<E.Either<TrackerError, LogSnapshot<R>>> | undefined;
-    if (running !== undefined) return running;
-    const started = build().finally(() => building.delete(key));
-    building.set(key, started);
-    return started;
-  };
+  ): Promise<E.Either<TrackerError, LogSnapshot<R>>> =>
+    singleFlight(building, key, build) as Promise<E.Either<TrackerError, LogSnapshot<R>>>;
 
   const fullPages = (negotiationId: string): Pages<StoredEvent> => ({
     read: (fromRevision, limit) =>

@@ -162,47 +162,47 @@ export const createTracker = ({
     (negotiationId: string): TE.TaskEither<TrackerError, EffectiveLog | undefined> =>
     () => {
       // One refresh per negotiation at a time: concurrent queries share it instead of reading the same events twice.
-      const running = refreshing.get(negotiationId);
-      if (running !== undefined) return running;
-      const refresh = (async (): Promise<E.Either<TrackerError, EffectiveLog | undefined>> => {
-        const revision = await store.streamRevision(negotiationId)();
-        if (E.isLeft(revision)) return revision;
-        if (revision.right < 0) return E.right(undefined);
-        const fits = tooLarge(negotiationId, revision.right, 1);
-        if (E.isLeft(fits)) {
-          cache.delete(negotiationId);
-          return fits;
-        }
-        const load = async (): Promise<E.Either<TrackerError, EffectiveLog>> => {
-          const cached = cache.get(negotiationId);
-          const reusable = cached !== undefined && cached.revision <= revision.right ? cached : undefined;
-          // A log ahead of the store (a file restored under a running server) is dropped, not counted twice.
-          if (cached !== undefined && reusable === undefined) cache.delete(negotiationId);
-          // Room first: the others cached and this one at full length stay within the budget while it loads.
-          evictBeyondBudget(negotiationId, revision.right - (reusable?.revision ?? -1));
-          const log = reusable ?? new EffectiveLog();
-          // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
-          while (log.revision < revision.right) {
-            const news = await readFoldPage(store, negotiationId, {
-              fromRevision: log.revision + 1,
-              limit: LOAD_SLICE,
-            })();
-            if (E.isLeft(news)) return news;
-            for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
-            if (news.right.length < LOAD_SLICE) break;
-            // In slices: other requests are served between pages.
-            await nextTurn();
+      return singleFlight(
+        refreshing,
+        negotiationId,
+        async (): Promise<E.Either<TrackerError, EffectiveLog | undefined>> => {
+          const revision = await store.streamRevision(negotiationId)();
+          if (E.isLeft(revision)) return revision;
+          if (revision.right < 0) return E.right(undefined);
+          const fits = tooLarge(negotiationId, revision.right, 1);
+          if (E.isLeft(fits)) {
+            cache.delete(negotiationId);
+            return fits;
           }
-          await warmCheckpoints(log);
-          cache.delete(negotiationId);
-          cache.set(negotiationId, log);
-          evictBeyondBudget(negotiationId);
-          return E.right(log);
-        };
-        return oneLargeLoadAtATime(revision.right - (cache.get(negotiationId)?.revision ?? -1), load);
-      })();
-      refreshing.set(negotiationId, refresh);
-      return refresh.finally(() => refreshing.delete(negotiationId));
+          const load = async (): Promise<E.Either<TrackerError, EffectiveLog>> => {
+            const cached = cache.get(negotiationId);
+            const reusable = cached !== undefined && cached.revision <= revision.right ? cached : undefined;
+            // A log ahead of the store (a file restored under a running server) is dropped, not counted twice.
+            if (cached !== undefined && reusable === undefined) cache.delete(negotiationId);
+            // Room first: the others cached and this one at full length stay within the budget while it loads.
+            evictBeyondBudget(negotiationId, revision.right - (reusable?.revision ?? -1));
+            const log = reusable ?? new EffectiveLog();
+            // In pages, so a first load of a long negotiation never holds its raw page and its log twice over.
+            while (log.revision < revision.right) {
+              const news = await readFoldPage(store, negotiationId, {
+                fromRevision: log.revision + 1,
+                limit: LOAD_SLICE,
+              })();
+              if (E.isLeft(news)) return news;
+              for (const event of news.right) if (event.revision === log.revision + 1) log.record(event);
+              if (news.right.length < LOAD_SLICE) break;
+              // In slices: other requests are served between pages.
+              await nextTurn();
+            }
+            await warmCheckpoints(log);
+            cache.delete(negotiationId);
+            cache.set(negotiationId, log);
+            evictBeyondBudget(negotiationId);
+            return E.right(log);
+          };
+          return oneLargeLoadAtATime(revision.right - (cache.get(negotiationId)?.revision ?? -1), load);
+        },
+      );
     };
 
   /** The current log (cached and lean), at the stream's revision: NegotiationNotFound for none. */

@@ -137,220 +137,250 @@ const milestoneWords = (milestone: Milestone): string => {
   }
 };
 
-const evaluate = (context: Context, prerequisite: Prerequisite): Evaluated => {
-  const { state, definition, asOfMs } = context;
-  const phaseId = definition.phase.phaseId;
-  switch (prerequisite.kind) {
-    case 'agreement': {
-      const candidates = agreementsOf(context, prerequisite.agreementId);
-      const inForce = candidates.find((a) => a.status === 'in-force');
-      const pending = candidates[0];
-      return {
-        prerequisite,
-        description: `agreement covering ${phaseId}${prerequisite.agreementId === undefined ? '' : ` (${prerequisite.agreementId})`}`,
-        met: inForce !== undefined,
-        ...(inForce !== undefined
-          ? {
-              since: inForce.enteredIntoForce ?? inForce.statusSince,
-              detail: `agreed by ${inForce.parties.join(', ')}`,
-            }
-          : pending !== undefined
-            ? {
-                detail: `agreement ${pending.agreementId} is ${pending.status}${pending.status === 'agreed' || pending.status === 'signed' ? awaiting(pending) : ''}`,
-              }
-            : {}),
-      };
-    }
-    case 'phase-started':
-    case 'phase-completed': {
-      const progress = entry(state.phases.progress, prerequisite.phaseId);
-      const since =
-        prerequisite.kind === 'phase-started'
-          ? progress?.started
-          : progress?.ended?.outcome === 'completed'
-            ? progress.ended.evidence
-            : undefined;
-      return {
-        prerequisite,
-        description: `${prerequisite.phaseId} ${prerequisite.kind === 'phase-started' ? 'started' : 'completed'}`,
-        met: since !== undefined,
-        ...defined({
-          since,
-          detail:
-            prerequisite.kind === 'phase-completed' &&
-            progress?.ended !== undefined &&
-            progress.ended.outcome !== 'completed'
-              ? `${prerequisite.phaseId} ${progress.ended.outcome}`
-              : undefined,
-        }),
-      };
-    }
-    case 'issue-resolved': {
-      const issue = entry(state.issues, prerequisite.issueId);
-      const description = `issue ${prerequisite.issueId} resolved${issue?.title ? ` (${issue.title})` : ''}`;
-      if (
-        issue?.deferredTo !== undefined &&
-        issue.deferredTo.phaseId !== phaseId &&
-        issue.state !== 'resolved'
-      )
-        return {
-          prerequisite,
-          description,
-          met: true,
-          since: issue.deferredTo.evidence,
-          detail: `deferred to ${issue.deferredTo.phaseId}`,
-        };
-      const resolved = issue?.state === 'resolved';
-      return {
-        prerequisite,
-        description,
-        met: resolved,
-        ...(resolved ? { since: issue.stateSince } : {}),
-        detail:
-          issue === undefined
-            ? 'issue not raised yet'
-            : issue.settledBy !== undefined && resolved
-              ? `settled by agreement ${issue.settledBy}`
-              : `issue is ${issue.state}`,
-      };
-    }
-    case 'accepted-by': {
-      const proposalId = proposalOf(context, prerequisite.proposalId) ?? '(no proposal)';
-      const proposal = entry(state.proposals.proposals, proposalId);
-      const stance = proposal === undefined ? undefined : entry(proposal.stances, prerequisite.party);
-      const description = `${prerequisite.party} accepts ${proposalId}`;
-      if (stance?.stance === 'accepted')
-        return {
-          prerequisite,
-          description,
-          met: true,
-          since: stance.evidence,
-          detail: 'latest stance: accepted',
-        };
-      const agreement = Object.values(state.agreements.agreements).find(
-        (a) =>
-          a.reached !== undefined &&
-          a.status !== 'rejected' &&
-          a.status !== 'superseded' &&
-          a.parties.includes(prerequisite.party) &&
-          entry(a.withdrawals, prerequisite.party) === undefined &&
-          (a.proposalId === proposalId || a.agreementId === proposalId),
-      );
-      if (agreement?.reached !== undefined)
-        return {
-          prerequisite,
-          description,
-          met: true,
-          since: agreement.reached,
-          detail: `party to agreement ${agreement.agreementId}${stance === undefined ? '' : ` (latest stance: ${stance.stance})`}`,
-        };
-      return {
-        prerequisite,
-        description,
-        met: false,
-        detail: stance === undefined ? 'no response recorded' : `latest stance: ${stance.stance}`,
-      };
-    }
-    case 'days-after': {
-      const milestone = milestoneOf(context, prerequisite.after);
-      const description = `${prerequisite.days} days after ${milestoneWords(prerequisite.after)}`;
-      if (milestone === undefined)
-        return {
-          prerequisite,
-          description,
-          met: false,
-          detail: `${milestoneWords(prerequisite.after)}: not yet`,
-        };
-      const dueMs = startOf(milestone.evidence) + prerequisite.days * DAY_MS;
-      const met = asOfMs >= dueMs;
-      return {
-        prerequisite,
-        description,
-        met,
-        since: milestone.evidence,
-        metOn: dayOf(dueMs),
-        detail: `${milestone.label} on ${milestone.evidence.occurredAt}; ${met ? 'met' : 'not before'} ${dayOf(dueMs)}`,
-      };
-    }
-    case 'date': {
-      const onMs = parseDay(prerequisite.on) ?? parseInstant(prerequisite.on) ?? Number.NaN;
-      const met = asOfMs >= onMs;
-      return {
-        prerequisite,
-        description: `on or after ${prerequisite.on}`,
-        met,
-        metOn: prerequisite.on,
-        detail: met ? `reached ${prerequisite.on}` : `not before ${prerequisite.on}`,
-      };
-    }
-    case 'verified-by': {
-      const verification =
-        state.conditions.verifications[verificationKey(prerequisite.body, prerequisite.subject)];
-      const met = verification?.outcome === 'verified';
-      return {
-        prerequisite,
-        description: prerequisite.description ?? `${prerequisite.subject} verified by ${prerequisite.body}`,
-        met,
-        ...(verification === undefined ? {} : { since: verification.evidence }),
-        detail:
-          verification === undefined
-            ? `no report by ${prerequisite.body}`
-            : `${verification.outcome}: ${verification.description}`,
-      };
-    }
-    case 'endorsed-by': {
-      const proposalId = proposalOf(context, prerequisite.proposalId) ?? '(no proposal)';
-      const endorsement = toArray(entry(state.proposals.proposals, proposalId)?.endorsements).find((e) =>
-        e.by.includes(prerequisite.body),
-      );
-      return {
-        prerequisite,
-        description: `${proposalId} endorsed by ${prerequisite.body}`,
-        met: endorsement !== undefined,
-        ...(endorsement === undefined
-          ? { detail: 'no endorsement recorded' }
-          : { since: endorsement.evidence }),
-      };
-    }
-    case 'ratified-by': {
-      const agreements = agreementsOf(context, prerequisite.agreementId);
-      const vote = agreements
-        .map((a) => entry(a.ratifications, prerequisite.body))
-        .find((v) => v !== undefined);
-      return {
-        prerequisite,
-        description: `${prerequisite.agreementId ?? agreements[0]?.agreementId ?? 'the agreement'} ratified by ${prerequisite.body}`,
-        met: vote?.outcome === 'approved',
-        ...(vote === undefined
-          ? { detail: 'no vote recorded' }
-          : { since: vote.evidence, detail: vote.outcome }),
-      };
-    }
-    case 'commitment-met': {
-      const commitment = entry(state.conditions.commitments, prerequisite.commitmentId);
-      const assessment =
-        prerequisite.judgedBy === undefined
-          ? commitment?.latestAssessment
-          : commitment === undefined
-            ? undefined
-            : entry(commitment.assessments, prerequisite.judgedBy);
-      const met = assessment?.outcome === 'met';
-      return {
-        prerequisite,
-        description:
-          prerequisite.description ??
-          `${commitment?.description ?? prerequisite.commitmentId} met${prerequisite.judgedBy === undefined ? '' : `, as judged by ${prerequisite.judgedBy}`}`,
-        met,
-        ...(assessment === undefined
-          ? { detail: commitment === undefined ? 'commitment not recorded' : 'no assessment recorded' }
-          : { since: assessment.evidence, detail: `${assessment.outcome} (${assessment.assessedBy})` }),
-      };
-    }
-    default: {
-      const exhaustive: never = prerequisite;
-      return exhaustive;
-    }
-  }
+type Evaluator<K extends Prerequisite['kind']> = (
+  context: Context,
+  prerequisite: Extract<Prerequisite, { kind: K }>,
+) => Evaluated;
+
+const evaluateAgreement: Evaluator<'agreement'> = (context, prerequisite) => {
+  const phaseId = context.definition.phase.phaseId;
+  const candidates = agreementsOf(context, prerequisite.agreementId);
+  const inForce = candidates.find((a) => a.status === 'in-force');
+  const pending = candidates[0];
+  return {
+    prerequisite,
+    description: `agreement covering ${phaseId}${prerequisite.agreementId === undefined ? '' : ` (${prerequisite.agreementId})`}`,
+    met: inForce !== undefined,
+    ...(inForce !== undefined
+      ? {
+          since: inForce.enteredIntoForce ?? inForce.statusSince,
+          detail: `agreed by ${inForce.parties.join(', ')}`,
+        }
+      : pending !== undefined
+        ? {
+            detail: `agreement ${pending.agreementId} is ${pending.status}${pending.status === 'agreed' || pending.status === 'signed' ? awaiting(pending) : ''}`,
+          }
+        : {}),
+  };
+};
+
+// One evaluator for both kinds: typed by its parameters, so it serves as the evaluator of each.
+const evaluatePhaseProgress = (
+  context: Context,
+  prerequisite: Extract<Prerequisite, { kind: 'phase-started' | 'phase-completed' }>,
+): Evaluated => {
+  const { state } = context;
+  const progress = entry(state.phases.progress, prerequisite.phaseId);
+  const since =
+    prerequisite.kind === 'phase-started'
+      ? progress?.started
+      : progress?.ended?.outcome === 'completed'
+        ? progress.ended.evidence
+        : undefined;
+  return {
+    prerequisite,
+    description: `${prerequisite.phaseId} ${prerequisite.kind === 'phase-started' ? 'started' : 'completed'}`,
+    met: since !== undefined,
+    ...defined({
+      since,
+      detail:
+        prerequisite.kind === 'phase-completed' &&
+        progress?.ended !== undefined &&
+        progress.ended.outcome !== 'completed'
+          ? `${prerequisite.phaseId} ${progress.ended.outcome}`
+          : undefined,
+    }),
+  };
+};
+
+const evaluateIssueResolved: Evaluator<'issue-resolved'> = (context, prerequisite) => {
+  const { state } = context;
+  const phaseId = context.definition.phase.phaseId;
+  const issue = entry(state.issues, prerequisite.issueId);
+  const description = `issue ${prerequisite.issueId} resolved${issue?.title ? ` (${issue.title})` : ''}`;
+  if (issue?.deferredTo !== undefined && issue.deferredTo.phaseId !== phaseId && issue.state !== 'resolved')
+    return {
+      prerequisite,
+      description,
+      met: true,
+      since: issue.deferredTo.evidence,
+      detail: `deferred to ${issue.deferredTo.phaseId}`,
+    };
+  const resolved = issue?.state === 'resolved';
+  return {
+    prerequisite,
+    description,
+    met: resolved,
+    ...(resolved ? { since: issue.stateSince } : {}),
+    detail:
+      issue === undefined
+        ? 'issue not raised yet'
+        : issue.settledBy !== undefined && resolved
+          ? `settled by agreement ${issue.settledBy}`
+          : `issue is ${issue.state}`,
+  };
+};
+
+const evaluateAcceptedBy: Evaluator<'accepted-by'> = (context, prerequisite) => {
+  const { state } = context;
+  const proposalId = proposalOf(context, prerequisite.proposalId) ?? '(no proposal)';
+  const proposal = entry(state.proposals.proposals, proposalId);
+  const stance = proposal === undefined ? undefined : entry(proposal.stances, prerequisite.party);
+  const description = `${prerequisite.party} accepts ${proposalId}`;
+  if (stance?.stance === 'accepted')
+    return {
+      prerequisite,
+      description,
+      met: true,
+      since: stance.evidence,
+      detail: 'latest stance: accepted',
+    };
+  const agreement = Object.values(state.agreements.agreements).find(
+    (a) =>
+      a.reached !== undefined &&
+      a.status !== 'rejected' &&
+      a.status !== 'superseded' &&
+      a.parties.includes(prerequisite.party) &&
+      entry(a.withdrawals, prerequisite.party) === undefined &&
+      (a.proposalId === proposalId || a.agreementId === proposalId),
+  );
+  if (agreement?.reached !== undefined)
+    return {
+      prerequisite,
+      description,
+      met: true,
+      since: agreement.reached,
+      detail: `party to agreement ${agreement.agreementId}${stance === undefined ? '' : ` (latest stance: ${stance.stance})`}`,
+    };
+  return {
+    prerequisite,
+    description,
+    met: false,
+    detail: stance === undefined ? 'no response recorded' : `latest stance: ${stance.stance}`,
+  };
+};
+
+const evaluateDaysAfter: Evaluator<'days-after'> = (context, prerequisite) => {
+  const { asOfMs } = context;
+  const milestone = milestoneOf(context, prerequisite.after);
+  const description = `${prerequisite.days} days after ${milestoneWords(prerequisite.after)}`;
+  if (milestone === undefined)
+    return {
+      prerequisite,
+      description,
+      met: false,
+      detail: `${milestoneWords(prerequisite.after)}: not yet`,
+    };
+  const dueMs = startOf(milestone.evidence) + prerequisite.days * DAY_MS;
+  const met = asOfMs >= dueMs;
+  return {
+    prerequisite,
+    description,
+    met,
+    since: milestone.evidence,
+    metOn: dayOf(dueMs),
+    detail: `${milestone.label} on ${milestone.evidence.occurredAt}; ${met ? 'met' : 'not before'} ${dayOf(dueMs)}`,
+  };
+};
+
+const evaluateDate: Evaluator<'date'> = (context, prerequisite) => {
+  const { asOfMs } = context;
+  const onMs = parseDay(prerequisite.on) ?? parseInstant(prerequisite.on) ?? Number.NaN;
+  const met = asOfMs >= onMs;
+  return {
+    prerequisite,
+    description: `on or after ${prerequisite.on}`,
+    met,
+    metOn: prerequisite.on,
+    detail: met ? `reached ${prerequisite.on}` : `not before ${prerequisite.on}`,
+  };
+};
+
+const evaluateVerifiedBy: Evaluator<'verified-by'> = (context, prerequisite) => {
+  const { state } = context;
+  const verification =
+    state.conditions.verifications[verificationKey(prerequisite.body, prerequisite.subject)];
+  const met = verification?.outcome === 'verified';
+  return {
+    prerequisite,
+    description: prerequisite.description ?? `${prerequisite.subject} verified by ${prerequisite.body}`,
+    met,
+    ...(verification === undefined ? {} : { since: verification.evidence }),
+    detail:
+      verification === undefined
+        ? `no report by ${prerequisite.body}`
+        : `${verification.outcome}: ${verification.description}`,
+  };
+};
+
+const evaluateEndorsedBy: Evaluator<'endorsed-by'> = (context, prerequisite) => {
+  const { state } = context;
+  const proposalId = proposalOf(context, prerequisite.proposalId) ?? '(no proposal)';
+  const endorsement = toArray(entry(state.proposals.proposals, proposalId)?.endorsements).find((e) =>
+    e.by.includes(prerequisite.body),
+  );
+  return {
+    prerequisite,
+    description: `${proposalId} endorsed by ${prerequisite.body}`,
+    met: endorsement !== undefined,
+    ...(endorsement === undefined ? { detail: 'no endorsement recorded' } : { since: endorsement.evidence }),
+  };
+};
+
+const evaluateRatifiedBy: Evaluator<'ratified-by'> = (context, prerequisite) => {
+  const agreements = agreementsOf(context, prerequisite.agreementId);
+  const vote = agreements.map((a) => entry(a.ratifications, prerequisite.body)).find((v) => v !== undefined);
+  return {
+    prerequisite,
+    description: `${prerequisite.agreementId ?? agreements[0]?.agreementId ?? 'the agreement'} ratified by ${prerequisite.body}`,
+    met: vote?.outcome === 'approved',
+    ...(vote === undefined ? { detail: 'no vote recorded' } : { since: vote.evidence, detail: vote.outcome }),
+  };
+};
+
+const evaluateCommitmentMet: Evaluator<'commitment-met'> = (context, prerequisite) => {
+  const { state } = context;
+  const commitment = entry(state.conditions.commitments, prerequisite.commitmentId);
+  const assessment =
+    prerequisite.judgedBy === undefined
+      ? commitment?.latestAssessment
+      : commitment === undefined
+        ? undefined
+        : entry(commitment.assessments, prerequisite.judgedBy);
+  const met = assessment?.outcome === 'met';
+  return {
+    prerequisite,
+    description:
+      prerequisite.description ??
+      `${commitment?.description ?? prerequisite.commitmentId} met${prerequisite.judgedBy === undefined ? '' : `, as judged by ${prerequisite.judgedBy}`}`,
+    met,
+    ...(assessment === undefined
+      ? { detail: commitment === undefined ? 'commitment not recorded' : 'no assessment recorded' }
+      : { since: assessment.evidence, detail: `${assessment.outcome} (${assessment.assessedBy})` }),
+  };
+};
+
+/** How each kind of prerequisite is judged: one evaluator per kind, the compiler holding the table complete. */
+const EVALUATORS: { readonly [K in Prerequisite['kind']]: Evaluator<K> } = {
+  agreement: evaluateAgreement,
+  'phase-started': evaluatePhaseProgress,
+  'phase-completed': evaluatePhaseProgress,
+  'issue-resolved': evaluateIssueResolved,
+  'accepted-by': evaluateAcceptedBy,
+  'days-after': evaluateDaysAfter,
+  date: evaluateDate,
+  'verified-by': evaluateVerifiedBy,
+  'endorsed-by': evaluateEndorsedBy,
+  'ratified-by': evaluateRatifiedBy,
+  'commitment-met': evaluateCommitmentMet,
+};
+
+const evaluate = <K extends Prerequisite['kind']>(
+  context: Context,
+  prerequisite: Extract<Prerequisite, { kind: K }>,
+): Evaluated => {
+  const evaluator: Evaluator<K> = EVALUATORS[prerequisite.kind];
+  return evaluator(context, prerequisite);
 };
 
 const awaiting = (agreement: AgreementState): string => {
