@@ -123,6 +123,8 @@ export const seen = () => ({
   issueStates: new Set(seenAnswers.flatMap((a) => a.issues.issues.map((i) => i.state))),
   proposalStatuses: new Set(seenAnswers.flatMap((a) => a.status.proposals.map((p) => p.status))),
   deadlineStates: new Set(
-    seenAnswers.flatMap((a) => a.status.deadlines.map((d) => (d.passed ? 'passed' : d.state))),
+    seenAnswers.flatMap((a) =>
+      a.status.deadlines.map((d) => (d.state === 'pending' && d.passed ? 'passed' : d.state)),
+    ),
   ),
 });

@@ -114,7 +114,7 @@ export const deadlineClosed = (
   }));
 
 export type DeadlineView = Omit<DeadlineState, 'history'> & {
-  /** A pending deadline whose date has passed by the asked date, with no report that it was met. */
+  /** The date has gone by without the deadline being met: missed, or pending past its date by the asked date. */
   readonly passed: boolean;
   readonly history?: readonly DeadlineChange[];
 };
@@ -151,7 +151,9 @@ export const deadlinesView = (
     const { history, ...d } = closedByIssue(state, resolvedIssue);
     return {
       ...d,
-      passed: d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs,
+      passed:
+        d.state === 'missed' ||
+        (d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs),
       ...(withHistory ? { history: toArray(history) } : {}),
     };
   });
@@ -165,7 +167,7 @@ export const deadlinesView = (
 export const DEADLINES_DIGEST: DigestTable<DeadlinesView> = {
   deadlines: (list, put) =>
     list.forEach((d) => {
-      const state = d.passed ? 'passed' : d.state;
+      const state = d.state === 'pending' && d.passed ? 'passed' : d.state;
       put(
         `status.deadline.${d.deadlineId}`,
         `${state}${d.deadline ? ` (${d.deadline})` : ''}`,

@@ -119,10 +119,11 @@ const Ground = ({ ground, onSelectEvent }) =>
       }
     `;
 
-const deadlineState = (d) => (d.passed ? 'passed, not reported met' : humanise(d.state));
+const deadlineState = (d) =>
+  d.state === 'pending' && d.passed ? 'passed, not reported met' : humanise(d.state);
 
 const Deadline = ({ deadline, onSelectEvent }) => markup`
-  <li class=${`deadline deadline-${deadline.passed ? 'passed' : deadline.state}`}>
+  <li class=${`deadline deadline-${deadline.state === 'pending' && deadline.passed ? 'passed' : deadline.state}`}>
     <strong>${deadline.description ?? deadline.deadlineId}</strong>
     ${`: ${deadline.deadline ?? 'no date'}, ${deadlineState(deadline)}`}
     <${Since} reference=${deadline.since} onSelectEvent=${onSelectEvent} />
