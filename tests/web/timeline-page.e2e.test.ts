@@ -13,7 +13,14 @@ import {
 const MAIN = serverMain();
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(__dirname, '..', '..', 'artifacts');
+/**
+ * Where the screenshots and the briefing PDF go: a temporary folder, so a test run leaves the tracked files alone;
+ * `WRITE_ARTIFACTS=1` writes them to artifacts/ (to refresh the committed pictures).
+ */
+const ARTIFACTS =
+  process.env['WRITE_ARTIFACTS'] === '1'
+    ? resolve(__dirname, '..', '..', 'artifacts')
+    : join(tmpdir(), 'negotiation-tracker-page-artifacts');
 const DAY_MS = 86_400_000;
 const THUMB_HALF = 8;
 
