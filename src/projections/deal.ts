@@ -1,4 +1,5 @@
 import { latest } from './chain';
+import { covers } from './coverage';
 import { Evidence } from './evidence';
 import type { NegotiationState } from './negotiation-state';
 import { AgreementState } from './slices/agreements';
@@ -81,10 +82,8 @@ const disruptions = (state: NegotiationState, inForce: readonly AgreementState[]
   const { collapsed } = state.talks;
   if (collapsed !== undefined)
     reasons.push({ reason: `talks collapsed: ${collapsed.reason}`, evidence: collapsed });
-  const covered = new Set(inForce.flatMap((a) => a.phaseIds));
-  const coversAll = inForce.some((a) => a.scope === 'framework');
   for (const [phaseId, progress] of Object.entries(state.phases.progress)) {
-    if (!coversAll && !covered.has(phaseId)) continue;
+    if (!inForce.some((a) => covers(state, a, phaseId))) continue;
     const suspension = latest(progress.suspensions, 1)[0];
     if (isSuspended(progress) && suspension !== undefined)
       reasons.push({ reason: `phase ${phaseId} suspended`, evidence: suspension.suspended });

@@ -131,3 +131,31 @@ describe('whether the deal holds', () => {
     for (const state of DEAL_STATES) expect(guide).toContain(`| \`${state}\``);
   });
 });
+
+describe('what an agreement covers', () => {
+  it('leaves out a phase nothing defines: a mistyped phase id does not make a framework "implementing"', () => {
+    const plan = on('2020-01-15', 'ProposalTabled', {
+      proposalId: 'plan',
+      author: 'Broker',
+      summary: 'two phases',
+      phases: [{ phaseId: 'phase-1', name: 'First', order: 1, provisions: [], prerequisites: [] }],
+    });
+    const framework = on('2020-02-01', 'AgreementReached', {
+      scope: 'framework',
+      parties: ['North', 'South'],
+      agreementId: 'truce',
+      kind: 'framework',
+      proposalId: 'plan',
+    });
+    const typo = on('2020-03-01', 'PhaseStarted', { phaseId: 'phase-1x' });
+    const suspended = on('2020-03-02', 'PhaseSuspended', { phaseId: 'phase-1x', reason: 'typo' });
+    const story = given(opened, plan, framework, typo, suspended);
+    const answers = story.asOf('2020-03-05');
+    expect(answers.status.stage).toBe('framework-agreed');
+    expect(answers.status.deal.state).toBe('holding');
+    expect(answers.phases.undefinedPhases.map((p) => p.phaseId)).toEqual(['phase-1x']);
+    // The phase it defines is covered: started, the framework is being implemented.
+    const started = given(opened, plan, framework, on('2020-03-01', 'PhaseStarted', { phaseId: 'phase-1' }));
+    expect(started.asOf('2020-03-05').status.stage).toBe('implementing');
+  });
+});
