@@ -1,13 +1,12 @@
 import { Request, Response, Router } from 'express';
 import * as E from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
 import { AnswerOf, ViewQuery, momentParams } from '../projections';
-import { admitted } from './admission';
 import { toCsv } from './csv';
-import { IssuesParams, QueryCodec, TimelineParams, decodeQuery, etagOf } from './http-inputs';
-import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
+import { IssuesParams, QueryCodec, TimelineParams, etagOf } from './http-inputs';
+import { problemFromTrackerError, sendProblem } from './problem';
 import { ReadControls } from './read-controls';
-import { ViewRequest, methodNotAllowed, negotiationIdOf } from './route-support';
+import { ViewRequest, methodNotAllowed, resolveRead, runRead } from './route-support';
+import { timelineRequest } from './view-routes';
 
 const sendCsv = (res: Response, fileName: string, revision: number, text: string) => {
   res
@@ -31,23 +30,14 @@ const csvRoute =
     toCsvText: (answer: AnswerOf<Q>) => string,
   ) =>
   async (req: Request, res: Response) => {
-    const id = negotiationIdOf(req);
-    if (E.isLeft(id)) return sendProblem(res, id.left);
-    const query = pipe(
-      decodeQuery(codec, req.query),
-      E.flatMap(request),
-      E.flatMap(({ moment, view }) => controls.reads.query(id.right, moment, view)),
-    );
-    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
-    const current = await controls.reads.revision(id.right)();
-    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
-    const answer = async () => {
-      const answered = await controls.reads.answer(query.right, current.right)();
+    const resolved = await resolveRead(controls.reads, req, res, codec, request);
+    if (resolved === undefined) return;
+    const { query, revision } = resolved;
+    return runRead(controls.admission, res, controls.reads.cost(query, revision), async () => {
+      const answered = await controls.reads.answer(query, revision)();
       if (E.isLeft(answered)) return sendProblem(res, problemFromTrackerError(answered.left));
-      sendCsv(res, `${id.right}-${file}`, answered.right.revision, toCsvText(answered.right.body));
-    };
-    const cost = controls.reads.cost(query.right, current.right);
-    return cost === undefined ? answer() : admitted(controls.admission, res, cost, answer);
+      sendCsv(res, `${query.negotiationId}-${file}`, answered.right.revision, toCsvText(answered.right.body));
+    });
   };
 
 const TIMELINE_HEADER = [
@@ -77,34 +67,21 @@ export const exportRoutes = (controls: ReadControls): Router => {
   const router = Router();
   router.get(
     '/negotiations/:negotiationId/timeline.csv',
-    csvRoute(
-      controls,
-      TimelineParams,
-      ({ from, to, knownAt }) =>
-        E.right({
-          moment: knownAt === undefined ? {} : { knownAt },
-          view: {
-            view: 'timeline',
-            ...(from === undefined ? {} : { from }),
-            ...(to === undefined ? {} : { to }),
-          },
-        }),
-      'timeline.csv',
-      ({ timeline }) =>
-        toCsv(
-          TIMELINE_HEADER,
-          timeline.map((entry) => [
-            entry.occurredAt,
-            entry.precision,
-            entry.type,
-            entry.summary,
-            entry.confidence,
-            entry.reportedAt,
-            entry.recordedAt,
-            describeSources(entry.sources),
-            entry.eventId,
-          ]),
-        ),
+    csvRoute(controls, TimelineParams, timelineRequest, 'timeline.csv', ({ timeline }) =>
+      toCsv(
+        TIMELINE_HEADER,
+        timeline.map((entry) => [
+          entry.occurredAt,
+          entry.precision,
+          entry.type,
+          entry.summary,
+          entry.confidence,
+          entry.reportedAt,
+          entry.recordedAt,
+          describeSources(entry.sources),
+          entry.eventId,
+        ]),
+      ),
     ),
   );
   router.get(

@@ -1,7 +1,7 @@
 import { Request, RequestHandler, Response } from 'express';
 import * as E from 'fp-ts/Either';
 import { pipe } from 'fp-ts/function';
-import { ReadPath, answerKey } from '../application/read-path';
+import { ReadPath, ReadQuery, answerKey } from '../application/read-path';
 import { FieldViolation } from '../domain';
 import { MomentParams, ViewQuery } from '../projections';
 import { Admission, admitted } from './admission';
@@ -69,48 +69,82 @@ export type ViewRequest<Q extends ViewQuery> = E.Either<
   { readonly moment: MomentParams; readonly view: Q }
 >;
 
+/** A read request decoded and resolved: its parameters, its read-path query, the stream's revision. */
+export interface ResolvedRead<P, Q extends ViewQuery> {
+  readonly params: P;
+  readonly query: ReadQuery<Q>;
+  readonly revision: number;
+}
+
 /**
- * Runs a read through the read path: validates the id and the query, reads the stream's revision, answers with the
- * revision the answer was built from as ETag. An answer kept for that revision, or a 304, is sent without loading
- * the log at all; a read that builds a whole log waits for its turn (admission control).
+ * The start every read of a negotiation shares: the id, the query parameters and the moment decoded (400 naming
+ * the field), the stream's revision read (404 for no negotiation). Sends the problem and resolves undefined when
+ * the request cannot be answered.
+ */
+export const resolveRead = async <P extends object, Q extends ViewQuery>(
+  reads: ReadPath,
+  req: Request,
+  res: Response,
+  codec: QueryCodec<P>,
+  request: (params: P) => ViewRequest<Q>,
+): Promise<ResolvedRead<P, Q> | undefined> => {
+  const id = negotiationIdOf(req);
+  if (E.isLeft(id)) return void sendProblem(res, id.left);
+  const decoded = pipe(
+    decodeQuery(codec, req.query),
+    E.flatMap((params) =>
+      pipe(
+        request(params),
+        E.flatMap(({ moment, view }) => reads.query(id.right, moment, view)),
+        E.map((query) => ({ params, query })),
+      ),
+    ),
+  );
+  if (E.isLeft(decoded))
+    return void sendProblem(res, validationProblem(decoded.left, 'Invalid query parameters.'));
+  const revision = await reads.revision(id.right)();
+  if (E.isLeft(revision)) return void sendProblem(res, problemFromTrackerError(revision.left));
+  return { ...decoded.right, revision: revision.right };
+};
+
+/** Runs a read at once when it is cheap (no cost), else when admission control gives it a turn. */
+export const runRead = (
+  admission: Admission,
+  res: Response,
+  cost: number | undefined,
+  work: () => Promise<void>,
+): Promise<void> => (cost === undefined ? work() : admitted(admission, res, cost, work));
+
+/**
+ * Runs a read through the read path and answers with the revision the answer was built from as ETag. An answer
+ * kept for that revision, or a 304, is sent without loading the log at all; a read that builds a whole log waits
+ * for its turn (admission control).
  */
 export const viewReader =
   (reads: ReadPath, context: ReaderContext) =>
   <P extends object, Q extends ViewQuery>(codec: QueryCodec<P>, request: (params: P) => ViewRequest<Q>) =>
   async (req: Request, res: Response): Promise<void> => {
-    const id = negotiationIdOf(req);
-    if (E.isLeft(id)) return sendProblem(res, id.left);
-    const params = decodeQuery(codec, req.query);
-    if (E.isLeft(params))
-      return sendProblem(res, validationProblem(params.left, 'Invalid query parameters.'));
-    const query = pipe(
-      request(params.right),
-      E.flatMap(({ moment, view }) => reads.query(id.right, moment, view)),
-    );
-    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
-    const current = await reads.revision(id.right)();
-    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
-    const revision = current.right;
+    const resolved = await resolveRead(reads, req, res, codec, request);
+    if (resolved === undefined) return;
+    const { params, query, revision } = resolved;
     const { answers } = context;
-    const key = answers === undefined ? undefined : answerKey(query.right, revision);
+    const key = answers === undefined ? undefined : answerKey(query, revision);
     const kept = key === undefined ? undefined : answers?.get(key);
     if (kept !== undefined) return sendAnswer(req, res, kept.revision, () => kept.body);
-    if (query.right.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision))
+    if (query.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision))
       return sendAnswer(req, res, revision, () => notModifiedOnly);
-    const answer = async () => {
-      const result = await reads.answer(query.right, revision)();
+    return runRead(context.admission, res, reads.cost(query, revision), async () => {
+      const result = await reads.answer(query, revision)();
       if (E.isLeft(result)) return sendProblem(res, problemFromTrackerError(result.left));
       const { revision: answeredAt, body } = result.right;
       sendAnswer(req, res, answeredAt, () => {
         const built = ownBuffer(
-          JSON.stringify({ negotiationId: id.right, revision: answeredAt, ...params.right, ...body }),
+          JSON.stringify({ negotiationId: query.negotiationId, revision: answeredAt, ...params, ...body }),
         );
         if (key !== undefined) answers?.set(key, { revision: answeredAt, body: built });
         return built;
       });
-    };
-    const cost = reads.cost(query.right, revision);
-    return cost === undefined ? answer() : admitted(context.admission, res, cost, answer);
+    });
   };
 
 /** Never sent: sendAnswer answers 304 before it asks for a body. */

@@ -1,13 +1,31 @@
 import { Router } from 'express';
 import * as E from 'fp-ts/Either';
 import { Tracker } from '../application/tracker';
-import { momentParams } from '../projections';
+import { ViewQuery, momentParams } from '../projections';
 import { AsOfParams, IssuesParams, StatusParams, TimelineParams, decodeQuery, etagOf } from './http-inputs';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
-import { JSON_ONLY, methodNotAllowed, negotiationIdOf, produces, viewReader } from './route-support';
-import { admitted } from './admission';
+import {
+  JSON_ONLY,
+  ViewRequest,
+  methodNotAllowed,
+  produces,
+  resolveRead,
+  runRead,
+  viewReader,
+} from './route-support';
 import { ReadControls, readerContext, writerFor } from './read-controls';
 import { streamJsonObject } from './streaming';
+
+/** The timeline's query: the developments between two dates, as recorded by knownAt. */
+export const timelineRequest = ({
+  from,
+  to,
+  knownAt,
+}: TimelineParams): ViewRequest<Extract<ViewQuery, { view: 'timeline' }>> =>
+  E.right({
+    moment: knownAt === undefined ? {} : { knownAt },
+    view: { view: 'timeline', ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
+  });
 
 /** What the log says: the listing, one negotiation, and its views as of a moment, all through the read path. */
 export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => {
@@ -29,26 +47,22 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
     const streams = await tracker.listStreams()();
     if (E.isLeft(streams)) return sendProblem(res, problemFromTrackerError(streams.left));
     const cost = streams.right.reduce((sum, stream) => sum + controls.sliced.leanCost(stream.revision), 0);
-    return admitted(controls.admission, res, cost, list);
+    return runRead(controls.admission, res, cost, list);
   });
   router.all('/negotiations', methodNotAllowed('GET'));
 
   router.get('/negotiations/:negotiationId', produces(JSON_ONLY), async (req, res) => {
-    const id = negotiationIdOf(req);
-    if (E.isLeft(id)) return sendProblem(res, id.left);
-    const params = decodeQuery(AsOfParams, req.query);
-    const query = E.flatMap((p: AsOfParams) => reads.query(id.right, momentParams(p), { view: 'summary' }))(
-      params,
+    const resolved = await resolveRead(reads, req, res, AsOfParams, (p) =>
+      E.right({ moment: momentParams(p), view: { view: 'summary' as const } }),
     );
-    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
-    const current = await reads.revision(id.right)();
-    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
-    const summarise = async () => {
-      const entry = await reads.summary(query.right, current.right)();
+    if (resolved === undefined) return;
+    const { params, query, revision } = resolved;
+    return runRead(controls.admission, res, reads.cost(query, revision), async () => {
+      const entry = await reads.summary(query, revision)();
       if (E.isLeft(entry)) return sendProblem(res, problemFromTrackerError(entry.left));
-      const base = `/negotiations/${id.right}`;
+      const base = `/negotiations/${query.negotiationId}`;
       res.set('ETag', etagOf(entry.right.revision)).json({
-        ...(E.isRight(params) ? params.right : {}),
+        ...params,
         ...entry.right,
         links: Object.fromEntries(
           ['events', 'status', 'issues', 'phases', 'timeline', 'history'].map((view) => [
@@ -57,9 +71,7 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
           ]),
         ),
       });
-    };
-    const cost = reads.cost(query.right, current.right);
-    return cost === undefined ? summarise() : admitted(controls.admission, res, cost, summarise);
+    });
   });
   router.all('/negotiations/:negotiationId', methodNotAllowed('GET'));
 
@@ -83,37 +95,24 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
     read(AsOfParams, (p) => E.right({ moment: momentParams(p), view: { view: 'phases' } })),
   );
   router.get('/negotiations/:negotiationId/timeline', produces(JSON_ONLY), async (req, res) => {
-    const id = negotiationIdOf(req);
-    if (E.isLeft(id)) return sendProblem(res, id.left);
-    const params = decodeQuery(TimelineParams, req.query);
-    const query = E.flatMap(({ from, to, knownAt }: TimelineParams) =>
-      reads.query(id.right, knownAt === undefined ? {} : { knownAt }, {
-        view: 'timeline',
-        ...(from === undefined ? {} : { from }),
-        ...(to === undefined ? {} : { to }),
-      }),
-    )(params);
-    if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
-    const current = await reads.revision(id.right)();
-    if (E.isLeft(current)) return sendProblem(res, problemFromTrackerError(current.left));
-    const revision = current.right;
-    if (query.right.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision)) {
+    const resolved = await resolveRead(reads, req, res, TimelineParams, timelineRequest);
+    if (resolved === undefined) return;
+    const { params, query, revision } = resolved;
+    if (query.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision)) {
       res.set('ETag', etagOf(revision)).status(304).end();
       return;
     }
-    const answer = async () => {
-      const answered = await reads.answer(query.right, revision)();
+    return runRead(controls.admission, res, reads.cost(query, revision), async () => {
+      const answered = await reads.answer(query, revision)();
       if (E.isLeft(answered)) return sendProblem(res, problemFromTrackerError(answered.left));
       const { revision: answeredAt, body } = answered.right;
       res.status(200).set('ETag', etagOf(answeredAt)).set('Cache-Control', 'no-cache').type('json');
       await streamJsonObject(res, writerFor(controls, req, res), {
-        head: { negotiationId: id.right, revision: answeredAt, ...(E.isRight(params) ? params.right : {}) },
+        head: { negotiationId: query.negotiationId, revision: answeredAt, ...params },
         key: 'timeline',
         items: body.timeline,
       });
-    };
-    const cost = reads.cost(query.right, revision);
-    return cost === undefined ? answer() : admitted(controls.admission, res, cost, answer);
+    });
   });
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));

@@ -12,6 +12,7 @@ import {
   answerOf,
   momentOf,
   needsFullEvents,
+  readsAsOf,
   summaryOf,
 } from '../projections';
 import { Clock } from '../store';
@@ -53,7 +54,7 @@ export interface ReadPathDependencies {
 
 /** The key of a kept answer: undefined for answers that follow the clock, which are never kept. */
 export const answerKey = (query: ReadQuery, revision: number): string | undefined =>
-  query.moment.followsClock && query.view.view !== 'diff'
+  query.moment.followsClock && readsAsOf(query.view)
     ? undefined
     : `${query.view.view} ${query.negotiationId} ${revision} ${JSON.stringify([query.moment, query.view])}`;
 

@@ -4,6 +4,7 @@ import {
   ScanBound,
   ScanFolded,
   boundQuery,
+  countsFrom,
   createScanFold,
   issuesView,
   phasesView,
@@ -74,11 +75,11 @@ export const foldNegotiation = async (
 };
 
 /** The earliest instant at which a development of the log that does not count as of the bound would count. */
-export const trueUntil = (log: EffectiveLog, asOf: ScanBound): number => {
+const trueUntil = (log: EffectiveLog, asOf: ScanBound): number => {
   let earliest = Number.POSITIVE_INFINITY;
   for (const { interval } of log.developments) {
-    const countsFrom = asOf.include === 'possible' ? interval.startMs : interval.endMs - 1;
-    if (countsFrom > asOf.untilMs) earliest = Math.min(earliest, countsFrom);
+    const from = countsFrom(interval, asOf.include);
+    if (from > asOf.untilMs) earliest = Math.min(earliest, from);
   }
   return earliest;
 };

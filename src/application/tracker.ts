@@ -77,6 +77,18 @@ export interface ListingMoment {
   readonly followsClock: boolean;
 }
 
+/** A state folded for a listing as of the clock: at a revision, as of a moment, true until `trueUntilMs`. */
+type KeptListing = { readonly revision: number; readonly asOf: ListingMoment } & ScanFolded;
+
+/**
+ * Whether a kept state is the state as of a later moment too: counted the same way, not asked for before it was
+ * folded, and no development it left out counts yet (when none was left out, at any moment).
+ */
+const stillTrue = (kept: KeptListing, asOf: ListingMoment): boolean =>
+  kept.asOf.include === asOf.include &&
+  kept.asOf.untilMs <= asOf.untilMs &&
+  (asOf.untilMs < kept.trueUntilMs || kept.trueUntilMs === Number.POSITIVE_INFINITY);
+
 /** Current states of negotiations not in the cache, kept for listings (one small state each, by revision). */
 export const MAX_LISTED_STATES = 10_000;
 
@@ -217,7 +229,7 @@ export const createTracker = ({
     );
 
   /** Current states kept for listings as of the clock: each true until `trueUntilMs`, at `revision`. */
-  const listedStates = new Map<string, { readonly revision: number } & ScanFolded>();
+  const listedStates = new Map<string, KeptListing>();
 
   /**
    * The state of a negotiation as of a moment, for a listing, without loading its log into the cache: a listing of
@@ -238,14 +250,7 @@ export const createTracker = ({
         return stateAsOf(current.right, boundQuery(asOf)).state;
     }
     const kept = asOf.followsClock ? listedStates.get(stream.negotiationId) : undefined;
-    if (
-      kept !== undefined &&
-      kept.revision === stream.revision &&
-      // Nothing left out of the kept fold counts yet (none was left out: true at any moment).
-      (asOf.untilMs < kept.trueUntilMs || kept.trueUntilMs === Number.POSITIVE_INFINITY) &&
-      asOf.include === 'possible'
-    )
-      return kept.state;
+    if (kept !== undefined && kept.revision === stream.revision && stillTrue(kept, asOf)) return kept.state;
     // Without an occurrence scan the fold holds the whole log: not for one the views would refuse to fold.
     if (
       store.scanLeanByOccurrence === undefined &&
@@ -267,7 +272,7 @@ export const createTracker = ({
     await new Promise<void>((resolve) => setImmediate(resolve));
     const folded = await foldNegotiation(store, stream.negotiationId, asOf);
     if (E.isLeft(folded)) return undefined;
-    if (asOf.followsClock && asOf.include === 'possible') keepListed(stream, folded.right);
+    if (asOf.followsClock) keepListed(stream, asOf, folded.right);
     return folded.right.state;
   };
 
@@ -275,7 +280,7 @@ export const createTracker = ({
    * Kept by the listed revision. If an append landed during the fold, the state may already include it; it is then
    * never served again, since the stream has moved past the revision it is kept under.
    */
-  const keepListed = (stream: StreamSummary, folded: ScanFolded) => {
+  const keepListed = (stream: StreamSummary, asOf: ListingMoment, folded: ScanFolded) => {
     const previous = listedStates.get(stream.negotiationId);
     // Once full, new negotiations are not kept: every listing walks them in the same order, so evicting the
     // oldest would evict the next one needed. A state kept at a later revision (an async store) stays.
@@ -283,7 +288,7 @@ export const createTracker = ({
       (previous === undefined && listedStates.size < maxListedStates) ||
       (previous !== undefined && previous.revision <= stream.revision)
     )
-      listedStates.set(stream.negotiationId, { revision: stream.revision, ...folded });
+      listedStates.set(stream.negotiationId, { revision: stream.revision, asOf, ...folded });
   };
 
   /** Every negotiation with its state as of a moment, one after the other (a fold reads one at a time). */

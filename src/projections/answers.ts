@@ -55,6 +55,12 @@ export interface Answers {
 
 export type AnswerOf<Q extends ViewQuery> = Answers[Q['view']];
 
+/**
+ * Whether the answer depends on the moment's date: the diff asks its own two dates and the timeline its range, so
+ * neither follows the clock when no asOf is given.
+ */
+export const readsAsOf = (query: ViewQuery): boolean => query.view !== 'diff' && query.view !== 'timeline';
+
 /** The views that need every event in full (the sources' words), not the lean ones the state folds. */
 export const needsFullEvents = (query: ViewQuery): boolean => query.view === 'timeline';
 

@@ -1,5 +1,5 @@
 import { LeanEvent, endOfDateOrDateTime } from '../domain';
-import { EffectiveDevelopment, EffectiveLog } from './effective-log';
+import { EffectiveDevelopment, EffectiveLog, countsFrom } from './effective-log';
 import { Evidence, NegotiationState, evidenceOf, evolve, initialState } from './negotiation-state';
 
 /**
@@ -36,10 +36,7 @@ export const includedAsOf = (
   development: EffectiveDevelopment,
   untilMs: number,
   inclusion: Inclusion,
-): boolean =>
-  inclusion === 'possible'
-    ? development.interval.startMs <= untilMs
-    : development.interval.endMs - 1 <= untilMs;
+): boolean => countsFrom(development.interval, inclusion) <= untilMs;
 
 /**
  * The state as of `asOf` (everything without it). Under `possible` the counted developments are a prefix of the

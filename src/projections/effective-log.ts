@@ -362,6 +362,13 @@ export interface ScanBound {
   readonly include: 'possible' | 'certain';
 }
 
+/**
+ * The instant from which a development counts as of a moment: once it may have happened (`possible`, its interval
+ * has started), or once it surely has (`certain`, its interval has ended).
+ */
+export const countsFrom = ({ startMs, endMs }: Interval, include: ScanBound['include']): number =>
+  include === 'possible' ? startMs : endMs - 1;
+
 /** The as-of query of a bound (no asOf for an unbounded one: every development counts). */
 export const boundQuery = ({
   untilMs,
@@ -391,10 +398,9 @@ export const createScanFold = (asOf?: ScanBound) => {
   let trueUntilMs = Number.POSITIVE_INFINITY;
   const counts = (event: DevelopmentOf<LeanEvent>): boolean => {
     if (asOf === undefined) return true;
-    const { startMs, endMs } = occurredInterval(event);
-    const countsFrom = asOf.include === 'possible' ? startMs : endMs - 1;
-    if (countsFrom <= asOf.untilMs) return true;
-    trueUntilMs = Math.min(trueUntilMs, countsFrom);
+    const from = countsFrom(occurredInterval(event), asOf.include);
+    if (from <= asOf.untilMs) return true;
+    trueUntilMs = Math.min(trueUntilMs, from);
     return false;
   };
   // The amended developments in their final form, folded in at their own place: sorted once, taken from `next`.
