@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import * as E from 'fp-ts/Either';
 import { Tracker } from '../application/tracker';
 import { ViewQuery, momentParams } from '../projections';
@@ -27,12 +27,11 @@ export const timelineRequest = ({
     view: { view: 'timeline', ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) },
   });
 
-/** What the log says: the listing, one negotiation, and its views as of a moment, all through the read path. */
-export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => {
-  const router = Router();
-  const { reads } = controls;
-  const read = viewReader(reads, readerContext(controls));
-  router.get('/negotiations', produces(JSON_ONLY), async (req, res) => {
+/** Every negotiation as of a moment; as known at a past instant, a read that waits its turn for admission. */
+const listing =
+  (tracker: Tracker, controls: ReadControls): RequestHandler =>
+  async (req, res) => {
+    const { reads } = controls;
     const params = decodeQuery(AsOfParams, req.query);
     const query = E.flatMap((p: AsOfParams) => reads.query('', momentParams(p), { view: 'summary' }))(params);
     if (E.isLeft(query)) return sendProblem(res, validationProblem(query.left, 'Invalid query parameters.'));
@@ -48,10 +47,13 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
     if (E.isLeft(streams)) return sendProblem(res, problemFromTrackerError(streams.left));
     const cost = streams.right.reduce((sum, stream) => sum + controls.sliced.leanCost(stream.revision), 0);
     return runRead(controls.admission, res, cost, list);
-  });
-  router.all('/negotiations', methodNotAllowed('GET'));
+  };
 
-  router.get('/negotiations/:negotiationId', produces(JSON_ONLY), async (req, res) => {
+/** One negotiation's listing entry as of a moment, from its own log, with links to its views. */
+const oneNegotiation =
+  (controls: ReadControls): RequestHandler =>
+  async (req, res) => {
+    const { reads } = controls;
     const resolved = await resolveRead(reads, req, res, AsOfParams, (p) =>
       E.right({ moment: momentParams(p), view: { view: 'summary' as const } }),
     );
@@ -72,7 +74,41 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
         ),
       });
     });
-  });
+  };
+
+/** The developments between two dates, streamed (the timeline can be long). */
+const timeline =
+  (controls: ReadControls): RequestHandler =>
+  async (req, res) => {
+    const { reads } = controls;
+    const resolved = await resolveRead(reads, req, res, TimelineParams, timelineRequest);
+    if (resolved === undefined) return;
+    const { params, query, revision } = resolved;
+    if (query.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision)) {
+      res.set('ETag', etagOf(revision)).status(304).end();
+      return;
+    }
+    return runRead(controls.admission, res, reads.cost(query, revision), async () => {
+      const answered = await reads.answer(query, revision)();
+      if (E.isLeft(answered)) return sendProblem(res, problemFromTrackerError(answered.left));
+      const { revision: answeredAt, body } = answered.right;
+      res.status(200).set('ETag', etagOf(answeredAt)).set('Cache-Control', 'no-cache').type('json');
+      await streamJsonObject(res, writerFor(controls, req, res), {
+        head: { negotiationId: query.negotiationId, revision: answeredAt, ...params },
+        key: 'timeline',
+        items: body.timeline,
+      });
+    });
+  };
+
+/** What the log says: the listing, one negotiation, and its views as of a moment, all through the read path. */
+export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => {
+  const router = Router();
+  const read = viewReader(controls.reads, readerContext(controls));
+  router.get('/negotiations', produces(JSON_ONLY), listing(tracker, controls));
+  router.all('/negotiations', methodNotAllowed('GET'));
+
+  router.get('/negotiations/:negotiationId', produces(JSON_ONLY), oneNegotiation(controls));
   router.all('/negotiations/:negotiationId', methodNotAllowed('GET'));
 
   router.get(
@@ -94,26 +130,7 @@ export const viewRoutes = (tracker: Tracker, controls: ReadControls): Router => 
     produces(JSON_ONLY),
     read(AsOfParams, (p) => E.right({ moment: momentParams(p), view: { view: 'phases' } })),
   );
-  router.get('/negotiations/:negotiationId/timeline', produces(JSON_ONLY), async (req, res) => {
-    const resolved = await resolveRead(reads, req, res, TimelineParams, timelineRequest);
-    if (resolved === undefined) return;
-    const { params, query, revision } = resolved;
-    if (query.moment.knownAt === undefined && req.headers['if-none-match'] === etagOf(revision)) {
-      res.set('ETag', etagOf(revision)).status(304).end();
-      return;
-    }
-    return runRead(controls.admission, res, reads.cost(query, revision), async () => {
-      const answered = await reads.answer(query, revision)();
-      if (E.isLeft(answered)) return sendProblem(res, problemFromTrackerError(answered.left));
-      const { revision: answeredAt, body } = answered.right;
-      res.status(200).set('ETag', etagOf(answeredAt)).set('Cache-Control', 'no-cache').type('json');
-      await streamJsonObject(res, writerFor(controls, req, res), {
-        head: { negotiationId: query.negotiationId, revision: answeredAt, ...params },
-        key: 'timeline',
-        items: body.timeline,
-      });
-    });
-  });
+  router.get('/negotiations/:negotiationId/timeline', produces(JSON_ONLY), timeline(controls));
   for (const view of ['status', 'issues', 'phases', 'timeline'])
     router.all(`/negotiations/:negotiationId/${view}`, methodNotAllowed('GET'));
 

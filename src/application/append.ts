@@ -13,7 +13,7 @@ import {
 import { NegotiationState, initialState, unresolvedInBatch } from '../projections';
 import { AppendResult, EventStore, ExpectedRevision, StoreFailure, revisionMatches } from '../store';
 import { readFoldPage } from './replay';
-import type { TrackerError } from './tracker';
+import type { TrackerError } from './tracker-limits';
 
 /** The append use case: the append rules, the reference check, and the store's optimistic concurrency. */
 

@@ -72,6 +72,71 @@ const entryOf = (
   ...(log.lastRecordedAt === undefined ? {} : { lastRecordedAt: log.lastRecordedAt }),
 });
 
+/** How far a negotiation's stream has got; NegotiationNotFound for none. */
+const existingRevision = (tracker: Tracker, negotiationId: string): TE.TaskEither<TrackerError, number> =>
+  pipe(
+    tracker.streamRevision(negotiationId),
+    TE.mapLeft((failure): TrackerError => failure),
+    TE.flatMap((revision) =>
+      revision < 0
+        ? TE.left<TrackerError, number>({ _tag: 'NegotiationNotFound', negotiationId })
+        : TE.right(revision),
+    ),
+  );
+
+/** Every negotiation as of a moment, from the current logs (each folded or kept by the tracker's listing). */
+const listAsOf = (tracker: Tracker, moment: Moment): TE.TaskEither<TrackerError, readonly ListingEntry[]> =>
+  pipe(
+    tracker.listNegotiations({
+      untilMs: moment.asOfMs,
+      include: moment.include,
+      followsClock: moment.followsClock,
+    }),
+    TE.mapLeft((failure): TrackerError => failure),
+    TE.map((listed) =>
+      listed.map(({ stream, state }) =>
+        entryOf(
+          stream.negotiationId,
+          {
+            revision: stream.revision,
+            recordedCount: stream.eventCount,
+            lastRecordedAt: stream.lastRecordedAt,
+          },
+          // A negotiation too long to fold for a listing is listed by its stream alone.
+          state === undefined ? undefined : summaryOf(state),
+        ),
+      ),
+    ),
+  );
+
+/**
+ * Every negotiation as it stood at a recording time: each log is built as known then, and a negotiation nothing of
+ * which had been recorded by then is left out (it did not exist in the log yet).
+ */
+const listKnownAt = (
+  tracker: Tracker,
+  sliced: SlicedReads,
+  moment: Moment,
+  knownAt: string,
+): TE.TaskEither<TrackerError, readonly ListingEntry[]> =>
+  pipe(
+    tracker.listStreams(),
+    TE.mapLeft((failure): TrackerError => failure),
+    TE.flatMap((streams) => async () => {
+      const listed: ListingEntry[] = [];
+      for (const stream of streams) {
+        const known = await sliced.knownSnapshot(stream.negotiationId, stream.revision, knownAt)();
+        if (E.isLeft(known)) {
+          if (known.left._tag === 'NotKnownAt') continue;
+          return known;
+        }
+        const { log } = known.right;
+        listed.push(entryOf(stream.negotiationId, log, answerOf(log, moment, { view: 'summary' })));
+      }
+      return E.right(listed);
+    }),
+  );
+
 export const createReadPath = ({ tracker, sliced, clock }: ReadPathDependencies) => {
   const isBuilt = (query: ReadQuery) => query.moment.knownAt !== undefined || needsFullEvents(query.view);
   const kind = (query: ReadQuery) => (needsFullEvents(query.view) ? 'full' : 'lean');
@@ -93,16 +158,7 @@ export const createReadPath = ({ tracker, sliced, clock }: ReadPathDependencies)
 
   return {
     /** How far the negotiation's stream has got (what an answer is built at); NegotiationNotFound for none. */
-    revision: (negotiationId: string): TE.TaskEither<TrackerError, number> =>
-      pipe(
-        tracker.streamRevision(negotiationId),
-        TE.mapLeft((failure): TrackerError => failure),
-        TE.flatMap((revision) =>
-          revision < 0
-            ? TE.left<TrackerError, number>({ _tag: 'NegotiationNotFound', negotiationId })
-            : TE.right(revision),
-        ),
-      ),
+    revision: (negotiationId: string) => existingRevision(tracker, negotiationId),
 
     /** The query for these parameters at the clock's instant, or what is wrong with its moment. */
     query: <Q extends ViewQuery>(
@@ -155,53 +211,9 @@ export const createReadPath = ({ tracker, sliced, clock }: ReadPathDependencies)
      */
     list: (moment: Moment): TE.TaskEither<TrackerError, readonly ListingEntry[]> =>
       moment.knownAt === undefined
-        ? pipe(
-            tracker.listNegotiations({
-              untilMs: moment.asOfMs,
-              include: moment.include,
-              followsClock: moment.followsClock,
-            }),
-            TE.mapLeft((failure): TrackerError => failure),
-            TE.map((listed) =>
-              listed.map(({ stream, state }) =>
-                entryOf(
-                  stream.negotiationId,
-                  {
-                    revision: stream.revision,
-                    recordedCount: stream.eventCount,
-                    lastRecordedAt: stream.lastRecordedAt,
-                  },
-                  // A negotiation too long to fold for a listing is listed by its stream alone.
-                  state === undefined ? undefined : summaryOf(state),
-                ),
-              ),
-            ),
-          )
-        : listKnownAt(moment, moment.knownAt),
+        ? listAsOf(tracker, moment)
+        : listKnownAt(tracker, sliced, moment, moment.knownAt),
   };
-
-  function listKnownAt(
-    moment: Moment,
-    knownAt: string,
-  ): TE.TaskEither<TrackerError, readonly ListingEntry[]> {
-    return pipe(
-      tracker.listStreams(),
-      TE.mapLeft((failure): TrackerError => failure),
-      TE.flatMap((streams) => async () => {
-        const listed: ListingEntry[] = [];
-        for (const stream of streams) {
-          const known = await sliced.knownSnapshot(stream.negotiationId, stream.revision, knownAt)();
-          if (E.isLeft(known)) {
-            if (known.left._tag === 'NotKnownAt') continue;
-            return known;
-          }
-          const { log } = known.right;
-          listed.push(entryOf(stream.negotiationId, log, answerOf(log, moment, { view: 'summary' })));
-        }
-        return E.right(listed);
-      }),
-    );
-  }
 };
 
 export type ReadPath = ReturnType<typeof createReadPath>;

@@ -7,15 +7,13 @@ import { HistoryEntry, createHistoryFold } from './audit';
 import { FULL_LOAD_SLICE, LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
 import { singleFlight } from './single-flight';
 import { LogSnapshot, Tracker, TrackerError } from './tracker';
+import { FULL_EVENT_WEIGHT } from './tracker-limits';
 
 /**
  * Reads that fold a whole log (a past `knownAt`, the timeline, the audit history), done in slices so that other
  * requests are served meanwhile, and shared: requests for the same log at the same revision wait for one build.
  * Each takes the stream revision its caller read (the answer's ETag); events recorded after it are left out.
  */
-
-/** How many events a full event weighs against the lean ones the limit counts (the sources' words). */
-export const FULL_EVENT_WEIGHT = 3;
 
 type PageReader<R> = (
   fromRevision: number,
@@ -100,8 +98,68 @@ const foldKnownLog = async <R extends LeanEvent>(
   return E.right(log);
 };
 
+interface HistoryRange {
+  readonly fromRevision: number;
+  readonly limit: number;
+}
+
+/** The audit history entries of a range, folded from the stream's start, handed over in batches (see history). */
+const foldHistory = async (
+  pages: Pages<StoredEvent>,
+  maxLogEvents: number,
+  { negotiationId, revision, range }: { negotiationId: string; revision: number; range: HistoryRange },
+  onEntries: (entries: readonly HistoryEntry[]) => Promise<boolean>,
+): Promise<E.Either<TrackerError, void>> => {
+  if (revision < 0) return E.left({ _tag: 'NegotiationNotFound', negotiationId });
+  const upTo = Math.min(revision, range.fromRevision + range.limit - 1);
+  // Refused by what it would hold (the events up to the page's end), named by the negotiation's whole count.
+  if (upTo + 1 > maxLogEvents)
+    return E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit: maxLogEvents });
+  const fold = createHistoryFold();
+  let pending: HistoryEntry[] = [];
+  let wanted = true;
+  const handOver = async (): Promise<Visited> => {
+    const batch = pending;
+    pending = [];
+    wanted = await onEntries(batch);
+    return wanted ? undefined : 'stop';
+  };
+  const read = await eachEvent(
+    pages,
+    upTo,
+    (event) => {
+      if (event.revision < range.fromRevision) return fold.skip(event);
+      pending.push(fold.entry(event));
+      return pending.length < HISTORY_BATCH ? undefined : handOver();
+    },
+    createSlicer(),
+  );
+  if (E.isLeft(read)) return read;
+  if (wanted && pending.length > 0) await handOver();
+  return E.right(undefined);
+};
+
 const buildKey = (kind: string, negotiationId: string, revision: number, knownAt: string | undefined) =>
   `${kind} ${negotiationId} ${revision} ${knownAt ?? ''}`;
+
+/** A stream's events in full, read in pages (the sources' words make a page heavier). */
+const fullPagesOf =
+  (tracker: Tracker) =>
+  (negotiationId: string): Pages<StoredEvent> => ({
+    read: (fromRevision, limit) =>
+      TE.map((page: { readonly events: readonly StoredEvent[] }) => page.events)(
+        tracker.readEvents(negotiationId, fromRevision, limit),
+      ),
+    size: FULL_LOAD_SLICE,
+  });
+
+/** A stream's lean events (what the as-of views fold), read in pages. */
+const leanPagesOf =
+  (tracker: Tracker) =>
+  (negotiationId: string): Pages<LeanEvent> => ({
+    read: (fromRevision, limit) => tracker.readLeanPage(negotiationId, fromRevision, limit),
+    size: LOAD_SLICE,
+  });
 
 export const createSlicedReads = (tracker: Tracker) => {
   const building = new Map<string, Promise<E.Either<TrackerError, LogSnapshot<LeanEvent | StoredEvent>>>>();
@@ -113,19 +171,33 @@ export const createSlicedReads = (tracker: Tracker) => {
   ): Promise<E.Either<TrackerError, LogSnapshot<R>>> =>
     singleFlight(building, key, build) as Promise<E.Either<TrackerError, LogSnapshot<R>>>;
 
-  const fullPages = (negotiationId: string): Pages<StoredEvent> => ({
-    read: (fromRevision, limit) =>
-      TE.map((page: { readonly events: readonly StoredEvent[] }) => page.events)(
-        tracker.readEvents(negotiationId, fromRevision, limit),
-      ),
-    size: FULL_LOAD_SLICE,
-  });
-  const leanPages = (negotiationId: string): Pages<LeanEvent> => ({
-    read: (fromRevision, limit) => tracker.readLeanPage(negotiationId, fromRevision, limit),
-    size: LOAD_SLICE,
-  });
+  const fullPages = fullPagesOf(tracker);
+  const leanPages = leanPagesOf(tracker);
 
   const fullReadLimit = Math.max(1, Math.floor(tracker.maxLogEvents / FULL_EVENT_WEIGHT));
+
+  /** The log of one kind of events at `knownAt` (every event when undefined), built once for all who ask. */
+  const built =
+    <R extends LeanEvent>(
+      kind: 'lean' | 'full',
+      pagesOf: (negotiationId: string) => Pages<R>,
+      limit: number,
+    ) =>
+    (
+      negotiationId: string,
+      revision: number,
+      knownAt: string | undefined,
+    ): TE.TaskEither<TrackerError, LogSnapshot<R>> =>
+    () => {
+      if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
+      const fits = tooLarge(negotiationId, revision, limit);
+      if (E.isLeft(fits)) return Promise.resolve(fits);
+      return shared(buildKey(kind, negotiationId, revision, knownAt), async () =>
+        E.map((log: EffectiveLog<R>) => ({ negotiationId, revision, log }))(
+          await foldKnownLog(pagesOf(negotiationId), negotiationId, revision, knownAt),
+        ),
+      );
+    };
 
   return {
     /** Events (weighted) a build of this kind holds at this revision: what admission control counts. */
@@ -141,85 +213,27 @@ export const createSlicedReads = (tracker: Tracker) => {
     ) => building.has(buildKey(kind, negotiationId, revision, knownAt)),
 
     /** The lean log at `knownAt`, for the as-of views (which never read the sources' words). */
-    knownSnapshot:
-      (
-        negotiationId: string,
-        revision: number,
-        knownAt: string | undefined,
-      ): TE.TaskEither<TrackerError, LogSnapshot<LeanEvent>> =>
-      () => {
-        if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
-        const limit = tooLarge(negotiationId, revision, tracker.maxLogEvents);
-        if (E.isLeft(limit)) return Promise.resolve(limit);
-        return shared(buildKey('lean', negotiationId, revision, knownAt), async () =>
-          E.map((log: EffectiveLog<LeanEvent>) => ({ negotiationId, revision, log }))(
-            await foldKnownLog(leanPages(negotiationId), negotiationId, revision, knownAt),
-          ),
-        );
-      },
-
+    knownSnapshot: built('lean', leanPages, tracker.maxLogEvents),
     /** The log with every event in full (the timeline quotes its sources), at `knownAt` or now. */
-    fullSnapshot:
-      (
-        negotiationId: string,
-        revision: number,
-        knownAt: string | undefined,
-      ): TE.TaskEither<TrackerError, LogSnapshot<StoredEvent>> =>
-      () => {
-        if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
-        const limit = tooLarge(negotiationId, revision, fullReadLimit);
-        if (E.isLeft(limit)) return Promise.resolve(limit);
-        return shared(buildKey('full', negotiationId, revision, knownAt), async () =>
-          E.map((log: EffectiveLog<StoredEvent>) => ({ negotiationId, revision, log }))(
-            await foldKnownLog(fullPages(negotiationId), negotiationId, revision, knownAt),
-          ),
-        );
-      },
+    fullSnapshot: built('full', fullPages, fullReadLimit),
 
     /**
      * The audit history up to `revision`, from `fromRevision` (at most `limit` entries), handed to `onEntries` a
      * batch at a time. It is awaited, so a caller that streams the entries holds back the reading until its client
      * has taken them; it answers false when nobody wants more. Holds the lean log only, never the events read.
      */
-    history: async (
+    history: (
       negotiationId: string,
       revision: number,
-      range: { readonly fromRevision: number; readonly limit: number },
+      range: HistoryRange,
       onEntries: (entries: readonly HistoryEntry[]) => Promise<boolean>,
-    ): Promise<E.Either<TrackerError, void>> => {
-      if (revision < 0) return E.left({ _tag: 'NegotiationNotFound', negotiationId });
-      const upTo = Math.min(revision, range.fromRevision + range.limit - 1);
-      // Refused by what it would hold (the events up to the page's end), named by the negotiation's whole count.
-      if (upTo + 1 > tracker.maxLogEvents)
-        return E.left({
-          _tag: 'NegotiationTooLarge',
-          negotiationId,
-          events: revision + 1,
-          limit: tracker.maxLogEvents,
-        });
-      const fold = createHistoryFold();
-      let pending: HistoryEntry[] = [];
-      let wanted = true;
-      const handOver = async (): Promise<Visited> => {
-        const batch = pending;
-        pending = [];
-        wanted = await onEntries(batch);
-        return wanted ? undefined : 'stop';
-      };
-      const read = await eachEvent(
+    ) =>
+      foldHistory(
         fullPages(negotiationId),
-        upTo,
-        (event) => {
-          if (event.revision < range.fromRevision) return fold.skip(event);
-          pending.push(fold.entry(event));
-          return pending.length < HISTORY_BATCH ? undefined : handOver();
-        },
-        createSlicer(),
-      );
-      if (E.isLeft(read)) return read;
-      if (wanted && pending.length > 0) await handOver();
-      return E.right(undefined);
-    },
+        tracker.maxLogEvents,
+        { negotiationId, revision, range },
+        onEntries,
+      ),
   };
 };
 

@@ -324,7 +324,8 @@ describe('memory bounds of the tracker', () => {
     const readsOfA = reads.get('a') ?? 0;
     unwrap(await tracker.snapshot('a')());
     expect(reads.get('a')).toBeGreaterThan(readsOfA);
-  });
+    // Twenty thousand appends and two paged loads: seconds on a busy machine, so more than jest's default.
+  }, 30_000);
 
   it('keeps listing states up to its bound and stops adding, so a full listing still finds the ones it kept', async () => {
     await withSqliteStore(async (inner) => {
