@@ -2866,7 +2866,7 @@ export interface components {
         };
         Revision: number;
         /** @enum {string} */
-        Role: "mediator" | "guarantor" | "facilitator" | "coordinator" | "observer" | "chair";
+        Role: "mediator" | "guarantor" | "facilitator" | "coordinator" | "observer" | "chair" | "host" | "verifier";
         RoleAssignedPayload: {
             description?: components["schemas"]["Text"];
             party: components["schemas"]["Name"];
@@ -3013,6 +3013,7 @@ export interface components {
             signed?: {
                 signatories: string[];
                 evidence: components["schemas"]["Evidence"];
+                signings: number;
             };
             reached?: components["schemas"]["Evidence"];
             enteredIntoForce?: components["schemas"]["Evidence"];
@@ -3234,6 +3235,7 @@ export interface components {
                 };
             };
             settledBy?: string;
+            unsettledBy?: string;
             deferredTo?: {
                 phaseId: string;
                 reason?: string;
@@ -3438,7 +3440,7 @@ export interface components {
         RoleHolder: {
             party: string;
             /** @enum {string} */
-            role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+            role: "chair" | "coordinator" | "facilitator" | "guarantor" | "host" | "mediator" | "observer" | "verifier";
             person?: {
                 name: string;
                 role?: string;
@@ -3474,7 +3476,7 @@ export interface components {
         StatusView: {
             title?: string;
             /** @enum {string} */
-            activity: "active" | "stalled" | "suspended";
+            activity: "active" | "not-started" | "stalled" | "suspended";
             activitySince?: components["schemas"]["Evidence"];
             activityReason?: string;
             venue?: {
@@ -3514,6 +3516,7 @@ export interface components {
                 evidence: components["schemas"]["Evidence"];
                 cancellation: components["schemas"]["Cancellation"];
             }[];
+            unscheduledCancellations: components["schemas"]["Cancellation"][];
             leaderContacts: components["schemas"]["LeaderContact"][];
             leaderContactCount: number;
             parties: string[];
@@ -3523,7 +3526,7 @@ export interface components {
             formerRoles: {
                 party: string;
                 /** @enum {string} */
-                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "host" | "mediator" | "observer" | "verifier";
                 person?: {
                     name: string;
                     role?: string;
@@ -3549,7 +3552,7 @@ export interface components {
             deadlines: components["schemas"]["DeadlineView"][];
             closedDeadlineCount: number;
             /** @enum {string} */
-            stage: "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
+            stage: "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-ended" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
             stageSince?: components["schemas"]["Evidence"];
             deal: components["schemas"]["DealView"];
             agreements: components["schemas"]["AgreementView"][];
@@ -3832,7 +3835,7 @@ export interface components {
             } | {
                 party: string;
                 /** @enum {string} */
-                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "host" | "mediator" | "observer" | "verifier";
                 person?: {
                     name: string;
                     role?: string;
@@ -3841,7 +3844,7 @@ export interface components {
             } | {
                 party: string;
                 /** @enum {string} */
-                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "mediator" | "observer";
+                role: "chair" | "coordinator" | "facilitator" | "guarantor" | "host" | "mediator" | "observer" | "verifier";
                 reason?: string;
             } | {
                 groupingId: string;
@@ -4175,7 +4178,7 @@ export interface components {
         };
         UnresolvedReference: {
             /** @enum {string} */
-            kind: "agreement" | "ceasefire" | "commitment" | "deadline" | "issue" | "phase" | "proposal";
+            kind: "agreement" | "ceasefire" | "commitment" | "deadline" | "issue" | "meeting" | "phase" | "proposal";
             id: string;
             firstReferenced: components["schemas"]["Evidence"];
         };

@@ -10,7 +10,13 @@ import {
   referencesOf,
   rememberConsulted,
 } from '../domain';
-import { NegotiationState, initialState, unresolvedInBatch } from '../projections';
+import {
+  NegotiationState,
+  hasConsistencyRules,
+  inconsistenciesInBatch,
+  initialState,
+  unresolvedInBatch,
+} from '../projections';
 import { AppendResult, EventStore, ExpectedRevision, StoreFailure, revisionMatches } from '../store';
 import { readFoldPage } from './replay';
 import type { TrackerError } from './tracker-limits';
@@ -39,11 +45,16 @@ export interface AppendDependencies {
   readonly store: EventStore;
   /** Generates ids for events that arrive without one. */
   readonly newEventId: () => string;
-  /** The negotiation's current state (undefined for a new one), which a batch's references are judged against. */
-  readonly currentState: (negotiationId: string) => TE.TaskEither<TrackerError, NegotiationState | undefined>;
+  /**
+   * The negotiation's state as of a date (now when none is given), which a batch's references and consistency are
+   * judged against; undefined for a new negotiation.
+   */
+  readonly stateOf: (
+    negotiationId: string,
+  ) => TE.TaskEither<TrackerError, ((asOf?: string) => NegotiationState) | undefined>;
 }
 
-export const createAppend = ({ store, newEventId, currentState }: AppendDependencies) => {
+export const createAppend = ({ store, newEventId, stateOf }: AppendDependencies) => {
   /**
    * The stream's history as the append rules need it for a batch: only the events it names (its own ids, the
    * targets of its amendments) and their retractions, read in pages of lean events, so checking a correction
@@ -118,16 +129,19 @@ export const createAppend = ({ store, newEventId, currentState }: AppendDependen
   return (command: AppendCommand): TE.TaskEither<TrackerError, TrackedAppend> => {
     const events = command.events.map((event) => ({ ...event, id: event.id ?? newEventId() }));
     const withIds = { ...command, events };
-    // Only developments that name something need the log read to be judged.
-    const names = events.some((event) => referencesOf(event).length > 0);
-    if (!names || (command.strict !== true && events.length > WARNED_BATCH_LIMIT))
+    // Only developments that name something, or that the state may contradict, need the log read to be judged.
+    const judged = events.some((event) => referencesOf(event).length > 0) || hasConsistencyRules(events);
+    if (!judged || (command.strict !== true && events.length > WARNED_BATCH_LIMIT))
       return pipe(
         appendChecked(withIds, 0),
         TE.map((result) => ({ ...result, warnings: [] })),
       );
     return pipe(
-      currentState(command.negotiationId),
-      TE.map((state) => unresolvedInBatch(state ?? initialState, events)),
+      stateOf(command.negotiationId),
+      TE.map((stateAt) => {
+        const at = stateAt ?? (() => initialState);
+        return [...unresolvedInBatch(at(), events), ...inconsistenciesInBatch(at, events)];
+      }),
       // A log too long to fold here must not stop appends: without strict mode they go unchecked.
       TE.orElse((error) =>
         command.strict === true ? TE.left(error) : TE.right<TrackerError, FieldViolation[]>([]),

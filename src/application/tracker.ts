@@ -81,10 +81,14 @@ export const createTracker = ({
     append: createAppend({
       store,
       newEventId,
-      currentState: (negotiationId) =>
+      stateOf: (negotiationId) =>
         pipe(
           logs.currentLog(negotiationId),
-          TE.map((log) => (log === undefined ? undefined : stateAsOf(log, {}).state)),
+          TE.map((log) =>
+            log === undefined
+              ? undefined
+              : (asOf?: string) => stateAsOf(log, asOf === undefined ? {} : { asOf }).state,
+          ),
         ),
     }),
     snapshot,

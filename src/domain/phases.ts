@@ -142,7 +142,16 @@ export const AGREEMENT_KINDS = ['interim', 'partial', 'framework', 'final', 'com
 export const AgreementKind = oneOf('AgreementKind', AGREEMENT_KINDS);
 export type AgreementKind = t.TypeOf<typeof AgreementKind>;
 
-export const ROLES = ['mediator', 'guarantor', 'facilitator', 'coordinator', 'observer', 'chair'] as const;
+export const ROLES = [
+  'mediator',
+  'guarantor',
+  'facilitator',
+  'coordinator',
+  'observer',
+  'chair',
+  'host',
+  'verifier',
+] as const;
 export const Role = oneOf('Role', ROLES);
 export type Role = t.TypeOf<typeof Role>;
 

@@ -2,7 +2,8 @@ import { EventType, PayloadOf } from './catalog';
 
 /** Something a development names that another development defines (a proposal tabled, an issue raised...). */
 export interface Reference {
-  readonly kind: 'proposal' | 'issue' | 'phase' | 'agreement' | 'deadline' | 'ceasefire' | 'commitment';
+  readonly kind:
+    'proposal' | 'issue' | 'phase' | 'agreement' | 'deadline' | 'ceasefire' | 'commitment' | 'meeting';
   readonly id: string;
   /** Where the development names it, from the payload ("payload.phaseId"). */
   readonly field: string;
@@ -37,7 +38,7 @@ export const REFERENCES: { readonly [K in EventType]: ReferenceRule<K> } = {
   DelegationSent: none,
   DelegationRecalled: none,
   TalksScheduled: none,
-  MeetingCancelled: none,
+  MeetingCancelled: (p) => one('meeting', 'meetingId', p.meetingId),
   TalksResumed: none,
   TalksStalled: none,
   TalksSuspended: none,

@@ -17,3 +17,4 @@ export { DEADLINE_STATES } from './slices/deadlines';
 export { PARTY_STANDINGS } from './slices/parties';
 export type { CharacterisationRecord } from './slices/statements';
 export * from './unresolved';
+export * from './consistency';

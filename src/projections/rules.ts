@@ -65,8 +65,12 @@ const afterAgreement = (
   // An agreement in force keeps its proposal "agreed" unless it was signed.
   const proposalStatus =
     agreement?.status === 'in-force' && agreement.signed === undefined ? 'agreed' : status;
+  const rejectedNow =
+    agreement?.status === 'rejected' &&
+    entry(state.agreements.agreements, agreementId)?.status !== 'rejected';
   return {
     agreements: next,
+    ...(rejectedNow ? { issues: issues.unsettled(state.issues, agreementId, evidence) } : {}),
     ...(proposalStatus === undefined || proposal?.status === proposalStatus
       ? {}
       : { proposals: proposals.moved(state.proposals, agreement?.proposalId, proposalStatus, evidence) }),
@@ -292,7 +296,13 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
     const { phases: defined, proposalId, supersedes } = event.payload;
     let next = agreements.reached(state.agreements, event, evidence);
     if (supersedes !== undefined) next = agreements.superseded(next, supersedes, agreementId, evidence);
-    const talksAfter = engaged(state, evidence);
+    // An agreement is the talks' latest activity: their reason names it, not a resumption years before.
+    const talksAfter = talks.setActivity(
+      engaged(state, evidence),
+      'active',
+      `agreement ${agreementId} reached`,
+      evidence,
+    );
     const { collapsed: _collapsed, ...reopened } = talksAfter;
     return {
       ...afterAgreement(state, next, agreementId, evidence),

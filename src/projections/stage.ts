@@ -1,4 +1,5 @@
-import { entry } from './evidence';
+import { occurredInterval } from '../domain';
+import { Evidence, entry } from './evidence';
 import { agreementsCovering } from './coverage';
 import type { NegotiationState } from './negotiation-state';
 import { AgreementState } from './slices/agreements';
@@ -8,6 +9,8 @@ import { isRunning, isSuspended } from './slices/phases';
  * The stage of a negotiation, derived from its state after every development (never a one-way ratchet), so a
  * late report, a correction or a retraction moves it wherever the facts now put it. See STAGE_MEANINGS.
  */
+const startOf = (evidence: Evidence) => occurredInterval(evidence).startMs;
+
 export const STAGES = [
   'pre-negotiation',
   'negotiating',
@@ -17,6 +20,7 @@ export const STAGES = [
   'agreement-in-force',
   'implementing',
   'implementation-suspended',
+  'implementation-ended',
   'concluded',
   'renegotiation',
   'collapsed',
@@ -28,45 +32,73 @@ export const STAGE_MEANINGS: Record<Stage, string> = {
   'pre-negotiation':
     'no development yet shows the parties engaging (a proposal, a response, a delegation, talks)',
   negotiating: 'the parties engage and no agreement is in force or pending',
-  'interim-agreement': 'an interim or partial agreement is in force; no framework or final one is',
+  'interim-agreement':
+    'an interim or partial agreement is in force; no framework or final one is in force or pending, and none of its phases runs',
   'framework-agreed': 'a framework agreement is in force; no final one is, and none of its phases runs',
   'awaiting-ratification':
-    'a framework, final or comprehensive agreement is reached or signed, but not yet in force (ratification or signature pending)',
+    'a framework, final or comprehensive agreement is reached or signed, but not yet in force (ratification or signature pending), and what is in force, if anything, is less comprehensive',
   'agreement-in-force': 'a final or comprehensive agreement is in force and none of its phases runs',
   implementing:
     'an agreement is in force and at least one phase it covers runs (started, not ended, not suspended)',
   'implementation-suspended': 'every running phase of the agreements in force is suspended',
+  'implementation-ended':
+    'every phase the agreements in force cover has ended, and at least one lapsed or was terminated rather than completed',
   concluded: 'every phase the agreements in force cover has been completed (none lapsed or terminated)',
   renegotiation:
     'the latest agreement was rejected in a ratification or left by its parties, and none is in force',
   collapsed:
-    'talks were declared collapsed and neither resumed nor reopened since, and no agreement is in force',
+    'talks were declared collapsed and neither resumed nor reopened since, and no agreement is in force, or one is but the collapse came after it entered into force and none of its phases runs',
 };
 
-const LATER_KINDS = new Set(['framework', 'final', 'comprehensive']);
-const FINAL_KINDS = new Set(['final', 'comprehensive']);
+/** How comprehensive a kind of agreement is: a pending agreement of a higher rank outranks one in force. */
+const RANK: Record<AgreementState['kind'], number> = {
+  interim: 1,
+  partial: 1,
+  framework: 2,
+  final: 3,
+  comprehensive: 3,
+};
+
+const rankOf = (agreements: readonly AgreementState[]): number =>
+  Math.max(0, ...agreements.map((a) => RANK[a.kind]));
+
+const isPending = (a: AgreementState) => a.status === 'agreed' || a.status === 'signed';
 
 const phasesOf = (state: NegotiationState, inForce: readonly AgreementState[]): string[] =>
   [...new Set([...Object.keys(state.phases.definitions), ...Object.keys(state.phases.progress)])].filter(
     (phaseId) => agreementsCovering(state, phaseId).some((a) => inForce.includes(a)),
   );
 
+/** When the latest agreement in force entered into force (or was reached, when nothing says so). */
+const inForceSince = (agreements: readonly AgreementState[]): number =>
+  Math.max(...agreements.map((a) => startOf(a.enteredIntoForce ?? a.reached ?? a.statusSince)));
+
+/** The stage while agreements are in force: their phases first, then a later collapse, then their kind. */
+const stageInForce = (
+  state: NegotiationState,
+  inForce: readonly AgreementState[],
+  pendingRank: number,
+): Stage => {
+  const covered = phasesOf(state, inForce);
+  const progress = covered.map((phaseId) => entry(state.phases.progress, phaseId));
+  const running = progress.filter(isRunning);
+  if (running.length > 0) return running.every(isSuspended) ? 'implementation-suspended' : 'implementing';
+  if (covered.length > 0 && progress.every((p) => p?.ended !== undefined))
+    return progress.every((p) => p?.ended?.outcome === 'completed') ? 'concluded' : 'implementation-ended';
+  const collapsed = state.talks.collapsed;
+  if (collapsed !== undefined && startOf(collapsed) >= inForceSince(inForce)) return 'collapsed';
+  const rank = rankOf(inForce);
+  if (pendingRank > rank) return 'awaiting-ratification';
+  return rank === 3 ? 'agreement-in-force' : rank === 2 ? 'framework-agreed' : 'interim-agreement';
+};
+
 export const stageOf = (state: NegotiationState): Stage => {
   const agreements = Object.values(state.agreements.agreements).filter((a) => a.reached !== undefined);
   const inForce = agreements.filter((a) => a.status === 'in-force');
-  if (inForce.length > 0) {
-    const covered = phasesOf(state, inForce);
-    const progress = covered.map((phaseId) => entry(state.phases.progress, phaseId));
-    const running = progress.filter(isRunning);
-    if (running.length > 0) return running.every(isSuspended) ? 'implementation-suspended' : 'implementing';
-    if (covered.length > 0 && progress.every((p) => p?.ended?.outcome === 'completed')) return 'concluded';
-    if (inForce.some((a) => FINAL_KINDS.has(a.kind))) return 'agreement-in-force';
-    if (inForce.some((a) => a.kind === 'framework')) return 'framework-agreed';
-    return 'interim-agreement';
-  }
+  const pendingRank = rankOf(agreements.filter(isPending));
+  if (inForce.length > 0) return stageInForce(state, inForce, pendingRank);
   if (state.talks.collapsed !== undefined) return 'collapsed';
-  if (agreements.some((a) => LATER_KINDS.has(a.kind) && (a.status === 'agreed' || a.status === 'signed')))
-    return 'awaiting-ratification';
+  if (pendingRank >= 2) return 'awaiting-ratification';
   const latest = agreements.reduce<AgreementState | undefined>(
     (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
     undefined,

@@ -1,4 +1,5 @@
 import { FieldViolation, NewEvent, Reference, occurredInterval, referencesOf } from '../domain';
+import { toArray } from './chain';
 import { Development, Evidence, entry } from './evidence';
 import { NegotiationState, createStateBuilder } from './negotiation-state';
 
@@ -29,6 +30,8 @@ export const definitionOf = (
     }
     case 'commitment':
       return entry(state.conditions.commitments, ref.id)?.made;
+    case 'meeting':
+      return toArray(state.talks.scheduled).find((talks) => talks.meetingId === ref.id)?.evidence;
     default: {
       const exhaustive: never = ref.kind;
       return exhaustive;

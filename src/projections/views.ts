@@ -1,3 +1,5 @@
+import { Reference } from '../domain';
+import { toArray } from './chain';
 import { AsOfResult } from './as-of';
 import { DigestTable, skip } from './digest-rules';
 import { Evidence, defined, entry } from './evidence';
@@ -35,7 +37,7 @@ const uncertainty = ({ uncertain, uncertainCount }: AsOfResult) => ({ uncertain,
 
 /** Something a development names that no development has defined as of the date asked (yet). */
 export interface UnresolvedReference {
-  readonly kind: 'proposal' | 'issue' | 'phase' | 'agreement' | 'commitment' | 'deadline' | 'ceasefire';
+  readonly kind: Reference['kind'];
   readonly id: string;
   readonly firstReferenced: Evidence;
 }
@@ -85,6 +87,11 @@ export const unresolvedReferences = (state: NegotiationState): UnresolvedReferen
       id: c.ceasefireId,
       firstReferenced: c.brokeDown?.evidence,
     })),
+    ...toArray(state.talks.cancellations).flatMap((c) =>
+      c.meetingId === undefined
+        ? []
+        : [{ kind: 'meeting' as const, id: c.meetingId, firstReferenced: c.evidence }],
+    ),
   ];
   return named.flatMap(({ kind, id, firstReferenced }) =>
     firstReferenced !== undefined && definitionOf(state, { kind, id }) === undefined

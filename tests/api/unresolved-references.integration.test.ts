@@ -105,4 +105,30 @@ describe.each(ADAPTERS)('references to what no development defines, on the %s st
     ]);
     expect(await stored()).toBe(0);
   });
+
+  it('refuses in strict mode a withdrawal by someone who is not a party to the agreement, naming the field', async () => {
+    const deal = event('AgreementReached', '2025-01-10', {
+      agreementId: 'accord',
+      scope: 'framework',
+      parties: ['North', 'South'],
+    });
+    await request(h.app).post('/negotiations/talks/events').send(deal).expect(201);
+    const withdrawal = event('PartyWithdrewFromAgreement', '2025-02-01', {
+      agreementId: 'accord',
+      party: 'East',
+    });
+    const res = await request(h.app)
+      .post('/negotiations/talks/events?strict=true')
+      .send(withdrawal)
+      .expect(422);
+    expect(res.body.errors).toEqual([
+      {
+        field: 'events.0.payload.party',
+        reason: '"East" is not a party to agreement "accord" (its parties: North, South)',
+      },
+    ]);
+    expect(await stored()).toBe(1);
+    const lenient = await request(h.app).post('/negotiations/talks/events').send(withdrawal).expect(201);
+    expect(lenient.body.warnings).toEqual(res.body.errors);
+  });
 });

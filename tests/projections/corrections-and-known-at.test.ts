@@ -106,7 +106,7 @@ describe('vague dates', () => {
     expect(midJune.state.talks.activity).toBe('stalled');
     expect(midJune.uncertain.map((e) => e.eventId)).toEqual([stall.id]);
     const strict = stateAsOf(log, { asOf: '2024-06-20', include: 'certain' });
-    expect(strict.state.talks.activity).toBe('active');
+    expect(strict.state.talks.activity).toBe('not-started');
     const july = stateAsOf(log, { asOf: '2024-07-01', include: 'certain' });
     expect(july.state.talks.activity).toBe('stalled');
     expect(july.uncertain).toEqual([]);

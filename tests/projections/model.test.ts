@@ -41,8 +41,11 @@ describe('before anyone engages', () => {
     const talks = on('2020-01-10', 'TalksOpened', { venue: 'Geneva', chairedBy: 'Chair Person' });
     const story = given(opened, talks);
     expect(story.asOf('2020-01-05').status.stage).toBe('pre-negotiation');
+    // Nothing is known of the talks before anyone engages: not "active".
+    expect(story.asOf('2020-01-05').status.activity).toBe('not-started');
     const then = story.asOf('2020-01-11').status;
     expect(then.stage).toBe('negotiating');
+    expect(then).toMatchObject({ activity: 'active', activitySince: { eventId: talks.id } });
     expect(then.stageSince?.eventId).toBe(talks.id);
     expect(then.venue?.name).toBe('Geneva');
     expect(then.roles).toEqual([expect.objectContaining({ party: 'Chair Person', role: 'chair' })]);
@@ -215,6 +218,37 @@ describe('kinds of agreement', () => {
     );
     expect(story.asOf('2013-11-25').status.stage).toBe('interim-agreement');
     expect(story.asOf('2015-04-03').status.stage).toBe('framework-agreed');
+  });
+
+  it('a comprehensive agreement awaiting ratification outranks an interim one in force', () => {
+    const story = given(
+      opened,
+      on('2013-11-24', 'AgreementReached', {
+        scope: 'phases',
+        parties: PARTIES,
+        agreementId: 'joint-plan',
+        kind: 'interim',
+      }),
+      on('2015-07-14', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'plan-of-action',
+        kind: 'comprehensive',
+        requiresRatificationBy: ['Council'],
+      }),
+      on('2015-07-20', 'RatificationVoted', {
+        agreementId: 'plan-of-action',
+        body: 'Council',
+        outcome: 'approved',
+      }),
+    );
+    expect(story.asOf('2015-07-15').status).toMatchObject({
+      stage: 'awaiting-ratification',
+      // The talks' activity follows the agreement, not the opening years before.
+      activity: 'active',
+      activityReason: 'agreement plan-of-action reached',
+    });
+    expect(story.asOf('2015-07-21').status.stage).toBe('agreement-in-force');
   });
 
   it('an agreement without an id is known by its proposal (records made before agreements had ids)', () => {
@@ -452,6 +486,25 @@ describe('phases: how they start, stop and end', () => {
       on('2025-04-15', 'PhaseTerminated', { phaseId: 'second', reason: 'hostilities resumed' }),
     );
     expect(terminated.asOf('2025-04-16').phase('second').state).toBe('terminated');
+    const allEnded = given(
+      ...base,
+      on('2025-04-15', 'PhaseTerminated', { phaseId: 'second', reason: 'war' }),
+      on('2025-04-16', 'PhaseLapsed', { phaseId: 'third', reason: 'never began' }),
+    );
+    // Every phase over, one of them cut short: the implementation ended, and the kind of agreement says nothing.
+    expect(allEnded.asOf('2025-04-17').status.stage).toBe('implementation-ended');
+  });
+
+  it('a collapse after the agreement came into force shows once no phase of it runs', () => {
+    const story = given(
+      opened,
+      deal,
+      on('2025-01-19', 'PhaseStarted', { phaseId: 'first' }),
+      on('2025-02-01', 'TalksCollapsed', { reason: 'the implementation talks broke up' }),
+      on('2025-03-01', 'PhaseCompleted', { phaseId: 'first' }),
+    );
+    expect(story.asOf('2025-02-02').status.stage).toBe('implementing');
+    expect(story.asOf('2025-03-02').status.stage).toBe('collapsed');
   });
 
   it('a phase started without an agreement in force does not make the negotiation implementing', () => {
@@ -886,6 +939,77 @@ describe('the rhythm of the talks', () => {
       supersededBy: 'v2',
     });
     expect(revised.phases.phases.map((p) => p.phaseId)).toEqual(['a', 'c']);
+  });
+});
+
+describe('answers that stay consistent', () => {
+  const issue = on('2016-01-10', 'IssueRaised', { issueId: 'land', title: 'Land reform', raisedBy: 'North' });
+  const accord = on('2016-08-24', 'AgreementReached', {
+    scope: 'framework',
+    parties: PARTIES,
+    agreementId: 'accord',
+    kind: 'final',
+    settlesIssues: ['land'],
+    requiresRatificationBy: ['Plebiscite'],
+  });
+  const vote = on('2016-10-02', 'RatificationVoted', {
+    agreementId: 'accord',
+    body: 'Plebiscite',
+    bodyKind: 'referendum',
+    outcome: 'rejected',
+  });
+
+  it('an agreement rejected in a vote settles nothing: its issues reopen, naming it', () => {
+    const story = given(opened, issue, accord, vote);
+    expect(story.asOf('2016-08-25').issue('land')).toMatchObject({ state: 'resolved', settledBy: 'accord' });
+    expect(story.asOf('2016-08-25').status.openIssueCount).toBe(0);
+    const after = story.asOf('2016-10-03');
+    expect(after.issue('land')).toMatchObject({ state: 'reopened', unsettledBy: 'accord' });
+    expect(after.issue('land').settledBy).toBeUndefined();
+    expect(after.status.openIssueCount).toBe(1);
+  });
+
+  it('an agreement signed in several documents keeps every signatory', () => {
+    const story = given(
+      opened,
+      accord,
+      on('2016-09-26', 'AgreementSigned', { agreementId: 'accord', signatories: ['North', 'Broker'] }),
+      on('2016-09-27', 'AgreementSigned', { agreementId: 'accord', signatories: ['South', 'Broker'] }),
+    );
+    expect(story.asOf('2016-09-28').agreement('accord').signed).toMatchObject({
+      signatories: ['North', 'Broker', 'South'],
+      signings: 2,
+    });
+  });
+
+  it('a cancelled meeting nobody scheduled is shown, and named as undefined', () => {
+    const story = given(
+      opened,
+      on('2020-01-10', 'TalksOpened', { venue: 'Geneva' }),
+      on('2020-02-01', 'MeetingCancelled', { meetingId: 'round-3', reason: 'the envoy fell ill' }),
+    );
+    const status = story.asOf('2020-02-02').status;
+    expect(status.unscheduledCancellations).toEqual([
+      expect.objectContaining({ meetingId: 'round-3', reason: 'the envoy fell ill' }),
+    ]);
+    expect(status.unresolvedReferences).toEqual([
+      expect.objectContaining({ kind: 'meeting', id: 'round-3' }),
+    ]);
+  });
+
+  it('a host and a verifier are roles like any other', () => {
+    const story = given(
+      opened,
+      on('2002-02-22', 'RoleAssigned', { party: 'Norway', role: 'facilitator' }),
+      on('2002-02-22', 'RoleAssigned', { party: 'Monitoring Mission', role: 'verifier' }, { sequence: 2 }),
+      on('2002-09-16', 'RoleAssigned', { party: 'Thailand', role: 'host' }),
+    );
+    expect(
+      story
+        .asOf('2002-09-17')
+        .status.roles.map((r) => `${r.party}:${r.role}`)
+        .sort(),
+    ).toEqual(['Monitoring Mission:verifier', 'Norway:facilitator', 'Thailand:host']);
   });
 });
 

@@ -82,6 +82,8 @@ export const given = (...developments: readonly Reported[]) => {
     ),
   );
   return {
+    /** The state as of a date (now when none is given), as the append's checks read it. */
+    stateAt: (asOf?: string) => stateAsOf(log, asOf === undefined ? {} : { asOf }).state,
     asOf: (asOf: string) => {
       const result = stateAsOf(log, { asOf });
       const asOfMs = endOfDateOrDateTime(asOf);

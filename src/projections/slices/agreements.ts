@@ -42,7 +42,12 @@ export interface AgreementState {
   /** Unset while only other developments (a signature, a vote) name it: a late or missing report of the deal. */
   readonly reached?: Evidence;
   readonly firstReferenced?: Evidence;
-  readonly signed?: { readonly signatories: readonly string[]; readonly evidence: Evidence };
+  /** Everyone who signed, over every signing; `evidence` is the latest signing. */
+  readonly signed?: {
+    readonly signatories: readonly string[];
+    readonly evidence: Evidence;
+    readonly signings: number;
+  };
   readonly enteredIntoForce?: Evidence;
   readonly supersededBy?: { readonly agreementId: string; readonly evidence: Evidence };
   /** The latest vote of each body. */
@@ -157,7 +162,12 @@ export const signed = (
 ): AgreementsState =>
   updateAgreement(state, event.payload.agreementId, evidence, (current) => ({
     ...current,
-    signed: { signatories: event.payload.signatories, evidence },
+    // Signed in several documents or sittings, each signing adds its signatories; the evidence is the latest.
+    signed: {
+      signatories: [...new Set([...(current.signed?.signatories ?? []), ...event.payload.signatories])],
+      evidence,
+      signings: (current.signed?.signings ?? 0) + 1,
+    },
   }));
 
 export const voted = (

@@ -22,6 +22,8 @@ export interface IssueState {
   readonly resolution?: string;
   /** The agreement that settled it, when one did. */
   readonly settledBy?: string;
+  /** The agreement whose rejection reopened it (it had settled the issue). */
+  readonly unsettledBy?: string;
   /** The phase it was deferred to: it blocks that phase and no earlier one. */
   readonly deferredTo?: { readonly phaseId: string; readonly reason?: string; readonly evidence: Evidence };
   readonly blocksPhases: readonly string[];
@@ -112,13 +114,25 @@ export const resolved = (
   resolution: string | undefined,
   settledBy?: string,
 ): IssuesState =>
-  updateIssue(issues, issueId, evidence, (current) => ({
+  updateIssue(issues, issueId, evidence, ({ unsettledBy: _rejected, ...current }) => ({
     ...toState(current, 'resolved', evidence),
     ...defined({ resolution, settledBy }),
   }));
 
 export const reopened = (issues: IssuesState, issueId: string, evidence: Evidence): IssuesState =>
   updateIssue(issues, issueId, evidence, (current) => toState(current, 'reopened', evidence));
+
+/** The issues an agreement settled, reopened: it was rejected, so it settles nothing (until another agreement does). */
+export const unsettled = (issues: IssuesState, agreementId: string, evidence: Evidence): IssuesState =>
+  Object.values(issues)
+    .filter((i) => i.state === 'resolved' && i.settledBy === agreementId)
+    .reduce(
+      (all, i) =>
+        updateIssue(all, i.issueId, evidence, ({ settledBy: _by, resolution: _how, ...current }) =>
+          toState({ ...current, unsettledBy: agreementId }, 'reopened', evidence),
+        ),
+      issues,
+    );
 
 export const deferred = (
   issues: IssuesState,
@@ -173,6 +187,8 @@ export const ISSUE_DIGEST: DigestTable<IssueView> = {
     put(`issues.${view.issueId}.resolution`, resolution, view.stateSince.eventId),
   settledBy: (agreementId, put, view) =>
     put(`issues.${view.issueId}.settledBy`, agreementId, view.stateSince.eventId),
+  unsettledBy: (agreementId, put, view) =>
+    put(`issues.${view.issueId}.unsettledBy`, agreementId, view.stateSince.eventId),
   deferredTo: (to, put, view) => put(`issues.${view.issueId}.deferredTo`, to.phaseId, to.evidence.eventId),
   blocksPhases: skip('digested as blocks'),
   blocks: (blocks, put, view) =>

@@ -5,7 +5,8 @@ import { DevelopmentOfType, Evidence, defined } from '../evidence';
 
 /** The table: whether talks go on, where, their rhythm, and who blamed whom when they stalled. */
 
-export const ACTIVITIES = ['active', 'stalled', 'suspended'] as const;
+/** `not-started` until a development shows the parties engaging (see engage). */
+export const ACTIVITIES = ['not-started', 'active', 'stalled', 'suspended'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
 export interface ScheduledTalks {
@@ -63,15 +64,12 @@ export interface TalksState {
 }
 
 export const initialTalks: TalksState = {
-  activity: 'active',
+  activity: 'not-started',
   blameClaims: undefined,
   scheduled: undefined,
   cancellations: undefined,
   leaderContacts: undefined,
 };
-
-export const engage = (talks: TalksState, evidence: Evidence): TalksState =>
-  talks.engaged === undefined ? { ...talks, engaged: evidence } : talks;
 
 export const setActivity = (
   talks: TalksState,
@@ -79,6 +77,14 @@ export const setActivity = (
   reason: string,
   evidence: Evidence,
 ): TalksState => ({ ...talks, activity, activitySince: evidence, activityReason: reason });
+
+/** The first development that shows the parties engaging starts the talks' activity (nothing is known before it). */
+export const engage = (talks: TalksState, evidence: Evidence): TalksState => {
+  const engaged = talks.engaged === undefined ? { ...talks, engaged: evidence } : talks;
+  return engaged.activity === 'not-started'
+    ? setActivity(engaged, 'active', `the parties engaged (${evidence.type})`, evidence)
+    : engaged;
+};
 
 /** Talks that resume (or open) are active again, and no longer collapsed. */
 export const resume = (talks: TalksState, venue: string, reason: string, evidence: Evidence): TalksState => {
@@ -135,9 +141,17 @@ export interface TalksView {
   /** Talks scheduled for the asked date or later and not cancelled (among the most recently scheduled). */
   readonly upcomingTalks: readonly ScheduledTalks[];
   readonly cancelledMeetings: ReadonlyArray<ScheduledTalks & { readonly cancellation: Cancellation }>;
+  /** Cancellations of meetings no development scheduled (a late or missing report of the schedule). */
+  readonly unscheduledCancellations: readonly Cancellation[];
   readonly leaderContacts: readonly LeaderContact[];
   readonly leaderContactCount: number;
 }
+
+const unscheduled = (talks: TalksState, cancellations: readonly Cancellation[]): Cancellation[] => {
+  if (cancellations.length === 0) return [];
+  const all = toArray(talks.scheduled);
+  return cancellations.filter((c) => !all.some((item) => cancels(c, item)));
+};
 
 export const talksView = (talks: TalksState, asOfMs: number, recent: number): TalksView => {
   const cancellations = toArray(talks.cancellations);
@@ -166,6 +180,7 @@ export const talksView = (talks: TalksState, asOfMs: number, recent: number): Ta
     cancelledMeetings: scheduled.flatMap(({ item, cancellation }) =>
       cancellation === undefined ? [] : [{ ...item, cancellation }],
     ),
+    unscheduledCancellations: unscheduled(talks, cancellations),
     leaderContacts: latest(talks.leaderContacts, recent),
     leaderContactCount: sizeOf(talks.leaderContacts),
   };
@@ -185,6 +200,14 @@ export const TALKS_DIGEST: DigestTable<TalksView> = {
   upcomingTalks: (talks, put) =>
     talks.forEach((t) =>
       put(`status.upcomingTalks.${t.scheduledFor}`, t.venues.join(' or '), t.evidence.eventId),
+    ),
+  unscheduledCancellations: (cancellations, put) =>
+    cancellations.forEach((c) =>
+      put(
+        `status.cancelledUnscheduled.${c.meetingId ?? c.scheduledFor ?? c.evidence.eventId}`,
+        c.reason,
+        c.evidence.eventId,
+      ),
     ),
   cancelledMeetings: (meetings, put) =>
     meetings.forEach((m) =>
