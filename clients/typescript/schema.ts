@@ -386,6 +386,7 @@ export interface components {
         AgreementReachedPayload: {
             agreementId?: components["schemas"]["AgreementId"];
             defersIssues?: components["schemas"]["Deferral"][];
+            endsOn?: components["schemas"]["DateOrDateTime"];
             kind?: components["schemas"]["AgreementKind"];
             parties: components["schemas"]["Name"][];
             phaseIds?: components["schemas"]["PhaseId"][];
@@ -453,6 +454,7 @@ export interface components {
         CeasefireDeclaredPayload: {
             ceasefireId: components["schemas"]["CeasefireId"];
             declaredBy: components["schemas"]["Name"][];
+            endsOn?: components["schemas"]["DateOrDateTime"];
             scope?: components["schemas"]["Text"];
             terms?: components["schemas"]["Text"];
         };
@@ -600,7 +602,7 @@ export interface components {
             revision: components["schemas"]["Revision"];
         };
         /** @enum {string} */
-        EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "AgreementSigned" | "RatificationVoted" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
+        EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "ParticipationSuspended" | "ParticipationResumed" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "TermExtended" | "AgreementSigned" | "RatificationVoted" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
         ExpensiveReads: {
             budget: components["schemas"]["Count"];
             heldEvents: components["schemas"]["Count"];
@@ -1090,6 +1092,32 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ParticipationSuspendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ParticipationSuspended";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ParticipationResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ParticipationResumed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["PartyWithdrewFromAgreementPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
@@ -1241,6 +1269,19 @@ export interface components {
             summary?: components["schemas"]["Text"];
             /** @constant */
             type: "AgreementReached";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TermExtendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TermExtended";
         } | {
             confidence?: components["schemas"]["Confidence"];
             id?: components["schemas"]["Uuid"];
@@ -1529,6 +1570,15 @@ export interface components {
             type: "EventRetracted";
         };
         NonNegativeInteger: number;
+        ParticipationResumedPayload: {
+            party: components["schemas"]["Name"];
+            reason?: components["schemas"]["Text"];
+        };
+        ParticipationSuspendedPayload: {
+            agreementId?: components["schemas"]["AgreementId"];
+            party: components["schemas"]["Name"];
+            reason: components["schemas"]["Text"];
+        };
         PartyExcludedPayload: {
             excludedBy?: components["schemas"]["Name"];
             party: components["schemas"]["Name"];
@@ -2215,6 +2265,44 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ParticipationSuspendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ParticipationSuspended";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["ParticipationResumedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "ParticipationResumed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["PartyWithdrewFromAgreementPayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
@@ -2432,6 +2520,25 @@ export interface components {
             summary?: components["schemas"]["Text"];
             /** @constant */
             type: "AgreementReached";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["TermExtendedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "TermExtended";
             revision: number;
             recordedAt: components["schemas"]["Instant"];
             recordedBy: components["schemas"]["Name"];
@@ -2954,6 +3061,14 @@ export interface components {
             reason: components["schemas"]["Text"];
             suspendedBy?: components["schemas"]["Name"];
         };
+        TermExtendedPayload: {
+            endsOn: components["schemas"]["DateOrDateTime"];
+            extendedBy?: components["schemas"]["Name"][];
+            id: components["schemas"]["Slug"];
+            /** @enum {string} */
+            of: "agreement" | "ceasefire";
+            reason?: components["schemas"]["Text"];
+        };
         Text: string;
         TimelineAnswer: {
             negotiationId: string;
@@ -3007,7 +3122,7 @@ export interface components {
                 evidence: components["schemas"]["Evidence"];
             };
             /** @enum {string} */
-            status: "agreed" | "in-force" | "rejected" | "signed" | "superseded" | "terminated";
+            status: "agreed" | "expired" | "in-force" | "rejected" | "signed" | "superseded" | "terminated";
             statusSince: components["schemas"]["Evidence"];
             firstReferenced?: components["schemas"]["Evidence"];
             signed?: {
@@ -3017,6 +3132,8 @@ export interface components {
             };
             reached?: components["schemas"]["Evidence"];
             enteredIntoForce?: components["schemas"]["Evidence"];
+            term?: components["schemas"]["Term"];
+            earlierTerms: components["schemas"]["Term"][];
             ratifications: components["schemas"]["Ratification"][];
             awaitingRatificationBy: string[];
             ratificationCount: number;
@@ -3069,7 +3186,7 @@ export interface components {
             scope?: string;
             terms?: string;
             /** @enum {string} */
-            state: "broken-down" | "in-effect";
+            state: "broken-down" | "expired" | "in-effect";
             since: components["schemas"]["Evidence"];
             declared?: components["schemas"]["Evidence"];
             firstDeclared?: components["schemas"]["Evidence"];
@@ -3080,6 +3197,8 @@ export interface components {
             };
             declarations: number;
             violations: number;
+            term?: components["schemas"]["Term"];
+            earlierTerms: components["schemas"]["Term"][];
         };
         Change: {
             /** @enum {string} */
@@ -3174,14 +3293,14 @@ export interface components {
         Evidence: {
             eventId: string;
             /** @enum {string} */
-            type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+            type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
             occurredAt: string;
             /** @enum {string} */
             precision: "day" | "instant" | "month" | "range";
         };
         GroundView: {
             /** @enum {string} */
-            situation: "ceasefire-broken-down" | "ceasefire-in-effect" | "hostilities" | "not-reported";
+            situation: "ceasefire-broken-down" | "ceasefire-expired" | "ceasefire-in-effect" | "hostilities" | "not-reported";
             ceasefires: components["schemas"]["CeasefireState"][];
             actors: components["schemas"]["ArmedActorState"][];
             violations: components["schemas"]["Violation"][];
@@ -3265,7 +3384,7 @@ export interface components {
         Participant: {
             party: string;
             /** @enum {string} */
-            standing: "at-table" | "excluded" | "left";
+            standing: "at-table" | "excluded" | "left" | "suspended";
             since: components["schemas"]["Evidence"];
             reason?: string;
         };
@@ -3486,7 +3605,7 @@ export interface components {
             opened?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3497,7 +3616,7 @@ export interface components {
             collapsed?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3563,7 +3682,7 @@ export interface components {
             lastDevelopment?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3579,6 +3698,12 @@ export interface components {
             suspendedBy?: string;
             issueIds?: string[];
             resumed?: components["schemas"]["Evidence"];
+        };
+        Term: {
+            endsOn: string;
+            evidence: components["schemas"]["Evidence"];
+            extendedBy?: string[];
+            reason?: string;
         };
         TimelineEntry: {
             confidence?: string;
@@ -3825,6 +3950,13 @@ export interface components {
                 party: string;
                 reason: string;
                 excludedBy?: string;
+            } | {
+                party: string;
+                reason?: string;
+            } | {
+                party: string;
+                reason: string;
+                agreementId?: string;
             } | {
                 party: string;
                 reason?: string;
@@ -4080,6 +4212,14 @@ export interface components {
                 requiresRatificationBy?: string[];
                 requiresSignature?: boolean;
                 supersedes?: string;
+                endsOn?: string;
+            } | {
+                /** @enum {string} */
+                of: "agreement" | "ceasefire";
+                id: string;
+                endsOn: string;
+                extendedBy?: string[];
+                reason?: string;
             } | {
                 agreementId: string;
                 signatories: string[];
@@ -4150,6 +4290,7 @@ export interface components {
                 declaredBy: string[];
                 scope?: string;
                 terms?: string;
+                endsOn?: string;
             } | {
                 ceasefireId: string;
                 reason: string;

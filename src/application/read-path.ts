@@ -103,7 +103,7 @@ const listAsOf = (tracker: Tracker, moment: Moment): TE.TaskEither<TrackerError,
             lastRecordedAt: stream.lastRecordedAt,
           },
           // A negotiation too long to fold for a listing is listed by its stream alone.
-          state === undefined ? undefined : summaryOf(state),
+          state === undefined ? undefined : summaryOf(state, moment.asOfMs),
         ),
       ),
     ),

@@ -173,6 +173,12 @@ export const EVENT_PAYLOADS = {
   PartyJoined: strictObject('PartyJoined', { party: Name }, { reason: Text }),
   PartyExcluded: strictObject('PartyExcluded', { party: Name, reason: Text }, { excludedBy: Name }),
   PartyLeft: strictObject('PartyLeft', { party: Name }, { reason: Text }),
+  ParticipationSuspended: strictObject(
+    'ParticipationSuspended',
+    { party: Name, reason: Text },
+    { agreementId: AgreementId },
+  ),
+  ParticipationResumed: strictObject('ParticipationResumed', { party: Name }, { reason: Text }),
   PartyWithdrewFromAgreement: strictObject(
     'PartyWithdrewFromAgreement',
     { party: Name, agreementId: AgreementId },
@@ -225,7 +231,13 @@ export const EVENT_PAYLOADS = {
       requiresRatificationBy: Names('requiresRatificationBy'),
       requiresSignature: t.boolean,
       supersedes: AgreementId,
+      endsOn: DateOrDateTime,
     },
+  ),
+  TermExtended: strictObject(
+    'TermExtended',
+    { of: oneOf('of', ['agreement', 'ceasefire'] as const), id: Slug, endsOn: DateOrDateTime },
+    { extendedBy: Names('extendedBy'), reason: Text },
   ),
   AgreementSigned: strictObject(
     'AgreementSigned',
@@ -293,7 +305,7 @@ export const EVENT_PAYLOADS = {
   CeasefireDeclared: strictObject(
     'CeasefireDeclared',
     { ceasefireId: CeasefireId, declaredBy: SomeNames('declaredBy') },
-    { scope: Text, terms: Text },
+    { scope: Text, terms: Text, endsOn: DateOrDateTime },
   ),
   CeasefireBrokeDown: strictObject(
     'CeasefireBrokeDown',
@@ -356,6 +368,8 @@ export const CAMEO_CODES: Record<EventType, string | undefined> = {
   PartyJoined: '046',
   PartyExcluded: '164',
   PartyLeft: '164',
+  ParticipationSuspended: '164',
+  ParticipationResumed: '046',
   PartyWithdrewFromAgreement: '164',
   RoleAssigned: undefined,
   RoleEnded: undefined,
@@ -368,6 +382,7 @@ export const CAMEO_CODES: Record<EventType, string | undefined> = {
   IssueDeferred: '046',
   FrameworkDefined: '036',
   AgreementReached: '057',
+  TermExtended: undefined,
   AgreementSigned: '057',
   RatificationVoted: undefined,
   AgreementEnteredIntoForce: '057',

@@ -3,6 +3,7 @@ import { AsOfResult, stateAsOf } from './as-of';
 import { Change, diffDigests, digestOf } from './digest';
 import { EffectiveLog } from './effective-log';
 import { DealState, dealOf } from './deal';
+import { runOutTerms } from './expiry';
 import { Evidence, evidenceOf } from './evidence';
 import { Moment, atDate } from './moment';
 import type { NegotiationState } from './negotiation-state';
@@ -67,14 +68,18 @@ export const needsFullEvents = (query: ViewQuery): boolean => query.view === 'ti
 export const asOfResultAt = <R extends LeanEvent>(log: EffectiveLog<R>, moment: Moment): AsOfResult =>
   stateAsOf(log, { asOf: moment.asOf, include: moment.include });
 
-export const summaryOf = (state: NegotiationState): SummaryView => ({
-  ...(state.talks.title === undefined ? {} : { title: state.talks.title }),
-  stage: state.stage,
-  deal: dealOf(state, state.stage).state,
-  activity: state.talks.activity,
-  ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
-  developmentCount: state.developmentCount,
-});
+/** The listing entry's summary as of `asOfMs` (terms that ran out by then count as expired). */
+export const summaryOf = (folded: NegotiationState, asOfMs: number): SummaryView => {
+  const state = runOutTerms(folded, asOfMs);
+  return {
+    ...(state.talks.title === undefined ? {} : { title: state.talks.title }),
+    stage: state.stage,
+    deal: dealOf(state, state.stage).state,
+    activity: state.talks.activity,
+    ...(state.lastDevelopment === undefined ? {} : { lastDevelopment: state.lastDevelopment }),
+    developmentCount: state.developmentCount,
+  };
+};
 
 /** What changed between the answers at two moments of one log. */
 export const diffBetween = <R extends LeanEvent>(
@@ -118,7 +123,7 @@ export function answerOf(
     case 'phases':
       return phasesView(asOfResultAt(log, moment), moment.asOfMs);
     case 'summary':
-      return summaryOf(asOfResultAt(log, moment).state);
+      return summaryOf(asOfResultAt(log, moment).state, moment.asOfMs);
     case 'diff':
       return diffBetween(log, atDate(moment, query.from), atDate(moment, query.to));
     case 'timeline':

@@ -34,6 +34,13 @@ const CHECKS: { readonly [T in DevelopmentType]?: Check<T> } = {
           field: 'payload.phaseId',
           reason: `resumes phase "${event.payload.phaseId}", which is not suspended`,
         },
+  ParticipationResumed: (state, event) =>
+    entry(state.parties.participants, event.payload.party)?.standing === 'suspended'
+      ? undefined
+      : {
+          field: 'payload.party',
+          reason: `"${event.payload.party}" resumes a participation it had not suspended`,
+        },
   PartyWithdrewFromAgreement: (state, event) => {
     const { agreementId, party } = event.payload;
     const agreement = entry(state.agreements.agreements, agreementId);

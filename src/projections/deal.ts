@@ -28,10 +28,11 @@ export const DEAL_MEANINGS: Record<DealState, string> = {
   pending: 'an agreement is reached or signed but not yet in force (signature or ratification awaited)',
   holding: 'an agreement is in force and nothing recorded disrupts it',
   disrupted:
-    'an agreement is in force, but a ceasefire broke down, hostilities resumed, talks collapsed, a phase it covers is suspended, lapsed or terminated, or a commitment was assessed not met',
+    'an agreement is in force, but a ceasefire broke down, hostilities resumed, talks collapsed, a party to it suspended its participation, a phase it covers is suspended, lapsed or terminated, or a commitment was assessed not met',
   'party-withdrew':
     'a party withdrew from the agreement in force, or from the latest one, which its withdrawal ended',
-  ended: 'no agreement is in force or pending and the latest one reached was terminated',
+  ended:
+    'no agreement is in force or pending and the latest one reached was terminated, or expired (its term ran out unrenewed)',
   concluded: 'every phase the agreements in force cover is completed, and nothing disrupts them',
 };
 
@@ -93,6 +94,15 @@ const disruptions = (state: NegotiationState, inForce: readonly AgreementState[]
         evidence: progress.ended.evidence,
       });
   }
+  const bound = new Set(inForce.flatMap((a) => a.parties));
+  for (const participant of Object.values(state.parties.participants))
+    if (participant.standing === 'suspended' && bound.has(participant.party))
+      reasons.push({
+        reason: `${participant.party} suspended its participation${
+          participant.reason === undefined ? '' : `: ${participant.reason}`
+        }`,
+        evidence: participant.since,
+      });
   const agreementIds = new Set(inForce.map((a) => a.agreementId));
   for (const commitment of Object.values(state.conditions.commitments)) {
     const assessment = commitment.latestAssessment;
@@ -131,6 +141,17 @@ export const dealOf = (state: NegotiationState, stage: Stage): DealView => {
     (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
     undefined,
   );
+  if (last?.status === 'expired')
+    return {
+      state: 'ended',
+      ...about(last),
+      reasons: [
+        {
+          reason: `${last.agreementId} expired: its term ended ${last.term?.endsOn ?? ''}`.trim(),
+          evidence: last.statusSince,
+        },
+      ],
+    };
   if (last?.status === 'terminated') {
     const withdrawals = withdrawalsFrom(last);
     return withdrawals.length > 0

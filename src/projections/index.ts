@@ -18,3 +18,4 @@ export { PARTY_STANDINGS } from './slices/parties';
 export type { CharacterisationRecord } from './slices/statements';
 export * from './unresolved';
 export * from './consistency';
+export * from './expiry';

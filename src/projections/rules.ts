@@ -50,6 +50,7 @@ const PROPOSAL_STATUS_OF: Record<agreements.AgreementStatus, proposals.ProposalS
   rejected: 'rejected',
   superseded: 'superseded',
   terminated: undefined,
+  expired: undefined,
 };
 
 const afterAgreement = (
@@ -246,6 +247,40 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
         : {}),
     };
   },
+  ParticipationSuspended: (state, event, evidence) => {
+    const { party, reason } = event.payload;
+    const next = parties.standing(state.parties, party, 'suspended', evidence, reason);
+    // As when a party leaves: talks need two sides at the table.
+    const lastSideOut = parties.atTable(state.parties).length >= 2 && parties.atTable(next).length < 2;
+    return {
+      parties: next,
+      ...(lastSideOut
+        ? {
+            talks: talks.setActivity(
+              state.talks,
+              'suspended',
+              `${party} suspended its participation`,
+              evidence,
+            ),
+          }
+        : {}),
+    };
+  },
+  ParticipationResumed: (state, event, evidence) => {
+    const { party, reason } = event.payload;
+    const next = parties.standing(state.parties, party, 'at-table', evidence, reason);
+    // Talks suspended by a party's suspension resume with it, once two sides are back at the table.
+    const resumed =
+      state.talks.activity === 'suspended' &&
+      state.talks.activitySince?.type === 'ParticipationSuspended' &&
+      parties.atTable(next).length >= 2;
+    return {
+      parties: next,
+      ...(resumed
+        ? { talks: talks.setActivity(state.talks, 'active', `${party} resumed its participation`, evidence) }
+        : {}),
+    };
+  },
   PartyWithdrewFromAgreement: (state, event, evidence) =>
     onAgreement(state, event.payload.agreementId, evidence, (all) =>
       agreements.withdrawn(all, event, evidence),
@@ -324,6 +359,10 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
     onAgreement(state, event.payload.agreementId, evidence, (all) => agreements.signed(all, event, evidence)),
   RatificationVoted: (state, event, evidence) =>
     onAgreement(state, event.payload.agreementId, evidence, (all) => agreements.voted(all, event, evidence)),
+  TermExtended: (state, event, evidence) =>
+    event.payload.of === 'agreement'
+      ? onAgreement(state, event.payload.id, evidence, (all) => agreements.termExtended(all, event, evidence))
+      : { ground: ground.ceasefireTermExtended(state.ground, event, evidence) },
   AgreementEnteredIntoForce: (state, event, evidence) =>
     onAgreement(state, event.payload.agreementId, evidence, (all) =>
       agreements.inForce(all, event.payload.agreementId, evidence),

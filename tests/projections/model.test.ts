@@ -1013,6 +1013,92 @@ describe('answers that stay consistent', () => {
   });
 });
 
+describe('terms, renewals and suspended participation', () => {
+  const truce = on('2022-04-02', 'AgreementReached', {
+    scope: 'framework',
+    parties: PARTIES,
+    agreementId: 'truce',
+    kind: 'interim',
+    endsOn: '2022-06-02',
+  });
+  const renewed = on('2022-06-02', 'TermExtended', {
+    of: 'agreement',
+    id: 'truce',
+    endsOn: '2022-08-02',
+    extendedBy: PARTIES,
+    reason: 'renewed for two months',
+  });
+
+  it('an agreement with a fixed term expires when not renewed, and a renewal replaces its end', () => {
+    const lapsing = given(opened, truce);
+    expect(lapsing.asOf('2022-06-02').status).toMatchObject({
+      stage: 'interim-agreement',
+      deal: { state: 'holding' },
+    });
+    const after = lapsing.asOf('2022-06-03').status;
+    expect(after.agreements[0]).toMatchObject({ status: 'expired', term: { endsOn: '2022-06-02' } });
+    expect(after.stage).toBe('negotiating');
+    expect(after.deal).toMatchObject({
+      state: 'ended',
+      agreementId: 'truce',
+      reasons: [expect.objectContaining({ reason: 'truce expired: its term ended 2022-06-02' })],
+    });
+    const kept = given(opened, truce, renewed);
+    expect(kept.asOf('2022-07-01').status.agreements[0]).toMatchObject({
+      status: 'in-force',
+      term: { endsOn: '2022-08-02', extendedBy: PARTIES, reason: 'renewed for two months' },
+      earlierTerms: [expect.objectContaining({ endsOn: '2022-06-02' })],
+    });
+    expect(kept.asOf('2022-07-01').status.deal.state).toBe('holding');
+    expect(kept.asOf('2022-08-03').status.agreements[0]?.status).toBe('expired');
+  });
+
+  it('a time-limited ceasefire is in effect for its term only, and can be extended', () => {
+    const declared = on('2023-11-24', 'CeasefireDeclared', {
+      ceasefireId: 'pause',
+      declaredBy: PARTIES,
+      endsOn: '2023-11-27',
+    });
+    const extended = on('2023-11-27', 'TermExtended', { of: 'ceasefire', id: 'pause', endsOn: '2023-11-30' });
+    const story = given(opened, declared, extended);
+    expect(story.asOf('2023-11-29').status.ground.situation).toBe('ceasefire-in-effect');
+    const over = story.asOf('2023-12-01').status.ground;
+    expect(over.situation).toBe('ceasefire-expired');
+    expect(over.ceasefires[0]).toMatchObject({ state: 'expired', term: { endsOn: '2023-11-30' } });
+  });
+
+  it('a party that suspends its participation suspends the talks and disrupts the deal until it resumes', () => {
+    const story = given(
+      on('2002-02-22', 'NegotiationOpened', {
+        title: 'Peace talks',
+        parties: PARTIES,
+        mediators: ['Facilitator'],
+      }),
+      on('2002-09-16', 'TalksOpened', { venue: 'Sattahip' }),
+      on('2002-12-05', 'AgreementReached', { scope: 'framework', parties: PARTIES, agreementId: 'accord' }),
+      on('2003-04-21', 'ParticipationSuspended', { party: 'South', reason: 'excluded from a donor meeting' }),
+      on('2003-10-31', 'ParticipationResumed', { party: 'South', reason: 'proposals tabled' }),
+    );
+    const suspended = story.asOf('2003-05-01').status;
+    expect(suspended.participants.find((p) => p.party === 'South')?.standing).toBe('suspended');
+    expect(suspended).toMatchObject({
+      activity: 'suspended',
+      activityReason: 'South suspended its participation',
+    });
+    expect(suspended.deal).toMatchObject({
+      state: 'disrupted',
+      reasons: [
+        expect.objectContaining({
+          reason: 'South suspended its participation: excluded from a donor meeting',
+        }),
+      ],
+    });
+    const back = story.asOf('2003-11-01').status;
+    expect(back).toMatchObject({ activity: 'active', activityReason: 'South resumed its participation' });
+    expect(back.deal.state).toBe('holding');
+  });
+});
+
 describe('the vocabulary is covered', () => {
   it('every development type was reported and every stage, phase state and status was seen above', () => {
     const covered = seen();

@@ -226,10 +226,27 @@ export const payloads: { [K in DevelopmentType]: fc.Arbitrary<Unbranded<PayloadO
     outcome: fc.constantFrom('verified' as const, 'partly-verified' as const),
     description: text,
   }),
-  CeasefireDeclared: fc.record({
-    ceasefireId: slug,
-    declaredBy: fc.array(party, { minLength: 1, maxLength: 2 }),
-  }),
+  CeasefireDeclared: fc
+    .record({
+      ceasefireId: slug,
+      declaredBy: fc.array(party, { minLength: 1, maxLength: 2 }),
+      endsOn: maybe(fc.constantFrom('2024-07-01', '2024-09-15')),
+    })
+    .map(defined),
+  TermExtended: fc.oneof(
+    fc.record({
+      of: fc.constant('agreement' as const),
+      id: agreement,
+      endsOn: fc.constantFrom('2024-08-01', '2025-01-01'),
+    }),
+    fc.record({
+      of: fc.constant('ceasefire' as const),
+      id: slug,
+      endsOn: fc.constantFrom('2024-08-01', '2025-01-01'),
+    }),
+  ),
+  ParticipationSuspended: fc.record({ party, reason: text, agreementId: maybe(agreement) }).map(defined),
+  ParticipationResumed: fc.record({ party, reason: maybe(text) }).map(defined),
   CeasefireBrokeDown: fc.record({ ceasefireId: slug, reason: text, endedBy: maybe(party) }).map(defined),
   HostilitiesResumed: fc.record({ by: fc.array(party, { minLength: 1, maxLength: 1 }), description: text }),
   HostilitiesEnded: fc.record({ by: fc.array(party, { minLength: 1, maxLength: 1 }), description: text }),

@@ -2,6 +2,7 @@ import { AgreementKind } from '../../domain';
 import { Chain, append, latest, sizeOf } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
+import { Termed, extendedTerm, termOf } from './terms';
 
 /** Agreements reached, signed, ratified (or rejected), in force, superseded; parties that withdrew from them. */
 
@@ -12,6 +13,7 @@ export const AGREEMENT_STATUSES = [
   'rejected',
   'superseded',
   'terminated',
+  'expired',
 ] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
 
@@ -27,7 +29,7 @@ export interface Ratification {
   readonly evidence: Evidence;
 }
 
-export interface AgreementState {
+export interface AgreementState extends Termed {
   readonly agreementId: string;
   readonly kind: AgreementKind;
   readonly scope: 'framework' | 'phases';
@@ -99,6 +101,7 @@ const agreement = (state: AgreementsState, agreementId: string, evidence: Eviden
     ratifications: {},
     ratificationHistory: undefined,
     withdrawals: {},
+    earlierTerms: [],
     status: 'agreed',
     statusSince: evidence,
   };
@@ -151,6 +154,7 @@ export const reached = (
       requiresSignature: p.requiresSignature ?? false,
       reached: evidence,
       ...defined({ title: p.title, proposalId: p.proposalId, supersedes: p.supersedes }),
+      ...(p.endsOn === undefined ? {} : { ...termOf(p.endsOn, evidence), earlierTerms: [] }),
     }),
   );
 };
@@ -181,6 +185,18 @@ export const voted = (
     ...current,
     ratifications: withEntry(current.ratifications, vote.body, ratification),
     ratificationHistory: append(current.ratificationHistory, ratification),
+  }));
+};
+
+export const termExtended = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'TermExtended'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const { id, endsOn, extendedBy, reason } = event.payload;
+  return updateAgreement(state, id, evidence, (current) => ({
+    ...current,
+    ...extendedTerm(current, endsOn, evidence, defined({ extendedBy, reason })),
   }));
 };
 
@@ -283,6 +299,8 @@ export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
       put(`status.agreement.${a.agreementId}.withdrawn.${w.party}`, 'withdrew', w.evidence.eventId),
     ),
   remainingParties: skip('parties less withdrawals'),
+  term: (term, put, a) => put(`status.agreement.${a.agreementId}.endsOn`, term.endsOn, term.evidence.eventId),
+  earlierTerms: skip('ends replaced by the current term'),
   status: (status, put, a) => put(`status.agreement.${a.agreementId}.status`, status, a.statusSince.eventId),
   statusSince: skip('the evidence of status'),
 };

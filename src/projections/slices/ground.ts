@@ -1,18 +1,20 @@
 import { Chain, append, latest, sizeOf } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
+import { Termed, extendedTerm, termOf } from './terms';
 
 /**
  * The ground as well as the table: ceasefires in effect or broken down, violations, hostilities resumed or ended
  * by armed actors (inside the talks or outside them). A ceasefire that collapses is not the talks collapsing.
  */
 
-export interface CeasefireState {
+export interface CeasefireState extends Termed {
   readonly ceasefireId: string;
   readonly declaredBy: readonly string[];
   readonly scope?: string;
   readonly terms?: string;
-  readonly state: 'in-effect' | 'broken-down';
+  /** `expired`: its term ran out unrenewed, as of the date asked (see runOutTerms). */
+  readonly state: 'in-effect' | 'broken-down' | 'expired';
   readonly since: Evidence;
   readonly declared?: Evidence;
   /** The first declaration: a restored ceasefire is declared again, but it was defined from the first. */
@@ -64,8 +66,11 @@ export const ceasefireDeclared = (
   event: DevelopmentOfType<'CeasefireDeclared'>,
   evidence: Evidence,
 ): GroundState => {
-  const { ceasefireId, declaredBy, scope, terms } = event.payload;
+  const { ceasefireId, declaredBy, scope, terms, endsOn } = event.payload;
   const current = entry(ground.ceasefires, ceasefireId);
+  // Declared again (restored), it runs for the term now declared, if any; earlier ends stay on record.
+  const earlierTerms =
+    current?.term === undefined ? (current?.earlierTerms ?? []) : [...current.earlierTerms, current.term];
   return {
     ...ground,
     ceasefires: withEntry(ground.ceasefires, ceasefireId, {
@@ -77,6 +82,8 @@ export const ceasefireDeclared = (
       firstDeclared: current?.firstDeclared ?? evidence,
       declarations: (current?.declarations ?? 0) + 1,
       violations: current?.violations ?? 0,
+      earlierTerms,
+      ...termOf(endsOn, evidence),
       ...defined({ scope: scope ?? current?.scope, terms: terms ?? current?.terms }),
     }),
     actors: withPosture(ground.actors, declaredBy, 'ceasefire', evidence),
@@ -96,6 +103,7 @@ export const ceasefireBrokeDown = (
     since: evidence,
     declarations: 0,
     violations: 0,
+    earlierTerms: [],
   };
   return {
     ...ground,
@@ -109,6 +117,30 @@ export const ceasefireBrokeDown = (
       endedBy === undefined
         ? ground.actors
         : withPosture(ground.actors, [endedBy], 'hostilities', evidence, reason),
+  };
+};
+
+export const ceasefireTermExtended = (
+  ground: GroundState,
+  event: DevelopmentOfType<'TermExtended'>,
+  evidence: Evidence,
+): GroundState => {
+  const { id, endsOn, extendedBy, reason } = event.payload;
+  const current: CeasefireState = entry(ground.ceasefires, id) ?? {
+    ceasefireId: id,
+    declaredBy: [],
+    state: 'in-effect',
+    since: evidence,
+    declarations: 0,
+    violations: 0,
+    earlierTerms: [],
+  };
+  return {
+    ...ground,
+    ceasefires: withEntry(ground.ceasefires, id, {
+      ...current,
+      ...extendedTerm(current, endsOn, evidence, defined({ extendedBy, reason })),
+    }),
   };
 };
 
@@ -151,7 +183,8 @@ export const hostilities = (
 
 export interface GroundView {
   /** One word for the ground: a ceasefire in effect, one that broke down, hostilities, or nothing reported. */
-  readonly situation: 'ceasefire-in-effect' | 'ceasefire-broken-down' | 'hostilities' | 'not-reported';
+  readonly situation:
+    'ceasefire-in-effect' | 'ceasefire-broken-down' | 'ceasefire-expired' | 'hostilities' | 'not-reported';
   readonly ceasefires: readonly CeasefireState[];
   readonly actors: readonly ArmedActorState[];
   readonly violations: readonly Violation[];
@@ -165,9 +198,11 @@ export const groundView = (ground: GroundState, recent: number): GroundView => {
     ? 'hostilities'
     : ceasefires.some((c) => c.state === 'in-effect')
       ? 'ceasefire-in-effect'
-      : ceasefires.length > 0
+      : ceasefires.some((c) => c.state === 'broken-down')
         ? 'ceasefire-broken-down'
-        : 'not-reported';
+        : ceasefires.length > 0
+          ? 'ceasefire-expired'
+          : 'not-reported';
   return {
     situation,
     ceasefires,

@@ -4,7 +4,8 @@ import { DevelopmentOfType, Evidence, defined, withEntry, withoutEntry, entry } 
 
 /** Who is at the table and in what role, over time: parties joining, excluded or leaving; mediators and chairs. */
 
-export const PARTY_STANDINGS = ['at-table', 'excluded', 'left'] as const;
+/** `suspended`: the party suspended its participation (it may resume it); `left`: it walked out. */
+export const PARTY_STANDINGS = ['at-table', 'suspended', 'excluded', 'left'] as const;
 export type PartyStanding = (typeof PARTY_STANDINGS)[number];
 
 export interface Participant {
