@@ -387,6 +387,7 @@ export interface components {
             agreementId?: components["schemas"]["AgreementId"];
             defersIssues?: components["schemas"]["Deferral"][];
             endsOn?: components["schemas"]["DateOrDateTime"];
+            entersIntoForceOn?: components["schemas"]["DateOrDateTime"];
             kind?: components["schemas"]["AgreementKind"];
             parties: components["schemas"]["Name"][];
             phaseIds?: components["schemas"]["PhaseId"][];
@@ -491,6 +492,7 @@ export interface components {
             payload?: components["schemas"]["UnknownRecord"];
             precision?: components["schemas"]["Precision"];
             reportedAt?: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
             sources?: components["schemas"]["Sources"];
             summary?: components["schemas"]["Text"];
         };
@@ -3114,6 +3116,7 @@ export interface components {
             /** @enum {string} */
             scope: "framework" | "phases";
             requiresSignature: boolean;
+            entersIntoForceOn?: string;
             phaseIds: string[];
             settlesIssues: string[];
             requiresRatificationBy: string[];
@@ -3243,6 +3246,8 @@ export interface components {
             change: "extended" | "met" | "missed" | "replaced" | "set";
             deadline?: string;
             reason?: string;
+            by?: string;
+            disputed?: boolean;
             evidence: components["schemas"]["Evidence"];
         };
         DeadlineView: {
@@ -3257,6 +3262,8 @@ export interface components {
                 commitmentId?: string;
             };
             replacedBy?: string;
+            movedBy?: string;
+            dateDisputed?: boolean;
             /** @enum {string} */
             state: "met" | "missed" | "pending" | "replaced";
             since: components["schemas"]["Evidence"];
@@ -3671,7 +3678,7 @@ export interface components {
             deadlines: components["schemas"]["DeadlineView"][];
             closedDeadlineCount: number;
             /** @enum {string} */
-            stage: "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-ended" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
+            stage: "agreement-ended" | "agreement-in-force" | "awaiting-ratification" | "collapsed" | "concluded" | "framework-agreed" | "implementation-ended" | "implementation-suspended" | "implementing" | "interim-agreement" | "negotiating" | "pre-negotiation" | "renegotiation";
             stageSince?: components["schemas"]["Evidence"];
             deal: components["schemas"]["DealView"];
             agreements: components["schemas"]["AgreementView"][];
@@ -4212,6 +4219,7 @@ export interface components {
                 requiresRatificationBy?: string[];
                 requiresSignature?: boolean;
                 supersedes?: string;
+                entersIntoForceOn?: string;
                 endsOn?: string;
             } | {
                 /** @enum {string} */

@@ -3,7 +3,7 @@ import { AsOfResult, stateAsOf } from './as-of';
 import { Change, diffDigests, digestOf } from './digest';
 import { EffectiveLog } from './effective-log';
 import { DealState, dealOf } from './deal';
-import { runOutTerms } from './expiry';
+import { forceAsOf } from './expiry';
 import { Evidence, evidenceOf } from './evidence';
 import { Moment, atDate } from './moment';
 import type { NegotiationState } from './negotiation-state';
@@ -70,7 +70,7 @@ export const asOfResultAt = <R extends LeanEvent>(log: EffectiveLog<R>, moment: 
 
 /** The listing entry's summary as of `asOfMs` (terms that ran out by then count as expired). */
 export const summaryOf = (folded: NegotiationState, asOfMs: number): SummaryView => {
-  const state = runOutTerms(folded, asOfMs);
+  const state = forceAsOf(folded, asOfMs);
   return {
     ...(state.talks.title === undefined ? {} : { title: state.talks.title }),
     stage: state.stage,

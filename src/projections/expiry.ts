@@ -1,23 +1,33 @@
+import { startOfDateOrDateTime } from '../domain';
 import { Evidence, withEntry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
 import { stageOf } from './stage';
 import { hasRunOut } from './slices/terms';
 
 /**
- * Terms are judged at the date asked, like due dates: an agreement in force or a ceasefire in effect whose term ran
- * out by then, not extended, is `expired`, and the stage is worked out again without it. Applied by the views, so
+ * Dates of force are judged at the date asked, like due dates: an agreement that enters into force on a later date
+ * is pending until then; an agreement in force or a ceasefire in effect whose term ran out by then, not extended,
+ * is `expired`; and the stage is worked out again from those. Applied by the views, so
  * a state kept or folded once answers for any later date.
  */
-export const runOutTerms = (state: NegotiationState, asOfMs: number): NegotiationState => {
-  const agreements = Object.values(state.agreements.agreements).filter(
-    (a) => a.status === 'in-force' && hasRunOut(a.term, asOfMs),
+export const forceAsOf = (state: NegotiationState, asOfMs: number): NegotiationState => {
+  const inForce = Object.values(state.agreements.agreements).filter((a) => a.status === 'in-force');
+  // In force from a later date: pending until then (signed, or agreed when nobody has signed).
+  const notYet = inForce.filter(
+    (a) => a.entersIntoForceOn !== undefined && startOfDateOrDateTime(a.entersIntoForceOn) > asOfMs,
   );
+  const agreements = inForce.filter((a) => !notYet.includes(a) && hasRunOut(a.term, asOfMs));
   const ceasefires = Object.values(state.ground.ceasefires).filter(
     (c) => c.state === 'in-effect' && hasRunOut(c.term, asOfMs),
   );
-  if (agreements.length === 0 && ceasefires.length === 0) return state;
+  if (agreements.length === 0 && ceasefires.length === 0 && notYet.length === 0) return state;
   const ended: Evidence[] = [];
   let agreementsNow = state.agreements.agreements;
+  for (const a of notYet)
+    agreementsNow = withEntry(agreementsNow, a.agreementId, {
+      ...a,
+      status: a.signed === undefined ? 'agreed' : 'signed',
+    });
   for (const a of agreements)
     if (a.term !== undefined) {
       agreementsNow = withEntry(agreementsNow, a.agreementId, {
@@ -45,5 +55,8 @@ export const runOutTerms = (state: NegotiationState, asOfMs: number): Negotiatio
     (last, e) => (last === undefined || e.occurredAt >= last.occurredAt ? e : last),
     undefined,
   );
-  return stage === state.stage || latestEnd === undefined ? next : { ...next, stage, stageSince: latestEnd };
+  const since = latestEnd ?? notYet.map((a) => a.reached).find((e) => e !== undefined);
+  return stage === state.stage
+    ? next
+    : { ...next, stage, ...(since === undefined ? {} : { stageSince: since }) };
 };

@@ -11,7 +11,7 @@ import { toArray } from './chain';
 import { agreementsCovering } from './coverage';
 import { Evidence, defined, entry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
-import { AgreementState } from './slices/agreements';
+import { AgreementState, unsigned } from './slices/agreements';
 import { verificationKey } from './slices/conditions';
 import { isOpen } from './slices/issues';
 import { PhaseDefinition, PhaseProgress, isSuspended } from './slices/phases';
@@ -388,7 +388,8 @@ const awaiting = (agreement: AgreementState): string => {
     (b) => entry(agreement.ratifications, b)?.outcome !== 'approved',
   );
   if (bodies.length > 0) return `, awaiting ratification by ${bodies.join(', ')}`;
-  return agreement.requiresSignature && agreement.signed === undefined ? ', awaiting signature' : '';
+  const missing = agreement.requiresSignature ? unsigned(agreement) : [];
+  return missing.length > 0 ? `, awaiting the signature of ${missing.join(', ')}` : '';
 };
 
 export const PHASE_STATES = [

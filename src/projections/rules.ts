@@ -86,6 +86,23 @@ const onAgreement = (
   change: (all: agreements.AgreementsState) => agreements.AgreementsState,
 ): Patch => afterAgreement(state, change(state.agreements), agreementId, evidence);
 
+/** A party away from the table (gone or suspended): talks need two sides, so the last but one away suspends them. */
+const awayFromTable = (
+  state: NegotiationState,
+  party: string,
+  standing: 'left' | 'suspended',
+  reason: string | undefined,
+  why: string,
+  evidence: Evidence,
+): Patch => {
+  const next = parties.standing(state.parties, party, standing, evidence, reason);
+  const lastSideOut = parties.atTable(state.parties).length >= 2 && parties.atTable(next).length < 2;
+  return {
+    parties: next,
+    ...(lastSideOut ? { talks: talks.setActivity(state.talks, 'suspended', why, evidence) } : {}),
+  };
+};
+
 /**
  * One rule per development type: the single answer to "where is the rule for X". The table is a mapped type over
  * every development type, so a new type fails the build until its rule is written here.
@@ -229,43 +246,24 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
   PartyExcluded: (state, event, evidence) => ({
     parties: parties.standing(state.parties, event.payload.party, 'excluded', evidence, event.payload.reason),
   }),
-  PartyLeft: (state, event, evidence) => {
-    const next = parties.standing(state.parties, event.payload.party, 'left', evidence, event.payload.reason);
-    // Talks need two sides: when the last but one party leaves, they are suspended.
-    const lastSideLeft = parties.atTable(state.parties).length >= 2 && parties.atTable(next).length < 2;
-    return {
-      parties: next,
-      ...(lastSideLeft
-        ? {
-            talks: talks.setActivity(
-              state.talks,
-              'suspended',
-              `${event.payload.party} left the talks`,
-              evidence,
-            ),
-          }
-        : {}),
-    };
-  },
-  ParticipationSuspended: (state, event, evidence) => {
-    const { party, reason } = event.payload;
-    const next = parties.standing(state.parties, party, 'suspended', evidence, reason);
-    // As when a party leaves: talks need two sides at the table.
-    const lastSideOut = parties.atTable(state.parties).length >= 2 && parties.atTable(next).length < 2;
-    return {
-      parties: next,
-      ...(lastSideOut
-        ? {
-            talks: talks.setActivity(
-              state.talks,
-              'suspended',
-              `${party} suspended its participation`,
-              evidence,
-            ),
-          }
-        : {}),
-    };
-  },
+  PartyLeft: (state, event, evidence) =>
+    awayFromTable(
+      state,
+      event.payload.party,
+      'left',
+      event.payload.reason,
+      `${event.payload.party} left the talks`,
+      evidence,
+    ),
+  ParticipationSuspended: (state, event, evidence) =>
+    awayFromTable(
+      state,
+      event.payload.party,
+      'suspended',
+      event.payload.reason,
+      `${event.payload.party} suspended its participation`,
+      evidence,
+    ),
   ParticipationResumed: (state, event, evidence) => {
     const { party, reason } = event.payload;
     const next = parties.standing(state.parties, party, 'at-table', evidence, reason);

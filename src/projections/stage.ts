@@ -1,4 +1,4 @@
-import { occurredInterval } from '../domain';
+import { endOfDateOrDateTime, occurredInterval } from '../domain';
 import { Evidence, entry } from './evidence';
 import { agreementsCovering } from './coverage';
 import type { NegotiationState } from './negotiation-state';
@@ -23,6 +23,7 @@ export const STAGES = [
   'implementation-ended',
   'concluded',
   'renegotiation',
+  'agreement-ended',
   'collapsed',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -44,8 +45,9 @@ export const STAGE_MEANINGS: Record<Stage, string> = {
   'implementation-ended':
     'every phase the agreements in force cover has ended, and at least one lapsed or was terminated rather than completed',
   concluded: 'every phase the agreements in force cover has been completed (none lapsed or terminated)',
-  renegotiation:
-    'the latest agreement was rejected in a ratification or left by its parties, and none is in force',
+  renegotiation: 'the latest agreement was rejected in a ratification, and none is in force',
+  'agreement-ended':
+    'the latest agreement was terminated (a party withdrew, leaving fewer than two) or expired unrenewed, none is in force or pending, and the talks have not been active since it ended',
   collapsed:
     'talks were declared collapsed and neither resumed nor reopened since, and no agreement is in force, or one is but the collapse came after it entered into force and none of its phases runs',
 };
@@ -92,6 +94,18 @@ const stageInForce = (
   return rank === 3 ? 'agreement-in-force' : rank === 2 ? 'framework-agreed' : 'interim-agreement';
 };
 
+/** When an agreement stopped being in force: its term's last day for an expiry, else the development that ended it. */
+const endOf = (a: AgreementState): number =>
+  a.status === 'expired' && a.term !== undefined
+    ? endOfDateOrDateTime(a.term.endsOn)
+    : startOf(a.statusSince);
+
+/** Whether talks have been active again since an instant (opened, resumed, or a party back at the table). */
+const talksActiveSince = (state: NegotiationState, sinceMs: number): boolean =>
+  state.talks.activity === 'active' &&
+  state.talks.activitySince !== undefined &&
+  startOf(state.talks.activitySince) > sinceMs;
+
 export const stageOf = (state: NegotiationState): Stage => {
   const agreements = Object.values(state.agreements.agreements).filter((a) => a.reached !== undefined);
   const inForce = agreements.filter((a) => a.status === 'in-force');
@@ -103,8 +117,9 @@ export const stageOf = (state: NegotiationState): Stage => {
     (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
     undefined,
   );
-  if (latest !== undefined && (latest.status === 'rejected' || latest.status === 'terminated'))
-    return 'renegotiation';
+  if (latest?.status === 'rejected') return 'renegotiation';
+  if (latest !== undefined && (latest.status === 'terminated' || latest.status === 'expired'))
+    return talksActiveSince(state, endOf(latest)) ? 'negotiating' : 'agreement-ended';
   if (state.talks.engaged !== undefined || agreements.length > 0) return 'negotiating';
   return 'pre-negotiation';
 };

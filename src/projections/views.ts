@@ -16,7 +16,7 @@ import { StatementsView, statementsView } from './slices/statements';
 import { TalksView, talksView } from './slices/talks';
 import { Stage } from './stage';
 import { DealView, dealOf } from './deal';
-import { runOutTerms } from './expiry';
+import { forceAsOf } from './expiry';
 import { definitionOf } from './unresolved';
 
 /**
@@ -123,7 +123,7 @@ export type StatusView = TalksView &
 
 export const statusView = (result: AsOfResult, options: ViewOptions | number): StatusView => {
   const { asOfMs, deadlineHistory = false } = typeof options === 'number' ? { asOfMs: options } : options;
-  const state = runOutTerms(result.state, asOfMs);
+  const state = forceAsOf(result.state, asOfMs);
   return {
     ...talksView(state.talks, asOfMs, RECENT_ITEMS),
     ...partiesView(state.parties),

@@ -74,7 +74,7 @@ describe('consistency of a new development with the log', () => {
 });
 
 describe('the reference stories', () => {
-  it.each(['gaza-ceasefire-2024.ndjson', 'northern-ireland-1994-2007.ndjson'])(
+  it.each(['gaza-ceasefire-2024.ndjson', 'northern-ireland-1994-2007.ndjson', 'sri-lanka-2002-2008.ndjson'])(
     '%s: no development contradicts the log before it',
     async (file) => {
       const lines = unwrap(parseNdjson(readFileSync(join(__dirname, '..', '..', 'events', file), 'utf8')));

@@ -1,5 +1,6 @@
 import { effectiveLog, stateAsOf, statusView, timelineView } from '../../src/projections';
-import { createInMemoryEventStore, EventStore } from '../../src/store';
+import { foldNegotiation } from '../../src/application/replay';
+import { createInMemoryEventStore, createSqliteEventStore, EventStore } from '../../src/store';
 import { manualClock, reported, unwrap, appendAll } from '../support/builders';
 
 const append = async (store: EventStore, events: Parameters<EventStore['append']>[0]['events']) =>
@@ -111,4 +112,43 @@ describe('vague dates', () => {
     expect(july.state.talks.activity).toBe('stalled');
     expect(july.uncertain).toEqual([]);
   });
+});
+
+describe('a correction of the order within a day', () => {
+  it.each(['in-memory', 'sqlite'] as const)(
+    'reorders two developments of one day on the %s store, in the plain fold and the store scan alike',
+    async (kind) => {
+      const store =
+        kind === 'sqlite'
+          ? createSqliteEventStore({ file: ':memory:', clock: manualClock() })
+          : createInMemoryEventStore(manualClock());
+      const stalled = reported(
+        'TalksStalled',
+        { reason: 'deadlock' },
+        { occurredAt: '2024-03-01', sequence: 2 },
+      );
+      const resumed = reported('TalksResumed', { venue: 'Cairo' }, { occurredAt: '2024-03-01', sequence: 1 });
+      await append(store, [stalled, resumed]);
+      const activity = async () => {
+        const plain = stateAsOf(effectiveLog(unwrap(await store.readStream('n')())), {}).state.talks.activity;
+        const scanned = unwrap(await foldNegotiation(store, 'n')).state.talks.activity;
+        return [plain, scanned];
+      };
+      expect(await activity()).toEqual(['stalled', 'stalled']);
+      await append(store, [
+        reported('EventCorrected', {
+          targetEventId: stalled.id,
+          reason: 'the stall came first that day',
+          corrections: { sequence: 1 },
+        }),
+        reported('EventCorrected', {
+          targetEventId: resumed.id,
+          reason: 'the resumption came after it',
+          corrections: { sequence: 2 },
+        }),
+      ]);
+      expect(await activity()).toEqual(['active', 'active']);
+      await store.close?.();
+    },
+  );
 });

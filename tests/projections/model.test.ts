@@ -683,7 +683,8 @@ describe('parties and roles over time', () => {
     expect(story.asOf('2016-01-01').status.stage).toBe('agreement-in-force');
     const after = story.asOf('2018-05-09');
     expect(after.agreement('deal')).toMatchObject({ status: 'terminated', remainingParties: ['South'] });
-    expect(after.status.stage).toBe('renegotiation');
+    // Ended, not being renegotiated: nobody is back at the table.
+    expect(after.status.stage).toBe('agreement-ended');
   });
 });
 
@@ -730,6 +731,49 @@ describe('the ground as well as the table', () => {
 });
 
 describe('deadlines', () => {
+  it('says who moved a date, and shows a date from a disputed report as disputed', () => {
+    const moved = given(
+      on('2024-01-01', 'DeadlineSet', {
+        deadlineId: 'vote',
+        description: 'the vote',
+        deadline: '2024-02-01',
+        setBy: 'Mediator',
+      }),
+      on(
+        '2024-01-25',
+        'DeadlineExtended',
+        { deadlineId: 'vote', deadline: '2024-03-01', extendedBy: 'North', reason: 'consultations' },
+        { confidence: 'disputed' },
+      ),
+    );
+    const deadline = moved.asOf('2024-01-26').status.deadlines[0];
+    expect(deadline).toMatchObject({
+      deadline: '2024-03-01',
+      setBy: 'Mediator',
+      movedBy: 'North',
+      dateDisputed: true,
+    });
+    expect(moved.asOf('2024-01-26').status.deadlines).toHaveLength(1);
+    const history = given(
+      on('2024-01-01', 'DeadlineSet', {
+        deadlineId: 'vote',
+        description: 'the vote',
+        deadline: '2024-02-01',
+        setBy: 'Mediator',
+      }),
+      on('2024-01-25', 'DeadlineExtended', {
+        deadlineId: 'vote',
+        deadline: '2024-03-01',
+        extendedBy: 'North',
+      }),
+    ).asOf('2024-01-26').status.deadlines[0];
+    expect(history?.dateDisputed).toBeUndefined();
+    expect(history?.history).toEqual([
+      expect.objectContaining({ change: 'set', by: 'Mediator', deadline: '2024-02-01' }),
+      expect.objectContaining({ change: 'extended', by: 'North', deadline: '2024-03-01' }),
+    ]);
+  });
+
   const story = given(
     on('2024-01-01', 'DeadlineSet', {
       deadlineId: 'first',
@@ -982,6 +1026,38 @@ describe('answers that stay consistent', () => {
     });
   });
 
+  it('an agreement to be signed by each party is in force once the last has signed, on the date it names', () => {
+    const story = given(
+      opened,
+      on('2002-02-21', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'ceasefire',
+        kind: 'interim',
+        requiresSignature: true,
+        entersIntoForceOn: '2002-02-23',
+      }),
+      on(
+        '2002-02-21',
+        'AgreementSigned',
+        { agreementId: 'ceasefire', signatories: ['North'] },
+        { sequence: 2 },
+      ),
+      on('2002-02-22', 'AgreementSigned', { agreementId: 'ceasefire', signatories: ['South'] }),
+    );
+    // Signed in parallel copies: the first signing alone does not bring it into force.
+    expect(story.asOf('2002-02-21').agreement('ceasefire').status).toBe('signed');
+    expect(story.asOf('2002-02-21').status.deal.state).toBe('pending');
+    // Both have signed, but it enters into force only on the date it names.
+    expect(story.asOf('2002-02-22').agreement('ceasefire')).toMatchObject({
+      status: 'signed',
+      signed: { signatories: ['North', 'South'], signings: 2 },
+    });
+    const inForce = story.asOf('2002-02-23').status;
+    expect(inForce.agreements[0]?.status).toBe('in-force');
+    expect(inForce).toMatchObject({ stage: 'interim-agreement', deal: { state: 'holding' } });
+  });
+
   it('a cancelled meeting nobody scheduled is shown, and named as undefined', () => {
     const story = given(
       opened,
@@ -1037,7 +1113,12 @@ describe('terms, renewals and suspended participation', () => {
     });
     const after = lapsing.asOf('2022-06-03').status;
     expect(after.agreements[0]).toMatchObject({ status: 'expired', term: { endsOn: '2022-06-02' } });
-    expect(after.stage).toBe('negotiating');
+    expect(after.stage).toBe('agreement-ended');
+    // Talks on a new truce make it a negotiation again.
+    expect(
+      given(opened, truce, on('2022-06-10', 'TalksResumed', { venue: 'Amman' })).asOf('2022-06-11').status
+        .stage,
+    ).toBe('negotiating');
     expect(after.deal).toMatchObject({
       state: 'ended',
       agreementId: 'truce',

@@ -18,6 +18,7 @@ export interface EventOptions {
   readonly reportedAt?: string;
   readonly summary?: string;
   readonly sequence?: number;
+  readonly confidence?: 'confirmed' | 'reported' | 'claimed' | 'disputed';
 }
 
 /** A valid reported development of a type, decoded through the real codec so tests cannot build invalid ones. */
@@ -35,6 +36,7 @@ export const reported = <K extends EventType>(
     sources: [source()],
     ...(options.summary === undefined ? {} : { summary: options.summary }),
     ...(options.sequence === undefined ? {} : { sequence: options.sequence }),
+    ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
     payload,
   };
   const decoded = decodeNewEvent(raw);

@@ -39,7 +39,10 @@ export interface AgreementState extends Termed {
   readonly phaseIds: readonly string[];
   readonly settlesIssues: readonly string[];
   readonly requiresRatificationBy: readonly string[];
+  /** In force only once every party has signed (in one signing or several). */
   readonly requiresSignature: boolean;
+  /** A later date it enters into force on (judged at the date asked, see forceAsOf). */
+  readonly entersIntoForceOn?: string;
   readonly supersedes?: string;
   /** Unset while only other developments (a signature, a vote) name it: a late or missing report of the deal. */
   readonly reached?: Evidence;
@@ -70,6 +73,10 @@ export const initialAgreements: AgreementsState = { agreements: {} };
 
 const KIND_OF_SCOPE = { framework: 'framework', phases: 'partial' } as const;
 
+/** The parties whose signature an agreement still lacks (over every signing so far). */
+export const unsigned = (a: Pick<AgreementState, 'parties' | 'signed'>): string[] =>
+  a.parties.filter((party) => !(a.signed?.signatories ?? []).includes(party));
+
 /** The status the facts give: superseded, rejected by a vote, left by all but one party, in force, or pending. */
 export const statusOf = (a: Omit<AgreementState, 'status' | 'statusSince'>): AgreementStatus => {
   if (a.supersededBy !== undefined) return 'superseded';
@@ -83,7 +90,7 @@ export const statusOf = (a: Omit<AgreementState, 'status' | 'statusSince'>): Agr
   );
   if (a.reached === undefined) return a.signed === undefined ? 'agreed' : 'signed';
   if (!ratified) return a.signed === undefined ? 'agreed' : 'signed';
-  if (a.requiresSignature && a.signed === undefined) return 'agreed';
+  if (a.requiresSignature && unsigned(a).length > 0) return a.signed === undefined ? 'agreed' : 'signed';
   return 'in-force';
 };
 
@@ -153,7 +160,12 @@ export const reached = (
       requiresRatificationBy: p.requiresRatificationBy ?? [],
       requiresSignature: p.requiresSignature ?? false,
       reached: evidence,
-      ...defined({ title: p.title, proposalId: p.proposalId, supersedes: p.supersedes }),
+      ...defined({
+        title: p.title,
+        proposalId: p.proposalId,
+        supersedes: p.supersedes,
+        entersIntoForceOn: p.entersIntoForceOn,
+      }),
       ...(p.endsOn === undefined ? {} : { ...termOf(p.endsOn, evidence), earlierTerms: [] }),
     }),
   );
@@ -275,6 +287,8 @@ export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
     ),
   requiresRatificationBy: skip('digested as awaitingRatificationBy and ratifications'),
   requiresSignature: skip('digested through status'),
+  entersIntoForceOn: (date, put, a) =>
+    put(`status.agreement.${a.agreementId}.entersIntoForceOn`, date, a.reached?.eventId),
   supersedes: (id, put, a) => put(`status.agreement.${a.agreementId}.supersedes`, id, a.reached?.eventId),
   reached: skip('the evidence of kind and parties'),
   firstReferenced: (e, put, a) =>

@@ -12,8 +12,16 @@ export interface DeadlineChange {
   readonly change: 'set' | 'extended' | 'met' | 'missed' | 'replaced';
   readonly deadline?: string;
   readonly reason?: string;
+  /** Who set or moved the date, when the report says. */
+  readonly by?: string;
+  /** The report of the date is disputed (its development's confidence). */
+  readonly disputed?: true;
   readonly evidence: Evidence;
 }
+
+/** A date given by a development whose report is disputed is shown as such, not as certain. */
+const disputedIf = (event: { readonly confidence?: string }): { disputed?: true } =>
+  event.confidence === 'disputed' ? { disputed: true } : {};
 
 export interface DeadlineState {
   readonly deadlineId: string;
@@ -27,6 +35,10 @@ export interface DeadlineState {
   };
   readonly replaces?: string;
   readonly replacedBy?: string;
+  /** Who moved the date last (a DeadlineExtended's extendedBy). */
+  readonly movedBy?: string;
+  /** The current date comes from a disputed report. */
+  readonly dateDisputed?: boolean;
   readonly state: DeadlineStateName;
   readonly since: Evidence;
   readonly set?: Evidence;
@@ -61,7 +73,14 @@ export const deadlineSet = (
   const { description, deadline: date, setBy, replaces, issueId, phaseId, commitmentId } = event.payload;
   const id = deadlineIdOf(event);
   const concerns = defined({ issueId, phaseId, commitmentId });
-  let next = update(all, id, { change: 'set', deadline: date, evidence }, (current) => ({
+  const change: DeadlineChange = {
+    change: 'set',
+    deadline: date,
+    evidence,
+    ...defined({ by: setBy }),
+    ...disputedIf(event),
+  };
+  let next = update(all, id, change, ({ movedBy: _moved, dateDisputed: _disputed, ...current }) => ({
     ...current,
     description,
     deadline: date,
@@ -69,6 +88,7 @@ export const deadlineSet = (
     since: evidence,
     set: evidence,
     ...defined({ setBy, replaces }),
+    ...(change.disputed ? { dateDisputed: true } : {}),
     ...(Object.keys(concerns).length === 0 ? {} : { concerns }),
   }));
   if (replaces !== undefined)
@@ -86,16 +106,19 @@ export const deadlineExtended = (
   event: DevelopmentOfType<'DeadlineExtended'>,
   evidence: Evidence,
 ): DeadlinesState => {
-  const { deadlineId, deadline: date, reason } = event.payload;
+  const { deadlineId, deadline: date, reason, extendedBy } = event.payload;
+  const disputed = disputedIf(event);
   return update(
     all,
     deadlineId,
-    { change: 'extended', deadline: date, evidence, ...defined({ reason }) },
-    (current) => ({
+    { change: 'extended', deadline: date, evidence, ...defined({ reason, by: extendedBy }), ...disputed },
+    ({ movedBy: _previously, dateDisputed: _wasDisputed, ...current }) => ({
       ...current,
       deadline: date,
       state: 'pending',
       since: evidence,
+      ...defined({ movedBy: extendedBy }),
+      ...(disputed.disputed ? { dateDisputed: true } : {}),
     }),
   );
 };
@@ -170,9 +193,10 @@ export const DEADLINES_DIGEST: DigestTable<DeadlinesView> = {
       const state = d.state === 'pending' && d.passed ? 'passed' : d.state;
       put(
         `status.deadline.${d.deadlineId}`,
-        `${state}${d.deadline ? ` (${d.deadline})` : ''}`,
+        `${state}${d.deadline ? ` (${d.deadline}${d.dateDisputed ? ', disputed' : ''})` : ''}`,
         d.since.eventId,
       );
+      if (d.movedBy !== undefined) put(`status.deadline.${d.deadlineId}.movedBy`, d.movedBy, d.since.eventId);
     }),
   closedDeadlineCount: skip('a count of deadlines met or replaced'),
 };

@@ -13,7 +13,7 @@ export interface CeasefireState extends Termed {
   readonly declaredBy: readonly string[];
   readonly scope?: string;
   readonly terms?: string;
-  /** `expired`: its term ran out unrenewed, as of the date asked (see runOutTerms). */
+  /** `expired`: its term ran out unrenewed, as of the date asked (see forceAsOf). */
   readonly state: 'in-effect' | 'broken-down' | 'expired';
   readonly since: Evidence;
   readonly declared?: Evidence;
