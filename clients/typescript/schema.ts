@@ -3291,6 +3291,7 @@ export interface components {
             level?: string;
             mandate?: string;
             since: components["schemas"]["Evidence"];
+            movedWith?: components["schemas"]["Evidence"];
         };
         Endorsement: {
             by: string[];
@@ -3433,6 +3434,7 @@ export interface components {
             };
             dueBy?: string;
             overdue: boolean;
+            completedLate: boolean;
             startBy?: string;
             startMissed: boolean;
             suspensions: components["schemas"]["Suspension"][];

@@ -11,9 +11,31 @@ export interface Answer {
 export const isJson = (answer: Answer): boolean =>
   /^application\/(problem\+)?json/.test(answer.headers.get('content-type') ?? '');
 
+/** Codes of a pooled keep-alive socket that the server closed just as the client reused it. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+const isStaleSocket = (error: unknown): boolean => {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return error instanceof TypeError && typeof cause?.code === 'string' && STALE_SOCKET.has(cause.code);
+};
+
+/**
+ * One request. A request sent on a keep-alive socket the server was closing at that instant is sent once more on a
+ * fresh one, as a careful client does (appends carry their event ids, so a resend is answered as a retry); a server
+ * that is down still fails the second attempt.
+ */
+const fetchOrResend = async (url: string, init: RequestInit, timeoutMs: number): Promise<Response> => {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    if (!isStaleSocket(error)) throw error;
+    return fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  }
+};
+
 export const send = async (url: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Answer> => {
   const { timeoutMs = 15_000, ...rest } = init;
-  const response = await fetch(url, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+  const response = await fetchOrResend(url, rest, timeoutMs);
   const text = await response.text();
   let body: unknown = text;
   if (/json/.test(response.headers.get('content-type') ?? '') && text !== '')

@@ -13,7 +13,6 @@ import { Evidence, defined, entry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
 import { AgreementState, unsigned } from './slices/agreements';
 import { verificationKey } from './slices/conditions';
-import { isOpen } from './slices/issues';
 import { PhaseDefinition, PhaseProgress, isSuspended } from './slices/phases';
 
 /** How ready each phase is as of a moment: every prerequisite met or not, with its evidence and why. */
@@ -424,6 +423,8 @@ export interface PhaseReadiness {
   /** Start plus durationDays; overdue when it has passed and the phase has not ended. */
   readonly dueBy?: string;
   readonly overdue: boolean;
+  /** Completed, but only once its due date had passed (the lateness kept after overdue goes back to false). */
+  readonly completedLate: boolean;
   readonly startBy?: string;
   /** The date by which it should have started passed without a start (or it started after it). */
   readonly startMissed: boolean;
@@ -452,11 +453,9 @@ export const phaseReadiness = (
   const declaredIssues = new Set<string>(
     phase.prerequisites.flatMap((p) => (p.kind === 'issue-resolved' ? [p.issueId] : [])),
   );
+  // An issue that blocked the phase stays listed once resolved: met, with the development that resolved it.
   const fromIssues = Object.values(state.issues)
-    .filter(
-      (issue) =>
-        isOpen(issue) && issue.blocksPhases.includes(phase.phaseId) && !declaredIssues.has(issue.issueId),
-    )
+    .filter((issue) => issue.blocksPhases.includes(phase.phaseId) && !declaredIssues.has(issue.issueId))
     .map((issue) => ({
       ...evaluate(context, { kind: 'issue-resolved', issueId: issue.issueId as IssueId }),
       origin: 'issue' as const,
@@ -486,6 +485,10 @@ export const phaseReadiness = (
     prerequisites,
     blocking,
     overdue: dueMs !== undefined && progress?.ended === undefined && asOfMs >= dueMs,
+    completedLate:
+      dueMs !== undefined &&
+      progress?.ended?.outcome === 'completed' &&
+      startOf(progress.ended.evidence) >= dueMs,
     startMissed,
     suspensions,
     provisionsImplemented: progress?.provisionsImplemented?.length ?? 0,

@@ -23,6 +23,10 @@ export type Rule<T extends DevelopmentType> = (
 
 const engaged = (state: NegotiationState, evidence: Evidence) => talks.engage(state.talks, evidence);
 
+/** The delegations at the talks' venue, after the talks moved to `venue`. */
+const followTalks = (state: NegotiationState, venue: string, evidence: Evidence) =>
+  parties.delegationsFollow(state.parties, state.talks.venue?.name, venue, evidence);
+
 /** Issues an agreement settles are resolved by it; those it defers block the phase they were deferred to. */
 const settledAndDeferred = (
   state: NegotiationState,
@@ -130,15 +134,17 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
           ...(format === undefined ? {} : { format }),
         },
       },
-      ...(chairedBy === undefined
-        ? {}
-        : {
-            parties: parties.roleAssigned(state.parties, { party: chairedBy, role: 'chair' }, evidence),
-          }),
+      parties: ((followed) =>
+        chairedBy === undefined
+          ? followed
+          : parties.roleAssigned(followed, { party: chairedBy, role: 'chair' }, evidence))(
+        followTalks(state, venue, evidence),
+      ),
     };
   },
   TalksMoved: (state, event, evidence) => ({
     talks: { ...engaged(state, evidence), venue: { name: event.payload.venue, since: evidence } },
+    parties: followTalks(state, event.payload.venue, evidence),
   }),
   ProposalTabled: (state, event, evidence) => {
     const { proposalId, phases: defined, supersedes } = event.payload;
@@ -185,6 +191,7 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
   }),
   TalksResumed: (state, event, evidence) => ({
     talks: talks.resume(state.talks, event.payload.venue, event.payload.focus ?? 'talks resumed', evidence),
+    parties: followTalks(state, event.payload.venue, evidence),
   }),
   TalksStalled: (state, event, evidence) => ({
     talks: {

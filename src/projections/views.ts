@@ -239,6 +239,8 @@ export const PHASE_DIGEST: DigestTable<PhaseReadiness> = {
   ended: skip('digested through state'),
   dueBy: (date, put, p) => put(`phases.${p.phaseId}.dueBy`, date, p.started?.eventId),
   overdue: (overdue, put, p) => put(`phases.${p.phaseId}.overdue`, overdue ? 'overdue' : undefined),
+  completedLate: (late, put, p) =>
+    put(`phases.${p.phaseId}.completedLate`, late ? 'completed late' : undefined),
   startBy: (date, put, p) => put(`phases.${p.phaseId}.startBy`, date),
   startMissed: (missed, put, p) => put(`phases.${p.phaseId}.startMissed`, missed ? 'missed' : undefined),
   suspensions: skip('digested through state'),

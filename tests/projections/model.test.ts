@@ -51,6 +51,27 @@ describe('before anyone engages', () => {
     expect(then.roles).toEqual([expect.objectContaining({ party: 'Chair Person', role: 'chair' })]);
   });
 
+  it('takes the delegations at the venue along when the talks move', () => {
+    const moved = on('2020-02-01', 'TalksMoved', { venue: 'Vienna' });
+    const story = given(
+      opened,
+      on('2020-01-10', 'TalksOpened', { venue: 'Geneva' }),
+      on('2020-01-11', 'DelegationSent', { party: 'North', venue: 'Geneva' }),
+      on('2020-01-12', 'DelegationSent', { party: 'South', venue: 'Geneva' }),
+      moved,
+    );
+    const status = story.asOf('2020-02-02').status;
+    expect(status.delegations.map((d) => `${d.party}@${d.venue}`).sort()).toEqual([
+      'North@Vienna',
+      'South@Vienna',
+    ]);
+    // Each keeps the day it was sent, and names the move that took it along.
+    expect(status.delegations.find((d) => d.party === 'North')).toMatchObject({
+      since: expect.objectContaining({ occurredAt: '2020-01-11' }),
+      movedWith: expect.objectContaining({ eventId: moved.id }),
+    });
+  });
+
   it('follows the talks to another venue and drops a cancelled meeting from the upcoming ones', () => {
     const story = given(
       opened,
@@ -505,6 +526,39 @@ describe('phases: how they start, stop and end', () => {
     );
     expect(story.asOf('2025-02-02').status.stage).toBe('implementing');
     expect(story.asOf('2025-03-02').status.stage).toBe('collapsed');
+  });
+
+  it('keeps a late completion late, and a resolved blocking issue as met with its evidence', () => {
+    const resolved = on('2025-01-25', 'IssueResolved', { issueId: 'lists' });
+    const story = given(
+      opened,
+      deal,
+      on('2025-01-10', 'IssueRaised', {
+        issueId: 'lists',
+        title: 'Lists of names',
+        raisedBy: 'North',
+        blocksPhases: ['first'],
+      }),
+      on('2025-01-19', 'PhaseStarted', { phaseId: 'first' }),
+      resolved,
+      on('2025-04-01', 'PhaseCompleted', { phaseId: 'first' }),
+    );
+    expect(story.asOf('2025-03-15').phase('first')).toMatchObject({ overdue: true, completedLate: false });
+    const done = story.asOf('2025-04-02').phase('first');
+    // Forty-two days from 19 January: due 2 March, completed a month later.
+    expect(done).toMatchObject({
+      state: 'completed',
+      overdue: false,
+      completedLate: true,
+      dueBy: '2025-03-02',
+    });
+    expect(done.prerequisites).toContainEqual(
+      expect.objectContaining({
+        origin: 'issue',
+        met: true,
+        since: expect.objectContaining({ eventId: resolved.id }),
+      }),
+    );
   });
 
   it('a phase started without an agreement in force does not make the negotiation implementing', () => {

@@ -38,6 +38,8 @@ export interface Delegation {
   readonly level?: string;
   readonly mandate?: string;
   readonly since: Evidence;
+  /** The development that moved the talks, and this delegation with them, from the venue it was sent to. */
+  readonly movedWith?: Evidence;
 }
 
 export interface RecalledDelegation {
@@ -165,6 +167,27 @@ export const delegationSent = (
     }),
     recalledDelegations: withoutEntry(state.recalledDelegations, party),
   };
+};
+
+/** Delegations at the talks' venue go with the talks when they move (a delegation elsewhere stays where it is). */
+export const delegationsFollow = (
+  state: PartiesState,
+  from: string | undefined,
+  to: string,
+  evidence: Evidence,
+): PartiesState => {
+  const moving = Object.values(state.delegations).filter(
+    (d) => from !== undefined && from !== to && d.venue === from,
+  );
+  return moving.length === 0
+    ? state
+    : {
+        ...state,
+        delegations: moving.reduce(
+          (all, d) => withEntry(all, d.party, { ...d, venue: to, movedWith: evidence }),
+          state.delegations,
+        ),
+      };
 };
 
 export const delegationRecalled = (
