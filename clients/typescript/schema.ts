@@ -362,6 +362,12 @@ export interface components {
             party: components["schemas"]["Name"];
             proposalId?: components["schemas"]["ProposalId"];
         };
+        AgreementEndorsedPayload: {
+            agreementId: components["schemas"]["AgreementId"];
+            bodyKind?: components["schemas"]["BodyKind"];
+            details?: components["schemas"]["Text"];
+            endorsedBy: components["schemas"]["Name"][];
+        };
         AgreementEnteredIntoForcePayload: {
             agreementId: components["schemas"]["AgreementId"];
         };
@@ -416,6 +422,12 @@ export interface components {
             entries: components["schemas"]["Count"];
             hits: components["schemas"]["Count"];
             misses: components["schemas"]["Count"];
+        };
+        AnyOfPrerequisite: {
+            description?: components["schemas"]["Text"];
+            /** @enum {string} */
+            kind: "any-of";
+            of: components["schemas"]["SimplePrerequisite"][];
         };
         AppendedEvent: {
             hash: string;
@@ -574,6 +586,7 @@ export interface components {
             proposalId?: components["schemas"]["ProposalId"];
         };
         EndorsementPrerequisite: {
+            agreementId?: components["schemas"]["AgreementId"];
             body: components["schemas"]["Name"];
             /** @enum {string} */
             kind: "endorsed-by";
@@ -604,7 +617,7 @@ export interface components {
             revision: components["schemas"]["Revision"];
         };
         /** @enum {string} */
-        EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "ParticipationSuspended" | "ParticipationResumed" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "TermExtended" | "AgreementSigned" | "RatificationVoted" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
+        EventType: "NegotiationOpened" | "TalksOpened" | "TalksMoved" | "ProposalTabled" | "ProposalAnnounced" | "ProposalEndorsed" | "ResponseDelivered" | "PositionShifted" | "DelegationSent" | "DelegationRecalled" | "TalksScheduled" | "MeetingCancelled" | "TalksResumed" | "TalksStalled" | "TalksSuspended" | "TalksCollapsed" | "StatementIssued" | "LeadersSpoke" | "DeadlineSet" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "PartyJoined" | "PartyExcluded" | "PartyLeft" | "ParticipationSuspended" | "ParticipationResumed" | "PartyWithdrewFromAgreement" | "RoleAssigned" | "RoleEnded" | "GroupingFormed" | "IssueRaised" | "PositionStated" | "IssueNarrowed" | "IssueResolved" | "IssueReopened" | "IssueDeferred" | "FrameworkDefined" | "AgreementReached" | "TermExtended" | "AgreementSigned" | "RatificationVoted" | "RatificationScheduled" | "AgreementEndorsed" | "AgreementEnteredIntoForce" | "AgreementSuperseded" | "PhaseScheduled" | "PhaseStarted" | "PhaseCompleted" | "PhaseLapsed" | "PhaseSuspended" | "PhaseResumed" | "PhaseTerminated" | "ProvisionImplemented" | "CommitmentMade" | "ComplianceAssessed" | "VerificationReported" | "CeasefireDeclared" | "CeasefireBrokeDown" | "ViolationReported" | "HostilitiesResumed" | "HostilitiesEnded" | "EventCorrected" | "EventRetracted";
         ExpensiveReads: {
             budget: components["schemas"]["Count"];
             heldEvents: components["schemas"]["Count"];
@@ -1315,6 +1328,32 @@ export interface components {
             id?: components["schemas"]["Uuid"];
             negotiationId?: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RatificationScheduledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RatificationScheduled";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementEndorsedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementEndorsed";
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id?: components["schemas"]["Uuid"];
+            negotiationId?: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["AgreementEnteredIntoForcePayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
@@ -1605,6 +1644,7 @@ export interface components {
             role?: components["schemas"]["Name"];
         };
         Phase: {
+            completionConditions?: components["schemas"]["Prerequisite"][];
             description?: components["schemas"]["Text"];
             duration?: components["schemas"]["Name"];
             durationDays?: components["schemas"]["PositiveNumber"];
@@ -1699,7 +1739,7 @@ export interface components {
         PositiveNumber: number;
         /** @enum {string} */
         Precision: "instant" | "day" | "month" | "range";
-        Prerequisite: components["schemas"]["AgreementPrerequisite"] | components["schemas"]["PhaseStartedPrerequisite"] | components["schemas"]["PhaseCompletedPrerequisite"] | components["schemas"]["IssuePrerequisite"] | components["schemas"]["AcceptancePrerequisite"] | components["schemas"]["DaysAfterPrerequisite"] | components["schemas"]["DatePrerequisite"] | components["schemas"]["VerificationPrerequisite"] | components["schemas"]["EndorsementPrerequisite"] | components["schemas"]["RatificationPrerequisite"] | components["schemas"]["CommitmentPrerequisite"];
+        Prerequisite: components["schemas"]["AgreementPrerequisite"] | components["schemas"]["PhaseStartedPrerequisite"] | components["schemas"]["PhaseCompletedPrerequisite"] | components["schemas"]["IssuePrerequisite"] | components["schemas"]["AcceptancePrerequisite"] | components["schemas"]["DaysAfterPrerequisite"] | components["schemas"]["DatePrerequisite"] | components["schemas"]["VerificationPrerequisite"] | components["schemas"]["EndorsementPrerequisite"] | components["schemas"]["RatificationPrerequisite"] | components["schemas"]["CommitmentPrerequisite"] | components["schemas"]["AnyOfPrerequisite"];
         Prerequisites: components["schemas"]["Prerequisite"][];
         PrincipalEntry: {
             principal: components["schemas"]["Name"];
@@ -1769,6 +1809,12 @@ export interface components {
             body: components["schemas"]["Name"];
             /** @enum {string} */
             kind: "ratified-by";
+        };
+        RatificationScheduledPayload: {
+            agreementId: components["schemas"]["AgreementId"];
+            body: components["schemas"]["Name"];
+            bodyKind?: components["schemas"]["BodyKind"];
+            scheduledFor: components["schemas"]["DateOrDateTime"];
         };
         RatificationVotedPayload: {
             abstentions?: components["schemas"]["NonNegativeInteger"];
@@ -2590,6 +2636,44 @@ export interface components {
             id: components["schemas"]["Uuid"];
             negotiationId: components["schemas"]["Slug"];
             occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["RatificationScheduledPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "RatificationScheduled";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
+            payload: components["schemas"]["AgreementEndorsedPayload"];
+            precision: components["schemas"]["Precision"];
+            reportedAt: components["schemas"]["DateOrDateTime"];
+            sequence?: components["schemas"]["PositiveNumber"];
+            sources: components["schemas"]["Sources"];
+            summary?: components["schemas"]["Text"];
+            /** @constant */
+            type: "AgreementEndorsed";
+            revision: number;
+            recordedAt: components["schemas"]["Instant"];
+            recordedBy: components["schemas"]["Name"];
+            previousHash: string;
+            hash: string;
+            position: components["schemas"]["Count"];
+        } | {
+            confidence?: components["schemas"]["Confidence"];
+            id: components["schemas"]["Uuid"];
+            negotiationId: components["schemas"]["Slug"];
+            occurredAt: components["schemas"]["Name"];
             payload: components["schemas"]["AgreementEnteredIntoForcePayload"];
             precision: components["schemas"]["Precision"];
             reportedAt: components["schemas"]["DateOrDateTime"];
@@ -2987,6 +3071,7 @@ export interface components {
             reason?: components["schemas"]["Text"];
             role: components["schemas"]["Role"];
         };
+        SimplePrerequisite: components["schemas"]["AgreementPrerequisite"] | components["schemas"]["PhaseStartedPrerequisite"] | components["schemas"]["PhaseCompletedPrerequisite"] | components["schemas"]["IssuePrerequisite"] | components["schemas"]["AcceptancePrerequisite"] | components["schemas"]["DaysAfterPrerequisite"] | components["schemas"]["DatePrerequisite"] | components["schemas"]["VerificationPrerequisite"] | components["schemas"]["EndorsementPrerequisite"] | components["schemas"]["RatificationPrerequisite"] | components["schemas"]["CommitmentPrerequisite"];
         /** @description A lower-case, URL-safe identifier. */
         Slug: string;
         Source: {
@@ -3124,6 +3209,7 @@ export interface components {
                 agreementId: string;
                 evidence: components["schemas"]["Evidence"];
             };
+            endorsements: components["schemas"]["Endorsement"][];
             /** @enum {string} */
             status: "agreed" | "expired" | "in-force" | "rejected" | "signed" | "superseded" | "terminated";
             statusSince: components["schemas"]["Evidence"];
@@ -3137,6 +3223,7 @@ export interface components {
             enteredIntoForce?: components["schemas"]["Evidence"];
             term?: components["schemas"]["Term"];
             earlierTerms: components["schemas"]["Term"][];
+            scheduledVotes: components["schemas"]["ScheduledVote"][];
             ratifications: components["schemas"]["Ratification"][];
             awaitingRatificationBy: string[];
             ratificationCount: number;
@@ -3301,7 +3388,7 @@ export interface components {
         Evidence: {
             eventId: string;
             /** @enum {string} */
-            type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
+            type: "AgreementEndorsed" | "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationScheduled" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
             occurredAt: string;
             /** @enum {string} */
             precision: "day" | "instant" | "month" | "range";
@@ -3422,6 +3509,8 @@ export interface components {
             state: "blocked" | "completed" | "in-progress" | "lapsed" | "ready" | "suspended" | "terminated";
             prerequisites: components["schemas"]["PrerequisiteStatus"][];
             blocking: components["schemas"]["PrerequisiteStatus"][];
+            completion: components["schemas"]["PrerequisiteStatus"][];
+            readyToComplete: boolean;
             scheduledFor?: string;
             started?: components["schemas"]["Evidence"];
             completed?: components["schemas"]["Evidence"];
@@ -3509,6 +3598,7 @@ export interface components {
                 kind: "endorsed-by";
                 body: string;
                 proposalId?: string;
+                agreementId?: string;
             } | {
                 /** @constant */
                 kind: "ratified-by";
@@ -3519,6 +3609,90 @@ export interface components {
                 kind: "commitment-met";
                 commitmentId: string;
                 judgedBy?: string;
+                description?: string;
+            } | {
+                /** @constant */
+                kind: "any-of";
+                of: ({
+                    /** @constant */
+                    kind: "agreement";
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "phase-started";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    kind: "phase-completed";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    kind: "issue-resolved";
+                    issueId: string;
+                } | {
+                    /** @constant */
+                    kind: "accepted-by";
+                    party: string;
+                    proposalId?: string;
+                } | {
+                    /** @constant */
+                    kind: "days-after";
+                    days: number;
+                    after: {
+                        /** @constant */
+                        of: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        of: "agreement-in-force";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        of: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        of: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        of: "endorsement";
+                        proposalId?: string;
+                        body?: string;
+                    } | {
+                        /** @constant */
+                        of: "ratification";
+                        agreementId?: string;
+                        body?: string;
+                    };
+                } | {
+                    /** @constant */
+                    kind: "date";
+                    on: string;
+                } | {
+                    /** @constant */
+                    kind: "verified-by";
+                    body: string;
+                    subject: string;
+                    description?: string;
+                } | {
+                    /** @constant */
+                    kind: "endorsed-by";
+                    body: string;
+                    proposalId?: string;
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "ratified-by";
+                    body: string;
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "commitment-met";
+                    commitmentId: string;
+                    judgedBy?: string;
+                    description?: string;
+                })[];
                 description?: string;
             };
             description: string;
@@ -3584,6 +3758,12 @@ export interface components {
             description?: string;
             evidence: components["schemas"]["Evidence"];
         };
+        ScheduledVote: {
+            body: string;
+            scheduledFor: string;
+            bodyKind?: string;
+            evidence: components["schemas"]["Evidence"];
+        };
         StatementRecord: {
             by: string[];
             /** @enum {string} */
@@ -3614,7 +3794,7 @@ export interface components {
             opened?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEndorsed" | "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationScheduled" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3625,7 +3805,7 @@ export interface components {
             collapsed?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEndorsed" | "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationScheduled" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3691,7 +3871,7 @@ export interface components {
             lastDevelopment?: {
                 eventId: string;
                 /** @enum {string} */
-                type: "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
+                type: "AgreementEndorsed" | "AgreementEnteredIntoForce" | "AgreementReached" | "AgreementSigned" | "AgreementSuperseded" | "CeasefireBrokeDown" | "CeasefireDeclared" | "CommitmentMade" | "ComplianceAssessed" | "DeadlineExtended" | "DeadlineMet" | "DeadlineMissed" | "DeadlineSet" | "DelegationRecalled" | "DelegationSent" | "EventCorrected" | "EventRetracted" | "FrameworkDefined" | "GroupingFormed" | "HostilitiesEnded" | "HostilitiesResumed" | "IssueDeferred" | "IssueNarrowed" | "IssueRaised" | "IssueReopened" | "IssueResolved" | "LeadersSpoke" | "MeetingCancelled" | "NegotiationOpened" | "ParticipationResumed" | "ParticipationSuspended" | "PartyExcluded" | "PartyJoined" | "PartyLeft" | "PartyWithdrewFromAgreement" | "PhaseCompleted" | "PhaseLapsed" | "PhaseResumed" | "PhaseScheduled" | "PhaseStarted" | "PhaseSuspended" | "PhaseTerminated" | "PositionShifted" | "PositionStated" | "ProposalAnnounced" | "ProposalEndorsed" | "ProposalTabled" | "ProvisionImplemented" | "RatificationScheduled" | "RatificationVoted" | "ResponseDelivered" | "RoleAssigned" | "RoleEnded" | "StatementIssued" | "TalksCollapsed" | "TalksMoved" | "TalksOpened" | "TalksResumed" | "TalksScheduled" | "TalksStalled" | "TalksSuspended" | "TermExtended" | "VerificationReported" | "ViolationReported";
                 occurredAt: string;
                 /** @enum {string} */
                 precision: "day" | "instant" | "month" | "range";
@@ -3832,6 +4012,7 @@ export interface components {
                         kind: "endorsed-by";
                         body: string;
                         proposalId?: string;
+                        agreementId?: string;
                     } | {
                         /** @constant */
                         kind: "ratified-by";
@@ -3843,11 +4024,259 @@ export interface components {
                         commitmentId: string;
                         judgedBy?: string;
                         description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
                     })[];
                     durationDays?: number;
                     duration?: string;
                     startBy?: string;
                     description?: string;
+                    completionConditions?: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
+                    })[];
                 }[];
                 supersedes?: string;
                 jointlyWith?: string[];
@@ -4093,6 +4522,7 @@ export interface components {
                         kind: "endorsed-by";
                         body: string;
                         proposalId?: string;
+                        agreementId?: string;
                     } | {
                         /** @constant */
                         kind: "ratified-by";
@@ -4104,11 +4534,259 @@ export interface components {
                         commitmentId: string;
                         judgedBy?: string;
                         description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
                     })[];
                     durationDays?: number;
                     duration?: string;
                     startBy?: string;
                     description?: string;
+                    completionConditions?: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
+                    })[];
                 }[];
                 agreementId?: string;
             } | {
@@ -4196,6 +4874,7 @@ export interface components {
                         kind: "endorsed-by";
                         body: string;
                         proposalId?: string;
+                        agreementId?: string;
                     } | {
                         /** @constant */
                         kind: "ratified-by";
@@ -4207,11 +4886,259 @@ export interface components {
                         commitmentId: string;
                         judgedBy?: string;
                         description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
                     })[];
                     durationDays?: number;
                     duration?: string;
                     startBy?: string;
                     description?: string;
+                    completionConditions?: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "any-of";
+                        of: ({
+                            /** @constant */
+                            kind: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            kind: "issue-resolved";
+                            issueId: string;
+                        } | {
+                            /** @constant */
+                            kind: "accepted-by";
+                            party: string;
+                            proposalId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "days-after";
+                            days: number;
+                            after: {
+                                /** @constant */
+                                of: "agreement";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "agreement-in-force";
+                                agreementId?: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-started";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "phase-completed";
+                                phaseId: string;
+                            } | {
+                                /** @constant */
+                                of: "endorsement";
+                                proposalId?: string;
+                                body?: string;
+                            } | {
+                                /** @constant */
+                                of: "ratification";
+                                agreementId?: string;
+                                body?: string;
+                            };
+                        } | {
+                            /** @constant */
+                            kind: "date";
+                            on: string;
+                        } | {
+                            /** @constant */
+                            kind: "verified-by";
+                            body: string;
+                            subject: string;
+                            description?: string;
+                        } | {
+                            /** @constant */
+                            kind: "endorsed-by";
+                            body: string;
+                            proposalId?: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "ratified-by";
+                            body: string;
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            kind: "commitment-met";
+                            commitmentId: string;
+                            judgedBy?: string;
+                            description?: string;
+                        })[];
+                        description?: string;
+                    })[];
                 }[];
                 settlesIssues?: string[];
                 defersIssues?: {
@@ -4246,6 +5173,18 @@ export interface components {
                 abstentions?: number;
                 yesPercent?: number;
                 turnoutPercent?: number;
+            } | {
+                agreementId: string;
+                body: string;
+                scheduledFor: string;
+                /** @enum {string} */
+                bodyKind?: "cabinet" | "court" | "other" | "parliament" | "party" | "referendum" | "security-council";
+            } | {
+                agreementId: string;
+                endorsedBy: string[];
+                /** @enum {string} */
+                bodyKind?: "cabinet" | "court" | "other" | "parliament" | "party" | "referendum" | "security-council";
+                details?: string;
             } | {
                 agreementId: string;
             } | {

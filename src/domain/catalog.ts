@@ -258,6 +258,16 @@ export const EVENT_PAYLOADS = {
       turnoutPercent: Percent,
     },
   ),
+  RatificationScheduled: strictObject(
+    'RatificationScheduled',
+    { agreementId: AgreementId, body: Name, scheduledFor: DateOrDateTime },
+    { bodyKind: BodyKind },
+  ),
+  AgreementEndorsed: strictObject(
+    'AgreementEndorsed',
+    { agreementId: AgreementId, endorsedBy: SomeNames('endorsedBy') },
+    { bodyKind: BodyKind, details: Text },
+  ),
   AgreementEnteredIntoForce: strictObject('AgreementEnteredIntoForce', { agreementId: AgreementId }),
   AgreementSuperseded: strictObject('AgreementSuperseded', {
     agreementId: AgreementId,
@@ -387,6 +397,8 @@ export const CAMEO_CODES: Record<EventType, string | undefined> = {
   TermExtended: undefined,
   AgreementSigned: '057',
   RatificationVoted: undefined,
+  RatificationScheduled: undefined,
+  AgreementEndorsed: '051',
   AgreementEnteredIntoForce: '057',
   AgreementSuperseded: undefined,
   PhaseScheduled: '036',

@@ -56,9 +56,10 @@ export type Milestone = t.TypeOf<typeof Milestone>;
  * an agreement in force covering the phase; an earlier phase started or completed; an issue resolved (or settled by
  * an agreement in force); acceptance by a party (a party to an agreement on the proposal counts as accepting it);
  * a number of days after a milestone; a fixed date; verification, endorsement or ratification by a named body;
- * compliance with a named commitment (as judged by a named party or body, when one is given).
+ * compliance with a named commitment (as judged by a named party or body, when one is given); or any one of several
+ * of these (`any-of`, met by whichever comes first).
  */
-export const Prerequisite = discriminated('Prerequisite', 'kind', {
+const SIMPLE_PREREQUISITES = {
   agreement: strictObject('AgreementPrerequisite', { kind: kind('agreement') }, { agreementId: AgreementId }),
   'phase-started': strictObject('PhaseStartedPrerequisite', {
     kind: kind('phase-started'),
@@ -88,7 +89,7 @@ export const Prerequisite = discriminated('Prerequisite', 'kind', {
   'endorsed-by': strictObject(
     'EndorsementPrerequisite',
     { kind: kind('endorsed-by'), body: Name },
-    { proposalId: ProposalId },
+    { proposalId: ProposalId, agreementId: AgreementId },
   ),
   'ratified-by': strictObject(
     'RatificationPrerequisite',
@@ -100,6 +101,20 @@ export const Prerequisite = discriminated('Prerequisite', 'kind', {
     { kind: kind('commitment-met'), commitmentId: CommitmentId },
     { judgedBy: Name, description: Text },
   ),
+};
+
+/** One condition of one kind (the members of an `any-of`). */
+export const SimplePrerequisite = discriminated('SimplePrerequisite', 'kind', SIMPLE_PREREQUISITES);
+export type SimplePrerequisite = t.TypeOf<typeof SimplePrerequisite>;
+
+/** Any one condition, or `any-of`: met by whichever of its conditions is met first. */
+export const Prerequisite = discriminated('Prerequisite', 'kind', {
+  ...SIMPLE_PREREQUISITES,
+  'any-of': strictObject(
+    'AnyOfPrerequisite',
+    { kind: kind('any-of'), of: nonEmptyArray(SimplePrerequisite, 'of', 10) },
+    { description: Text },
+  ),
 });
 export type Prerequisite = t.TypeOf<typeof Prerequisite>;
 export type PrerequisiteKind = Prerequisite['kind'];
@@ -109,7 +124,8 @@ export type Provision = t.TypeOf<typeof Provision>;
 
 /**
  * One phase of a phased deal as a proposal, framework or agreement defines it. `durationDays` gives its due date
- * from its actual start; `startBy` is the date by which it should have started.
+ * from its actual start; `startBy` is the date by which it should have started; `completionConditions` what must
+ * hold before it can be completed (in the vocabulary of its prerequisites).
  */
 export const Phase = strictObject(
   'Phase',
@@ -120,7 +136,13 @@ export const Phase = strictObject(
     provisions: boundedArray(Provision, 'Provisions', 200),
     prerequisites: boundedArray(Prerequisite, 'Prerequisites', 50),
   },
-  { durationDays: PositiveNumber, duration: Name, startBy: DateOrDateTime, description: Text },
+  {
+    durationDays: PositiveNumber,
+    duration: Name,
+    startBy: DateOrDateTime,
+    description: Text,
+    completionConditions: boundedArray(Prerequisite, 'completionConditions', 20),
+  },
 );
 export type Phase = t.TypeOf<typeof Phase>;
 

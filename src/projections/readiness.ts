@@ -314,6 +314,20 @@ const evaluateVerifiedBy: Evaluator<'verified-by'> = (context, prerequisite) => 
 
 const evaluateEndorsedBy: Evaluator<'endorsed-by'> = (context, prerequisite) => {
   const { state } = context;
+  // An agreement named: its own endorsements (AgreementEndorsed); else the proposal's (ProposalEndorsed).
+  if (prerequisite.agreementId !== undefined) {
+    const endorsement = entry(state.agreements.agreements, prerequisite.agreementId)?.endorsements.find((e) =>
+      e.endorsedBy.includes(prerequisite.body),
+    );
+    return {
+      prerequisite,
+      description: `${prerequisite.agreementId} endorsed by ${prerequisite.body}`,
+      met: endorsement !== undefined,
+      ...(endorsement === undefined
+        ? { detail: 'no endorsement recorded' }
+        : { since: endorsement.evidence }),
+    };
+  }
   const proposalId = proposalOf(context, prerequisite.proposalId) ?? '(no proposal)';
   const endorsement = toArray(entry(state.proposals.proposals, proposalId)?.endorsements).find((e) =>
     e.by.includes(prerequisite.body),
@@ -359,6 +373,31 @@ const evaluateCommitmentMet: Evaluator<'commitment-met'> = (context, prerequisit
   };
 };
 
+/** The earliest of several met conditions: the one whose development came first. */
+const firstMet = (met: readonly Evaluated[]): Evaluated | undefined =>
+  [...met].sort(
+    (a, b) =>
+      (a.since === undefined ? Number.POSITIVE_INFINITY : startOf(a.since)) -
+      (b.since === undefined ? Number.POSITIVE_INFINITY : startOf(b.since)),
+  )[0];
+
+/** Met by whichever of its conditions is met first; the others are listed in its detail while none is. */
+const evaluateAnyOf: Evaluator<'any-of'> = (context, prerequisite) => {
+  const each = prerequisite.of.map((condition) => evaluate(context, condition));
+  const first = firstMet(each.filter((e) => e.met));
+  return {
+    prerequisite,
+    description: prerequisite.description ?? `any of: ${each.map((e) => e.description).join('; ')}`,
+    met: first !== undefined,
+    ...(first === undefined
+      ? { detail: each.map((e) => `${e.description}: ${e.detail ?? 'not met'}`).join('; ') }
+      : {
+          detail: `met by ${first.description}`,
+          ...defined({ since: first.since, metOn: first.metOn }),
+        }),
+  };
+};
+
 /** How each kind of prerequisite is judged: one evaluator per kind, the compiler holding the table complete. */
 const EVALUATORS: { readonly [K in Prerequisite['kind']]: Evaluator<K> } = {
   agreement: evaluateAgreement,
@@ -372,6 +411,7 @@ const EVALUATORS: { readonly [K in Prerequisite['kind']]: Evaluator<K> } = {
   'endorsed-by': evaluateEndorsedBy,
   'ratified-by': evaluateRatifiedBy,
   'commitment-met': evaluateCommitmentMet,
+  'any-of': evaluateAnyOf,
 };
 
 const evaluate = <K extends Prerequisite['kind']>(
@@ -416,6 +456,10 @@ export interface PhaseReadiness {
   readonly state: PhaseStateName;
   readonly prerequisites: readonly PrerequisiteStatus[];
   readonly blocking: readonly PrerequisiteStatus[];
+  /** What must hold before it can be completed (its completionConditions), each with whether it is met. */
+  readonly completion: readonly PrerequisiteStatus[];
+  /** Running, with completion conditions, every one of them met: it can now be completed. */
+  readonly readyToComplete: boolean;
   readonly scheduledFor?: string;
   readonly started?: Evidence;
   readonly completed?: Evidence;
@@ -461,6 +505,10 @@ export const phaseReadiness = (
       origin: 'issue' as const,
     }));
   const prerequisites = [...declared, ...fromIssues];
+  const completion = (phase.completionConditions ?? []).map((p) => ({
+    ...evaluate(context, p),
+    origin: 'phase' as const,
+  }));
   const blocking = prerequisites.filter((p) => !p.met);
   const progress = entry(state.phases.progress, phase.phaseId);
   const dueMs =
@@ -484,6 +532,12 @@ export const phaseReadiness = (
     state: stateOf(progress, blocking),
     prerequisites,
     blocking,
+    completion,
+    readyToComplete:
+      completion.length > 0 &&
+      completion.every((c) => c.met) &&
+      progress?.started !== undefined &&
+      progress.ended === undefined,
     overdue: dueMs !== undefined && progress?.ended === undefined && asOfMs >= dueMs,
     completedLate:
       dueMs !== undefined &&

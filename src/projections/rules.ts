@@ -368,6 +368,14 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
     event.payload.of === 'agreement'
       ? onAgreement(state, event.payload.id, evidence, (all) => agreements.termExtended(all, event, evidence))
       : { ground: ground.ceasefireTermExtended(state.ground, event, evidence) },
+  RatificationScheduled: (state, event, evidence) =>
+    onAgreement(state, event.payload.agreementId, evidence, (all) =>
+      agreements.voteScheduled(all, event, evidence),
+    ),
+  AgreementEndorsed: (state, event, evidence) =>
+    onAgreement(state, event.payload.agreementId, evidence, (all) =>
+      agreements.endorsed(all, event, evidence),
+    ),
   AgreementEnteredIntoForce: (state, event, evidence) =>
     onAgreement(state, event.payload.agreementId, evidence, (all) =>
       agreements.inForce(all, event.payload.agreementId, evidence),

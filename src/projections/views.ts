@@ -233,6 +233,12 @@ export const PHASE_DIGEST: DigestTable<PhaseReadiness> = {
       put(`phases.${p.phaseId}.prerequisite.${r.description}`, r.met ? 'met' : 'not met', r.since?.eventId),
     ),
   blocking: skip('the prerequisites not met'),
+  completion: (list, put, p) =>
+    list.forEach((c) =>
+      put(`phases.${p.phaseId}.completion.${c.description}`, c.met ? 'met' : 'not met', c.since?.eventId),
+    ),
+  readyToComplete: (ready, put, p) =>
+    put(`phases.${p.phaseId}.readyToComplete`, ready ? 'ready to complete' : undefined),
   scheduledFor: (date, put, p) => put(`phases.${p.phaseId}.scheduledFor`, date),
   started: skip('digested through state'),
   completed: skip('digested through state'),

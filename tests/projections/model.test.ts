@@ -615,6 +615,93 @@ describe('phases: how they start, stop and end', () => {
 });
 
 describe('prerequisites met by bodies, dates and commitments', () => {
+  it('any-of is met by whichever condition comes first; completion conditions say when a phase can end', () => {
+    const story = given(
+      opened,
+      on('2021-01-05', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'plan',
+        kind: 'final',
+        phases: [
+          {
+            ...phase('withdrawal', 1, [
+              {
+                kind: 'any-of',
+                of: [
+                  { kind: 'date', on: '2021-05-01' },
+                  { kind: 'endorsed-by', body: 'Security Council', agreementId: 'plan' },
+                ],
+              },
+            ]),
+            completionConditions: [{ kind: 'verified-by', body: 'Monitors', subject: 'troops-out' }],
+          },
+        ],
+      }),
+      on('2021-03-10', 'AgreementEndorsed', {
+        agreementId: 'plan',
+        endorsedBy: ['Security Council'],
+        bodyKind: 'security-council',
+      }),
+      on('2021-03-11', 'PhaseStarted', { phaseId: 'withdrawal' }),
+      on('2021-06-01', 'VerificationReported', {
+        body: 'Monitors',
+        subject: 'troops-out',
+        outcome: 'verified',
+        description: 'all troops out',
+      }),
+    );
+    const before = story.asOf('2021-03-01').phase('withdrawal');
+    expect(before.state).toBe('blocked');
+    expect(before.blocking[0]?.detail).toBe(
+      'on or after 2021-05-01: not before 2021-05-01; plan endorsed by Security Council: no endorsement recorded',
+    );
+    // The endorsement came before the date: it is what met the condition.
+    const endorsed = story.asOf('2021-03-10');
+    expect(endorsed.phase('withdrawal').prerequisites[0]).toMatchObject({
+      met: true,
+      detail: 'met by plan endorsed by Security Council',
+      since: expect.objectContaining({ occurredAt: '2021-03-10' }),
+    });
+    expect(endorsed.agreement('plan').endorsements).toEqual([
+      expect.objectContaining({ endorsedBy: ['Security Council'], bodyKind: 'security-council' }),
+    ]);
+    expect(story.asOf('2021-04-01').phase('withdrawal')).toMatchObject({
+      state: 'in-progress',
+      readyToComplete: false,
+      completion: [expect.objectContaining({ met: false })],
+    });
+    expect(story.asOf('2021-06-02').phase('withdrawal')).toMatchObject({ readyToComplete: true });
+  });
+
+  it('a vote set for a date is shown until it is held', () => {
+    const story = given(
+      opened,
+      on('2016-08-24', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'accord',
+        kind: 'final',
+        requiresRatificationBy: ['Plebiscite'],
+      }),
+      on('2016-08-31', 'RatificationScheduled', {
+        agreementId: 'accord',
+        body: 'Plebiscite',
+        scheduledFor: '2016-10-02',
+        bodyKind: 'referendum',
+      }),
+      on('2016-10-02', 'RatificationVoted', {
+        agreementId: 'accord',
+        body: 'Plebiscite',
+        outcome: 'rejected',
+      }),
+    );
+    expect(story.asOf('2016-09-01').agreement('accord').scheduledVotes).toEqual([
+      expect.objectContaining({ body: 'Plebiscite', scheduledFor: '2016-10-02', bodyKind: 'referendum' }),
+    ]);
+    expect(story.asOf('2016-10-03').agreement('accord').scheduledVotes).toEqual([]);
+  });
+
   const story = given(
     opened,
     on('2006-10-13', 'AgreementReached', {

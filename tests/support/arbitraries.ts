@@ -201,6 +201,15 @@ export const payloads: { [K in DevelopmentType]: fc.Arbitrary<Unbranded<PayloadO
       yesPercent: maybe(fc.constant(71.1)),
     })
     .map(defined),
+  RatificationScheduled: fc.record({
+    agreementId: agreement,
+    body,
+    scheduledFor: fc.constantFrom('2024-09-01', '2024-10-15'),
+  }),
+  AgreementEndorsed: fc.record({
+    agreementId: agreement,
+    endorsedBy: fc.array(body, { minLength: 1, maxLength: 2 }),
+  }),
   AgreementEnteredIntoForce: fc.record({ agreementId: agreement }),
   AgreementSuperseded: fc.record({ agreementId: agreement, supersededBy: agreement }),
   PhaseScheduled: fc.record({ phaseId: slug, scheduledFor: fc.constant('2024-09-01') }),

@@ -29,6 +29,20 @@ export interface Ratification {
   readonly evidence: Evidence;
 }
 
+export interface ScheduledVote {
+  readonly body: string;
+  readonly scheduledFor: string;
+  readonly bodyKind?: string;
+  readonly evidence: Evidence;
+}
+
+export interface Endorsement {
+  readonly endorsedBy: readonly string[];
+  readonly bodyKind?: string;
+  readonly details?: string;
+  readonly evidence: Evidence;
+}
+
 export interface AgreementState extends Termed {
   readonly agreementId: string;
   readonly kind: AgreementKind;
@@ -61,6 +75,10 @@ export interface AgreementState extends Termed {
   readonly withdrawals: Readonly<
     Record<string, { readonly party: string; readonly reason?: string; readonly evidence: Evidence }>
   >;
+  /** The latest vote set for each body (RatificationScheduled). */
+  readonly scheduledVotes: Readonly<Record<string, ScheduledVote>>;
+  /** Outside bodies that endorsed it (a Security Council resolution, a regional organisation). */
+  readonly endorsements: readonly Endorsement[];
   readonly status: AgreementStatus;
   readonly statusSince: Evidence;
 }
@@ -108,6 +126,8 @@ const agreement = (state: AgreementsState, agreementId: string, evidence: Eviden
     ratifications: {},
     ratificationHistory: undefined,
     withdrawals: {},
+    scheduledVotes: {},
+    endorsements: [],
     earlierTerms: [],
     status: 'agreed',
     statusSince: evidence,
@@ -200,6 +220,35 @@ export const voted = (
   }));
 };
 
+export const voteScheduled = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'RatificationScheduled'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const { agreementId, body, scheduledFor, bodyKind } = event.payload;
+  return updateAgreement(state, agreementId, evidence, (current) => ({
+    ...current,
+    scheduledVotes: withEntry(current.scheduledVotes, body, {
+      body,
+      scheduledFor,
+      evidence,
+      ...defined({ bodyKind }),
+    }),
+  }));
+};
+
+export const endorsed = (
+  state: AgreementsState,
+  event: DevelopmentOfType<'AgreementEndorsed'>,
+  evidence: Evidence,
+): AgreementsState => {
+  const { agreementId, endorsedBy, bodyKind, details } = event.payload;
+  return updateAgreement(state, agreementId, evidence, (current) => ({
+    ...current,
+    endorsements: [...current.endorsements, { endorsedBy, evidence, ...defined({ bodyKind, details }) }],
+  }));
+};
+
 export const termExtended = (
   state: AgreementsState,
   event: DevelopmentOfType<'TermExtended'>,
@@ -241,7 +290,12 @@ export const withdrawn = (
 export const agreementsInForce = (state: AgreementsState): AgreementState[] =>
   Object.values(state.agreements).filter((a) => a.status === 'in-force');
 
-export type AgreementView = Omit<AgreementState, 'ratificationHistory' | 'ratifications' | 'withdrawals'> & {
+export type AgreementView = Omit<
+  AgreementState,
+  'ratificationHistory' | 'ratifications' | 'withdrawals' | 'scheduledVotes'
+> & {
+  /** Votes set for a date and not held since they were set. */
+  readonly scheduledVotes: readonly ScheduledVote[];
   readonly ratifications: readonly Ratification[];
   /** Bodies whose approval is required and not (yet) given. */
   readonly awaitingRatificationBy: readonly string[];
@@ -252,9 +306,12 @@ export type AgreementView = Omit<AgreementState, 'ratificationHistory' | 'ratifi
 };
 
 export const agreementView = (a: AgreementState, recent: number): AgreementView => {
-  const { ratificationHistory, ratifications, withdrawals, ...rest } = a;
+  const { ratificationHistory, ratifications, withdrawals, scheduledVotes, ...rest } = a;
   return {
     ...rest,
+    scheduledVotes: Object.values(scheduledVotes).filter(
+      (vote) => (entry(ratifications, vote.body)?.evidence.occurredAt ?? '') < vote.evidence.occurredAt,
+    ),
     ratifications: latest(ratificationHistory, recent),
     awaitingRatificationBy: a.requiresRatificationBy.filter(
       (body) => entry(ratifications, body)?.outcome !== 'approved',
@@ -313,6 +370,18 @@ export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
       put(`status.agreement.${a.agreementId}.withdrawn.${w.party}`, 'withdrew', w.evidence.eventId),
     ),
   remainingParties: skip('parties less withdrawals'),
+  scheduledVotes: (votes, put, a) =>
+    votes.forEach((v) =>
+      put(`status.agreement.${a.agreementId}.voteScheduled.${v.body}`, v.scheduledFor, v.evidence.eventId),
+    ),
+  endorsements: (list, put, a) =>
+    list.forEach((e) =>
+      put(
+        `status.agreement.${a.agreementId}.endorsedBy.${e.endorsedBy.join(', ')}`,
+        'endorsed',
+        e.evidence.eventId,
+      ),
+    ),
   term: (term, put, a) => put(`status.agreement.${a.agreementId}.endsOn`, term.endsOn, term.evidence.eventId),
   earlierTerms: skip('ends replaced by the current term'),
   status: (status, put, a) => put(`status.agreement.${a.agreementId}.status`, status, a.statusSince.eventId),
