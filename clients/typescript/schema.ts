@@ -391,6 +391,7 @@ export interface components {
         };
         AgreementReachedPayload: {
             agreementId?: components["schemas"]["AgreementId"];
+            awaitsEntryIntoForce?: boolean;
             defersIssues?: components["schemas"]["Deferral"][];
             endsOn?: components["schemas"]["DateOrDateTime"];
             entersIntoForceOn?: components["schemas"]["DateOrDateTime"];
@@ -404,6 +405,7 @@ export interface components {
             /** @enum {string} */
             scope: "framework" | "phases";
             settlesIssues?: components["schemas"]["IssueId"][];
+            signingConditions?: components["schemas"]["Prerequisite"][];
             supersedes?: components["schemas"]["AgreementId"];
             title?: components["schemas"]["Text"];
         };
@@ -3202,6 +3204,7 @@ export interface components {
             scope: "framework" | "phases";
             requiresSignature: boolean;
             entersIntoForceOn?: string;
+            awaitsEntryIntoForce?: boolean;
             phaseIds: string[];
             settlesIssues: string[];
             requiresRatificationBy: string[];
@@ -3224,6 +3227,8 @@ export interface components {
             term?: components["schemas"]["Term"];
             earlierTerms: components["schemas"]["Term"][];
             scheduledVotes: components["schemas"]["ScheduledVote"][];
+            signingConditions: components["schemas"]["PrerequisiteStatus"][];
+            readyToSign: boolean;
             ratifications: components["schemas"]["Ratification"][];
             awaitingRatificationBy: string[];
             ratificationCount: number;
@@ -5149,7 +5154,172 @@ export interface components {
                 requiresSignature?: boolean;
                 supersedes?: string;
                 entersIntoForceOn?: string;
+                awaitsEntryIntoForce?: boolean;
                 endsOn?: string;
+                signingConditions?: ({
+                    /** @constant */
+                    kind: "agreement";
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "phase-started";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    kind: "phase-completed";
+                    phaseId: string;
+                } | {
+                    /** @constant */
+                    kind: "issue-resolved";
+                    issueId: string;
+                } | {
+                    /** @constant */
+                    kind: "accepted-by";
+                    party: string;
+                    proposalId?: string;
+                } | {
+                    /** @constant */
+                    kind: "days-after";
+                    days: number;
+                    after: {
+                        /** @constant */
+                        of: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        of: "agreement-in-force";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        of: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        of: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        of: "endorsement";
+                        proposalId?: string;
+                        body?: string;
+                    } | {
+                        /** @constant */
+                        of: "ratification";
+                        agreementId?: string;
+                        body?: string;
+                    };
+                } | {
+                    /** @constant */
+                    kind: "date";
+                    on: string;
+                } | {
+                    /** @constant */
+                    kind: "verified-by";
+                    body: string;
+                    subject: string;
+                    description?: string;
+                } | {
+                    /** @constant */
+                    kind: "endorsed-by";
+                    body: string;
+                    proposalId?: string;
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "ratified-by";
+                    body: string;
+                    agreementId?: string;
+                } | {
+                    /** @constant */
+                    kind: "commitment-met";
+                    commitmentId: string;
+                    judgedBy?: string;
+                    description?: string;
+                } | {
+                    /** @constant */
+                    kind: "any-of";
+                    of: ({
+                        /** @constant */
+                        kind: "agreement";
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-started";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "phase-completed";
+                        phaseId: string;
+                    } | {
+                        /** @constant */
+                        kind: "issue-resolved";
+                        issueId: string;
+                    } | {
+                        /** @constant */
+                        kind: "accepted-by";
+                        party: string;
+                        proposalId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "days-after";
+                        days: number;
+                        after: {
+                            /** @constant */
+                            of: "agreement";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "agreement-in-force";
+                            agreementId?: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-started";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "phase-completed";
+                            phaseId: string;
+                        } | {
+                            /** @constant */
+                            of: "endorsement";
+                            proposalId?: string;
+                            body?: string;
+                        } | {
+                            /** @constant */
+                            of: "ratification";
+                            agreementId?: string;
+                            body?: string;
+                        };
+                    } | {
+                        /** @constant */
+                        kind: "date";
+                        on: string;
+                    } | {
+                        /** @constant */
+                        kind: "verified-by";
+                        body: string;
+                        subject: string;
+                        description?: string;
+                    } | {
+                        /** @constant */
+                        kind: "endorsed-by";
+                        body: string;
+                        proposalId?: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "ratified-by";
+                        body: string;
+                        agreementId?: string;
+                    } | {
+                        /** @constant */
+                        kind: "commitment-met";
+                        commitmentId: string;
+                        judgedBy?: string;
+                        description?: string;
+                    })[];
+                    description?: string;
+                })[];
             } | {
                 /** @enum {string} */
                 of: "agreement" | "ceasefire";

@@ -12,7 +12,16 @@ import {
   oneOf,
   strictObject,
 } from './codecs';
-import { AgreementKind, BodyKind, Characterisation, Person, Phases, Role, Stance } from './phases';
+import {
+  AgreementKind,
+  BodyKind,
+  Characterisation,
+  Person,
+  Phases,
+  Prerequisite,
+  Role,
+  Stance,
+} from './phases';
 import {
   AgreementId,
   CeasefireId,
@@ -233,7 +242,9 @@ export const EVENT_PAYLOADS = {
       requiresSignature: t.boolean,
       supersedes: AgreementId,
       entersIntoForceOn: DateOrDateTime,
+      awaitsEntryIntoForce: t.boolean,
       endsOn: DateOrDateTime,
+      signingConditions: boundedArray(Prerequisite, 'signingConditions', 20),
     },
   ),
   TermExtended: strictObject(

@@ -11,7 +11,7 @@ import { toArray } from './chain';
 import { agreementsCovering } from './coverage';
 import { Evidence, defined, entry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
-import { AgreementState, unsigned } from './slices/agreements';
+import { AgreementState, SigningView, unsigned } from './slices/agreements';
 import { verificationKey } from './slices/conditions';
 import { PhaseDefinition, PhaseProgress, isSuspended } from './slices/phases';
 
@@ -568,3 +568,39 @@ export const definedPhases = (state: NegotiationState): PhaseDefinition[] =>
   Object.values(state.phases.definitions).sort(
     (a, b) => a.definition - b.definition || a.phase.order - b.phase.order,
   );
+
+/**
+ * An agreement's conditions for signing, judged as a phase's prerequisites are (a phase of its own, which the
+ * agreement defines), at a date: listed with whether each is met, and whether it is ready to be signed.
+ */
+export const signingReadiness = (
+  state: NegotiationState,
+  agreement: AgreementState,
+  asOfMs: number,
+): SigningView => {
+  if (agreement.signingConditions.length === 0 || agreement.reached === undefined)
+    return { signingConditions: [], readyToSign: false };
+  const definition: PhaseDefinition = {
+    phase: {
+      phaseId: `${agreement.agreementId}-signing` as Phase['phaseId'],
+      name: `signing of ${agreement.agreementId}`,
+      order: 1,
+      provisions: [],
+      prerequisites: [...agreement.signingConditions],
+    },
+    agreementId: agreement.agreementId,
+    ...defined({ proposalId: agreement.proposalId }),
+    definedBy: agreement.reached,
+    firstDefinedBy: agreement.reached,
+    definition: 0,
+  };
+  const conditions = agreement.signingConditions.map((p) => ({
+    ...evaluate({ state, definition, asOfMs }, p),
+    origin: 'phase' as const,
+  }));
+  return {
+    signingConditions: conditions,
+    readyToSign:
+      conditions.every((c) => c.met) && (agreement.signed === undefined || unsigned(agreement).length > 0),
+  };
+};

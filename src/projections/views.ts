@@ -4,7 +4,7 @@ import { AsOfResult } from './as-of';
 import { DigestTable, skip } from './digest-rules';
 import { Evidence, defined, entry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
-import { PhaseReadiness, definedPhases, phaseReadiness } from './readiness';
+import { PhaseReadiness, definedPhases, phaseReadiness, signingReadiness } from './readiness';
 import { AgreementView, agreementView } from './slices/agreements';
 import { ConditionsView, conditionsView } from './slices/conditions';
 import { DeadlinesView, deadlinesView } from './slices/deadlines';
@@ -136,7 +136,9 @@ export const statusView = (result: AsOfResult, options: ViewOptions | number): S
     stage: state.stage,
     deal: dealOf(state, state.stage),
     ...defined({ stageSince: state.stageSince, lastDevelopment: state.lastDevelopment }),
-    agreements: Object.values(state.agreements.agreements).map((a) => agreementView(a, RECENT_ITEMS)),
+    agreements: Object.values(state.agreements.agreements).map((a) =>
+      agreementView(a, RECENT_ITEMS, signingReadiness(state, a, asOfMs)),
+    ),
     ground: groundView(state.ground, RECENT_ITEMS),
     conditions: conditionsView(state.conditions),
     openIssueCount: Object.values(state.issues).filter(isOpen).length,

@@ -203,6 +203,21 @@ describe('ratification', () => {
     );
   });
 
+  it('an agreement that enters into force on an event still to come waits for its report', () => {
+    const story = given(
+      on('2019-01-01', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'exchange',
+        kind: 'interim',
+        awaitsEntryIntoForce: true,
+      }),
+      on('2019-01-20', 'AgreementEnteredIntoForce', { agreementId: 'exchange' }),
+    );
+    expect(story.asOf('2019-01-02').agreement('exchange').status).toBe('agreed');
+    expect(story.asOf('2019-01-21').agreement('exchange').status).toBe('in-force');
+  });
+
   it('an agreement declared in force is in force whatever remains pending', () => {
     const story2 = given(
       on('2019-01-01', 'AgreementReached', {
@@ -672,6 +687,56 @@ describe('prerequisites met by bodies, dates and commitments', () => {
       completion: [expect.objectContaining({ met: false })],
     });
     expect(story.asOf('2021-06-02').phase('withdrawal')).toMatchObject({ readyToComplete: true });
+  });
+
+  it('conditions for signing are judged like prerequisites, and say when the agreement can be signed', () => {
+    const story = given(
+      opened,
+      on('2020-02-21', 'AgreementReached', {
+        scope: 'framework',
+        parties: PARTIES,
+        agreementId: 'accord',
+        kind: 'final',
+        requiresSignature: true,
+        signingConditions: [
+          {
+            kind: 'commitment-met',
+            commitmentId: 'quiet-week',
+            judgedBy: 'Mediator',
+            description: 'a week of reduced violence',
+          },
+        ],
+      }),
+      on(
+        '2020-02-21',
+        'CommitmentMade',
+        {
+          commitmentId: 'quiet-week',
+          parties: PARTIES,
+          description: 'seven days of reduced violence',
+          agreementId: 'accord',
+        },
+        { sequence: 2 },
+      ),
+      on('2020-02-28', 'ComplianceAssessed', {
+        commitmentId: 'quiet-week',
+        assessedBy: 'Mediator',
+        outcome: 'met',
+      }),
+      on('2020-02-29', 'AgreementSigned', { agreementId: 'accord', signatories: PARTIES }),
+    );
+    expect(story.asOf('2020-02-22').agreement('accord')).toMatchObject({
+      readyToSign: false,
+      signingConditions: [expect.objectContaining({ description: 'a week of reduced violence', met: false })],
+    });
+    expect(story.asOf('2020-02-28').agreement('accord')).toMatchObject({
+      readyToSign: true,
+      signingConditions: [expect.objectContaining({ met: true })],
+    });
+    expect(story.asOf('2020-03-01').agreement('accord')).toMatchObject({
+      status: 'in-force',
+      readyToSign: false,
+    });
   });
 
   it('a vote set for a date is shown until it is held', () => {

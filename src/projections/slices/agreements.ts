@@ -1,8 +1,9 @@
-import { AgreementKind } from '../../domain';
+import { AgreementKind, Prerequisite } from '../../domain';
 import { Chain, append, latest, sizeOf } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
 import { Termed, extendedTerm, termOf } from './terms';
+import type { PrerequisiteStatus } from '../readiness';
 
 /** Agreements reached, signed, ratified (or rejected), in force, superseded; parties that withdrew from them. */
 
@@ -55,6 +56,10 @@ export interface AgreementState extends Termed {
   readonly requiresRatificationBy: readonly string[];
   /** In force only once every party has signed (in one signing or several). */
   readonly requiresSignature: boolean;
+  /** In force only when an AgreementEnteredIntoForce reports it (it enters into force on an event still to come). */
+  readonly awaitsEntryIntoForce?: boolean;
+  /** What must hold before it can be signed (a truce for a week, a release), judged like a phase's prerequisites. */
+  readonly signingConditions: readonly Prerequisite[];
   /** A later date it enters into force on (judged at the date asked, see forceAsOf). */
   readonly entersIntoForceOn?: string;
   readonly supersedes?: string;
@@ -109,6 +114,8 @@ export const statusOf = (a: Omit<AgreementState, 'status' | 'statusSince'>): Agr
   if (a.reached === undefined) return a.signed === undefined ? 'agreed' : 'signed';
   if (!ratified) return a.signed === undefined ? 'agreed' : 'signed';
   if (a.requiresSignature && unsigned(a).length > 0) return a.signed === undefined ? 'agreed' : 'signed';
+  // In force on an event still to come (a notification, a release): only an AgreementEnteredIntoForce says so.
+  if (a.awaitsEntryIntoForce) return a.signed === undefined ? 'agreed' : 'signed';
   return 'in-force';
 };
 
@@ -126,6 +133,7 @@ const agreement = (state: AgreementsState, agreementId: string, evidence: Eviden
     ratifications: {},
     ratificationHistory: undefined,
     withdrawals: {},
+    signingConditions: [],
     scheduledVotes: {},
     endorsements: [],
     earlierTerms: [],
@@ -179,6 +187,8 @@ export const reached = (
       settlesIssues: p.settlesIssues ?? [],
       requiresRatificationBy: p.requiresRatificationBy ?? [],
       requiresSignature: p.requiresSignature ?? false,
+      signingConditions: p.signingConditions ?? [],
+      ...(p.awaitsEntryIntoForce === true ? { awaitsEntryIntoForce: true } : {}),
       reached: evidence,
       ...defined({
         title: p.title,
@@ -292,10 +302,14 @@ export const agreementsInForce = (state: AgreementsState): AgreementState[] =>
 
 export type AgreementView = Omit<
   AgreementState,
-  'ratificationHistory' | 'ratifications' | 'withdrawals' | 'scheduledVotes'
+  'ratificationHistory' | 'ratifications' | 'withdrawals' | 'scheduledVotes' | 'signingConditions'
 > & {
   /** Votes set for a date and not held since they were set. */
   readonly scheduledVotes: readonly ScheduledVote[];
+  /** Its signing conditions, each judged at the date asked (see signingReadiness). */
+  readonly signingConditions: readonly PrerequisiteStatus[];
+  /** Conditions for signing are set, all are met, and it is not yet signed by every party. */
+  readonly readyToSign: boolean;
   readonly ratifications: readonly Ratification[];
   /** Bodies whose approval is required and not (yet) given. */
   readonly awaitingRatificationBy: readonly string[];
@@ -305,10 +319,28 @@ export type AgreementView = Omit<
   readonly remainingParties: readonly string[];
 };
 
-export const agreementView = (a: AgreementState, recent: number): AgreementView => {
-  const { ratificationHistory, ratifications, withdrawals, scheduledVotes, ...rest } = a;
+/** An agreement's signing conditions as judged at a date (readiness judges them; this slice only shows them). */
+export interface SigningView {
+  readonly signingConditions: readonly PrerequisiteStatus[];
+  readonly readyToSign: boolean;
+}
+
+export const agreementView = (
+  a: AgreementState,
+  recent: number,
+  signing: SigningView = { signingConditions: [], readyToSign: false },
+): AgreementView => {
+  const {
+    ratificationHistory,
+    ratifications,
+    withdrawals,
+    scheduledVotes,
+    signingConditions: _conditions,
+    ...rest
+  } = a;
   return {
     ...rest,
+    ...signing,
     scheduledVotes: Object.values(scheduledVotes).filter(
       (vote) => (entry(ratifications, vote.body)?.evidence.occurredAt ?? '') < vote.evidence.occurredAt,
     ),
@@ -344,6 +376,7 @@ export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
     ),
   requiresRatificationBy: skip('digested as awaitingRatificationBy and ratifications'),
   requiresSignature: skip('digested through status'),
+  awaitsEntryIntoForce: skip('digested through status'),
   entersIntoForceOn: (date, put, a) =>
     put(`status.agreement.${a.agreementId}.entersIntoForceOn`, date, a.reached?.eventId),
   supersedes: (id, put, a) => put(`status.agreement.${a.agreementId}.supersedes`, id, a.reached?.eventId),
@@ -370,6 +403,16 @@ export const AGREEMENT_DIGEST: DigestTable<AgreementView> = {
       put(`status.agreement.${a.agreementId}.withdrawn.${w.party}`, 'withdrew', w.evidence.eventId),
     ),
   remainingParties: skip('parties less withdrawals'),
+  signingConditions: (list, put, a) =>
+    list.forEach((c) =>
+      put(
+        `status.agreement.${a.agreementId}.signingCondition.${c.description}`,
+        c.met ? 'met' : 'not met',
+        c.since?.eventId,
+      ),
+    ),
+  readyToSign: (ready, put, a) =>
+    put(`status.agreement.${a.agreementId}.readyToSign`, ready ? 'ready to sign' : undefined),
   scheduledVotes: (votes, put, a) =>
     votes.forEach((v) =>
       put(`status.agreement.${a.agreementId}.voteScheduled.${v.body}`, v.scheduledFor, v.evidence.eventId),
