@@ -3354,13 +3354,13 @@ export interface components {
                 commitmentId?: string;
             };
             replacedBy?: string;
-            movedBy?: string;
-            dateDisputed?: boolean;
             /** @enum {string} */
             state: "met" | "missed" | "pending" | "replaced";
             since: components["schemas"]["Evidence"];
             set?: components["schemas"]["Evidence"];
             passed: boolean;
+            movedBy?: string;
+            dateDisputed?: boolean;
             history?: components["schemas"]["DeadlineChange"][];
         };
         DealReason: {

@@ -23,7 +23,8 @@ export interface EventReadsDependencies {
 
 /** Reads of stored events as recorded (the history, pages, one by its id): each NegotiationNotFound for none. */
 export const createEventReads = ({ store, limits, largeLoads }: EventReadsDependencies) => {
-  const revisionOf = (negotiationId: string): TE.TaskEither<TrackerError, number> =>
+  /** How far a negotiation's stream has got; NegotiationNotFound for none. */
+  const existingRevision = (negotiationId: string): TE.TaskEither<TrackerError, number> =>
     pipe(
       store.streamRevision(negotiationId),
       TE.mapLeft((failure): TrackerError => failure),
@@ -58,13 +59,14 @@ export const createEventReads = ({ store, limits, largeLoads }: EventReadsDepend
     };
 
   return {
+    existingRevision,
     /**
      * The first `count` events in full, for the audit history (each entry folds the log before it): refused as
      * too large when that many full events would not fit where a folded log with every source's words does.
      */
     readHistory: (negotiationId: string, count: number): TE.TaskEither<TrackerError, EventsPage> =>
       pipe(
-        revisionOf(negotiationId),
+        existingRevision(negotiationId),
         TE.flatMap((revision) => {
           const held = Math.min(revision + 1, count);
           return pipe(
@@ -84,7 +86,7 @@ export const createEventReads = ({ store, limits, largeLoads }: EventReadsDepend
       eventId: string,
     ): TE.TaskEither<TrackerError, { revision: number; event: StoredEvent | undefined }> =>
       pipe(
-        revisionOf(negotiationId),
+        existingRevision(negotiationId),
         TE.flatMap((revision) =>
           pipe(
             store.readEvent?.(negotiationId, eventId) ?? scanForEvent(negotiationId, eventId, revision),
@@ -96,7 +98,7 @@ export const createEventReads = ({ store, limits, largeLoads }: EventReadsDepend
     /** A page of a negotiation's stored events, with the stream's revision. */
     readEvents: (negotiationId: string, fromRevision: number, limit: number) =>
       pipe(
-        revisionOf(negotiationId),
+        existingRevision(negotiationId),
         TE.flatMap((revision) => eventsAt(negotiationId, revision, fromRevision, limit)),
       ),
   };

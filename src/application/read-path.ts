@@ -72,18 +72,6 @@ const entryOf = (
   ...(log.lastRecordedAt === undefined ? {} : { lastRecordedAt: log.lastRecordedAt }),
 });
 
-/** How far a negotiation's stream has got; NegotiationNotFound for none. */
-const existingRevision = (tracker: Tracker, negotiationId: string): TE.TaskEither<TrackerError, number> =>
-  pipe(
-    tracker.streamRevision(negotiationId),
-    TE.mapLeft((failure): TrackerError => failure),
-    TE.flatMap((revision) =>
-      revision < 0
-        ? TE.left<TrackerError, number>({ _tag: 'NegotiationNotFound', negotiationId })
-        : TE.right(revision),
-    ),
-  );
-
 /** Every negotiation as of a moment, from the current logs (each folded or kept by the tracker's listing). */
 const listAsOf = (tracker: Tracker, moment: Moment): TE.TaskEither<TrackerError, readonly ListingEntry[]> =>
   pipe(
@@ -158,7 +146,7 @@ export const createReadPath = ({ tracker, sliced, clock }: ReadPathDependencies)
 
   return {
     /** How far the negotiation's stream has got (what an answer is built at); NegotiationNotFound for none. */
-    revision: (negotiationId: string) => existingRevision(tracker, negotiationId),
+    revision: tracker.existingRevision,
 
     /** The query for these parameters at the clock's instant, or what is wrong with its moment. */
     query: <Q extends ViewQuery>(

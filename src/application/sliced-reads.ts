@@ -7,7 +7,7 @@ import { HistoryEntry, createHistoryFold } from './audit';
 import { FULL_LOAD_SLICE, LOAD_SLICE, Slicer, createSlicer, warmCheckpoints } from './slices';
 import { singleFlight } from './single-flight';
 import { LogSnapshot, Tracker, TrackerError } from './tracker';
-import { FULL_EVENT_WEIGHT } from './tracker-limits';
+import { FULL_EVENT_WEIGHT, LogLimits, logLimits } from './tracker-limits';
 
 /**
  * Reads that fold a whole log (a past `knownAt`, the timeline, the audit history), done in slices so that other
@@ -57,11 +57,6 @@ type Visited = void | 'stop';
 /** History entries handed over at once. */
 const HISTORY_BATCH = 100;
 
-const tooLarge = (negotiationId: string, revision: number, limit: number): E.Either<TrackerError, void> =>
-  revision + 1 > limit
-    ? E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit })
-    : E.right(undefined);
-
 /**
  * The log as it stood at `knownAt` (every event recorded by then), built in slices. Before the negotiation's first
  * event was recorded the log knew nothing of it: NotKnownAt, not an empty answer.
@@ -106,15 +101,15 @@ interface HistoryRange {
 /** The audit history entries of a range, folded from the stream's start, handed over in batches (see history). */
 const foldHistory = async (
   pages: Pages<StoredEvent>,
-  maxLogEvents: number,
+  limits: LogLimits,
   { negotiationId, revision, range }: { negotiationId: string; revision: number; range: HistoryRange },
   onEntries: (entries: readonly HistoryEntry[]) => Promise<boolean>,
 ): Promise<E.Either<TrackerError, void>> => {
   if (revision < 0) return E.left({ _tag: 'NegotiationNotFound', negotiationId });
   const upTo = Math.min(revision, range.fromRevision + range.limit - 1);
   // Refused by what it would hold (the events up to the page's end), named by the negotiation's whole count.
-  if (upTo + 1 > maxLogEvents)
-    return E.left({ _tag: 'NegotiationTooLarge', negotiationId, events: revision + 1, limit: maxLogEvents });
+  const fits = limits.tooLarge(negotiationId, revision, 1, upTo + 1);
+  if (E.isLeft(fits)) return fits;
   const fold = createHistoryFold();
   let pending: HistoryEntry[] = [];
   let wanted = true;
@@ -174,14 +169,14 @@ export const createSlicedReads = (tracker: Tracker) => {
   const fullPages = fullPagesOf(tracker);
   const leanPages = leanPagesOf(tracker);
 
-  const fullReadLimit = Math.max(1, Math.floor(tracker.maxLogEvents / FULL_EVENT_WEIGHT));
+  const limits = logLimits(tracker.maxLogEvents);
 
   /** The log of one kind of events at `knownAt` (every event when undefined), built once for all who ask. */
   const built =
     <R extends LeanEvent>(
       kind: 'lean' | 'full',
       pagesOf: (negotiationId: string) => Pages<R>,
-      limit: number,
+      weight: number,
     ) =>
     (
       negotiationId: string,
@@ -190,7 +185,7 @@ export const createSlicedReads = (tracker: Tracker) => {
     ): TE.TaskEither<TrackerError, LogSnapshot<R>> =>
     () => {
       if (revision < 0) return Promise.resolve(E.left({ _tag: 'NegotiationNotFound', negotiationId }));
-      const fits = tooLarge(negotiationId, revision, limit);
+      const fits = limits.tooLarge(negotiationId, revision, weight);
       if (E.isLeft(fits)) return Promise.resolve(fits);
       return shared(buildKey(kind, negotiationId, revision, knownAt), async () =>
         E.map((log: EffectiveLog<R>) => ({ negotiationId, revision, log }))(
@@ -203,7 +198,7 @@ export const createSlicedReads = (tracker: Tracker) => {
     /** Events (weighted) a build of this kind holds at this revision: what admission control counts. */
     leanCost: (revision: number): number => revision + 1,
     fullCost: (revision: number): number => (revision + 1) * FULL_EVENT_WEIGHT,
-    fullReadLimit,
+    fullReadLimit: tracker.fullReadLimit,
     /** Whether a build of this log is under way (a request for it then waits for that one, for free). */
     isBuilding: (
       kind: 'lean' | 'full',
@@ -213,9 +208,9 @@ export const createSlicedReads = (tracker: Tracker) => {
     ) => building.has(buildKey(kind, negotiationId, revision, knownAt)),
 
     /** The lean log at `knownAt`, for the as-of views (which never read the sources' words). */
-    knownSnapshot: built('lean', leanPages, tracker.maxLogEvents),
+    knownSnapshot: built('lean', leanPages, 1),
     /** The log with every event in full (the timeline quotes its sources), at `knownAt` or now. */
-    fullSnapshot: built('full', fullPages, fullReadLimit),
+    fullSnapshot: built('full', fullPages, FULL_EVENT_WEIGHT),
 
     /**
      * The audit history up to `revision`, from `fromRevision` (at most `limit` entries), handed to `onEntries` a
@@ -227,13 +222,7 @@ export const createSlicedReads = (tracker: Tracker) => {
       revision: number,
       range: HistoryRange,
       onEntries: (entries: readonly HistoryEntry[]) => Promise<boolean>,
-    ) =>
-      foldHistory(
-        fullPages(negotiationId),
-        tracker.maxLogEvents,
-        { negotiationId, revision, range },
-        onEntries,
-      ),
+    ) => foldHistory(fullPages(negotiationId), limits, { negotiationId, revision, range }, onEntries),
   };
 };
 

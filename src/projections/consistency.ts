@@ -70,27 +70,29 @@ const isDevelopment = (event: NewEvent): boolean =>
 
 /**
  * The warnings of a batch: `stateAt(date)` is the negotiation's state as of a date (the log before the batch);
- * the batch's developments that start no later than the one judged are applied to it in order.
+ * the batch's developments that start no later than the one judged are applied to it in order. Developments of
+ * one date share that work: each carries on from the state the previous one of its date was judged against.
  */
 export const inconsistenciesInBatch = (
   stateAt: (asOf: string) => NegotiationState,
   batch: ReadonlyArray<NewEvent & { readonly id: string }>,
   prefix = 'events',
-): FieldViolation[] =>
-  batch.flatMap((event, index) => {
+): FieldViolation[] => {
+  const judgedAt = new Map<string, { readonly state: NegotiationState; readonly upTo: number }>();
+  return batch.flatMap((event, index) => {
     const check = (CHECKS as Record<string, Check<DevelopmentType> | undefined>)[event.type];
     if (check === undefined || !isDevelopment(event)) return [];
     const startMs = occurredInterval(event).startMs;
+    const date = `${event.occurredAt} ${event.precision}`;
+    const earlier = judgedAt.get(date) ?? { state: stateAt(event.occurredAt), upTo: 0 };
     const before = batch
-      .slice(0, index)
-      .filter(isDevelopment)
-      .filter((earlier) => occurredInterval(earlier).startMs <= startMs)
-      .reduce(
-        (state, earlier) => evolve(state, earlier as unknown as Development),
-        stateAt(event.occurredAt),
-      );
+      .slice(earlier.upTo, index)
+      .filter((e) => isDevelopment(e) && occurredInterval(e).startMs <= startMs)
+      .reduce((state, e) => evolve(state, e as unknown as Development), earlier.state);
+    judgedAt.set(date, { state: before, upTo: index });
     const finding = check(before, event as unknown as DevelopmentOfType<DevelopmentType>);
     return finding === undefined
       ? []
       : [{ field: `${prefix}.${index}.${finding.field}`, reason: finding.reason }];
   });
+};

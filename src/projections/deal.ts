@@ -2,7 +2,7 @@ import { latest } from './chain';
 import { covers } from './coverage';
 import { Evidence } from './evidence';
 import type { NegotiationState } from './negotiation-state';
-import { AgreementState } from './slices/agreements';
+import { AGREEMENT_RANK, AgreementState, isPending } from './slices/agreements';
 import { isSuspended } from './slices/phases';
 import type { Stage } from './stage';
 
@@ -49,19 +49,11 @@ export interface DealView {
   readonly reasons: readonly DealReason[];
 }
 
-const RANK: Record<AgreementState['kind'], number> = {
-  comprehensive: 4,
-  final: 4,
-  framework: 3,
-  partial: 2,
-  interim: 1,
-};
-
 /** The most comprehensive agreement, the latest of equal rank. */
 const headlineOf = (agreements: readonly AgreementState[]): AgreementState | undefined =>
   agreements.reduce<AgreementState | undefined>((best, a) => {
     if (best === undefined) return a;
-    const byRank = RANK[a.kind] - RANK[best.kind];
+    const byRank = AGREEMENT_RANK[a.kind] - AGREEMENT_RANK[best.kind];
     return byRank > 0 || (byRank === 0 && a.statusSince.occurredAt >= best.statusSince.occurredAt) ? a : best;
   }, undefined);
 
@@ -135,7 +127,7 @@ export const dealOf = (state: NegotiationState, stage: Stage): DealView => {
     if (disrupted.length > 0) return { state: 'disrupted', ...about(headline), reasons: disrupted };
     return { state: stage === 'concluded' ? 'concluded' : 'holding', ...about(headline), reasons: [] };
   }
-  const pending = reached.filter((a) => a.status === 'agreed' || a.status === 'signed');
+  const pending = reached.filter(isPending);
   if (pending.length > 0) return { state: 'pending', ...about(headlineOf(pending)), reasons: [] };
   const last = reached.reduce<AgreementState | undefined>(
     (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
@@ -147,7 +139,7 @@ export const dealOf = (state: NegotiationState, stage: Stage): DealView => {
       ...about(last),
       reasons: [
         {
-          reason: `${last.agreementId} expired: its term ended ${last.term?.endsOn ?? ''}`.trim(),
+          reason: `${last.agreementId} expired${last.term === undefined ? '' : `: its term ended ${last.term.endsOn}`}`,
           evidence: last.statusSince,
         },
       ],

@@ -2,6 +2,7 @@ import { startOfDateOrDateTime } from '../domain';
 import { Evidence, withEntry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
 import { stageOf } from './stage';
+import { pendingStatus } from './slices/agreements';
 import { hasRunOut } from './slices/terms';
 
 /**
@@ -24,10 +25,7 @@ export const forceAsOf = (state: NegotiationState, asOfMs: number): NegotiationS
   const ended: Evidence[] = [];
   let agreementsNow = state.agreements.agreements;
   for (const a of notYet)
-    agreementsNow = withEntry(agreementsNow, a.agreementId, {
-      ...a,
-      status: a.signed === undefined ? 'agreed' : 'signed',
-    });
+    agreementsNow = withEntry(agreementsNow, a.agreementId, { ...a, status: pendingStatus(a) });
   for (const a of agreements)
     if (a.term !== undefined) {
       agreementsNow = withEntry(agreementsNow, a.agreementId, {

@@ -11,7 +11,7 @@ import { toArray } from './chain';
 import { agreementsCovering } from './coverage';
 import { Evidence, defined, entry } from './evidence';
 import type { NegotiationState } from './negotiation-state';
-import { AgreementState, SigningView, unsigned } from './slices/agreements';
+import { AgreementState, SigningView, isPending, unsigned } from './slices/agreements';
 import { verificationKey } from './slices/conditions';
 import { PhaseDefinition, PhaseProgress, isSuspended } from './slices/phases';
 
@@ -157,7 +157,7 @@ const evaluateAgreement: Evaluator<'agreement'> = (context, prerequisite) => {
         }
       : pending !== undefined
         ? {
-            detail: `agreement ${pending.agreementId} is ${pending.status}${pending.status === 'agreed' || pending.status === 'signed' ? awaiting(pending) : ''}`,
+            detail: `agreement ${pending.agreementId} is ${pending.status}${isPending(pending) ? awaiting(pending) : ''}`,
           }
         : {}),
   };

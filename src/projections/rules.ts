@@ -124,6 +124,7 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
   TalksOpened: (state, event, evidence) => {
     const { venue, chairedBy, format } = event.payload;
     const resumed = talks.resume(state.talks, venue, event.payload.description ?? 'talks opened', evidence);
+    const followed = followTalks(state, venue, evidence);
     return {
       talks: {
         ...resumed,
@@ -134,12 +135,10 @@ export const RULES: { readonly [T in DevelopmentType]: Rule<T> } = {
           ...(format === undefined ? {} : { format }),
         },
       },
-      parties: ((followed) =>
+      parties:
         chairedBy === undefined
           ? followed
-          : parties.roleAssigned(followed, { party: chairedBy, role: 'chair' }, evidence))(
-        followTalks(state, venue, evidence),
-      ),
+          : parties.roleAssigned(followed, { party: chairedBy, role: 'chair' }, evidence),
     };
   },
   TalksMoved: (state, event, evidence) => ({

@@ -2,7 +2,7 @@ import { endOfDateOrDateTime, occurredInterval } from '../domain';
 import { Evidence, entry } from './evidence';
 import { agreementsCovering } from './coverage';
 import type { NegotiationState } from './negotiation-state';
-import { AgreementState } from './slices/agreements';
+import { AGREEMENT_RANK, AgreementState, isPending } from './slices/agreements';
 import { isRunning, isSuspended } from './slices/phases';
 
 /**
@@ -52,19 +52,8 @@ export const STAGE_MEANINGS: Record<Stage, string> = {
     'talks were declared collapsed and neither resumed nor reopened since, and no agreement is in force, or one is but the collapse came after it entered into force and none of its phases runs',
 };
 
-/** How comprehensive a kind of agreement is: a pending agreement of a higher rank outranks one in force. */
-const RANK: Record<AgreementState['kind'], number> = {
-  interim: 1,
-  partial: 1,
-  framework: 2,
-  final: 3,
-  comprehensive: 3,
-};
-
 const rankOf = (agreements: readonly AgreementState[]): number =>
-  Math.max(0, ...agreements.map((a) => RANK[a.kind]));
-
-const isPending = (a: AgreementState) => a.status === 'agreed' || a.status === 'signed';
+  Math.max(0, ...agreements.map((a) => AGREEMENT_RANK[a.kind]));
 
 const phasesOf = (state: NegotiationState, inForce: readonly AgreementState[]): string[] =>
   [...new Set([...Object.keys(state.phases.definitions), ...Object.keys(state.phases.progress)])].filter(
@@ -90,8 +79,9 @@ const stageInForce = (
   const collapsed = state.talks.collapsed;
   if (collapsed !== undefined && startOf(collapsed) >= inForceSince(inForce)) return 'collapsed';
   const rank = rankOf(inForce);
-  if (pendingRank > rank) return 'awaiting-ratification';
-  return rank === 3 ? 'agreement-in-force' : rank === 2 ? 'framework-agreed' : 'interim-agreement';
+  if (pendingRank >= AGREEMENT_RANK.framework && pendingRank > rank) return 'awaiting-ratification';
+  if (rank >= AGREEMENT_RANK.final) return 'agreement-in-force';
+  return rank === AGREEMENT_RANK.framework ? 'framework-agreed' : 'interim-agreement';
 };
 
 /** When an agreement stopped being in force: its term's last day for an expiry, else the development that ended it. */
@@ -112,7 +102,7 @@ export const stageOf = (state: NegotiationState): Stage => {
   const pendingRank = rankOf(agreements.filter(isPending));
   if (inForce.length > 0) return stageInForce(state, inForce, pendingRank);
   if (state.talks.collapsed !== undefined) return 'collapsed';
-  if (pendingRank >= 2) return 'awaiting-ratification';
+  if (pendingRank >= AGREEMENT_RANK.framework) return 'awaiting-ratification';
   const latest = agreements.reduce<AgreementState | undefined>(
     (last, a) => (last === undefined || a.statusSince.occurredAt >= last.statusSince.occurredAt ? a : last),
     undefined,

@@ -37,6 +37,13 @@ describe('consistency of a new development with the log', () => {
     const stalled = on('2020-01-20', 'TalksStalled', { reason: 'deadlock' });
     expect(judge(given(opened, talks, stalled), resumed)).toEqual([]);
     expect(judge(story, stalled, resumed)).toEqual([]);
+    // Developments of one day judged in turn: the second resumption that day finds the talks already running.
+    const sameDay = [
+      on('2020-02-01', 'TalksStalled', { reason: 'deadlock' }),
+      on('2020-02-01', 'TalksResumed', { venue: 'Vienna' }),
+      on('2020-02-01', 'TalksResumed', { venue: 'Geneva' }),
+    ];
+    expect(judge(story, ...sameDay).map((w) => w.field)).toEqual(['events.2.type']);
     // Judged as of its own date: a stall recorded for a later date does not excuse an earlier resumption.
     const lateStall = on('2020-03-01', 'TalksStalled', { reason: 'deadlock' });
     expect(judge(given(opened, talks, lateStall), resumed)).toHaveLength(1);

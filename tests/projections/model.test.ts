@@ -1,4 +1,10 @@
-import { EVENT_TYPES, Prerequisite, Unbranded, isCorrectionType } from '../../src/domain';
+import {
+  EVENT_TYPES,
+  Prerequisite,
+  Unbranded,
+  endOfDateOrDateTime,
+  isCorrectionType,
+} from '../../src/domain';
 import {
   AGREEMENT_STATUSES,
   ISSUE_STATES,
@@ -6,6 +12,7 @@ import {
   PROPOSAL_STATUSES,
   STAGES,
   STAGE_MEANINGS,
+  summaryOf,
 } from '../../src/projections';
 import { given, on, seen } from '../support/given';
 
@@ -1329,6 +1336,16 @@ describe('terms, renewals and suspended participation', () => {
       state: 'ended',
       agreementId: 'truce',
       reasons: [expect.objectContaining({ reason: 'truce expired: its term ended 2022-06-02' })],
+    });
+    // The listing's summary judges the term at the date asked, even from a state folded before the end.
+    const folded = lapsing.stateAt('2022-06-01');
+    expect(summaryOf(folded, endOfDateOrDateTime('2022-06-02'))).toMatchObject({
+      stage: 'interim-agreement',
+      deal: 'holding',
+    });
+    expect(summaryOf(folded, endOfDateOrDateTime('2022-06-03'))).toMatchObject({
+      stage: 'agreement-ended',
+      deal: 'ended',
     });
     const kept = given(opened, truce, renewed);
     expect(kept.asOf('2022-07-01').status.agreements[0]).toMatchObject({

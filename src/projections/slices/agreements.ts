@@ -96,6 +96,24 @@ export const initialAgreements: AgreementsState = { agreements: {} };
 
 const KIND_OF_SCOPE = { framework: 'framework', phases: 'partial' } as const;
 
+/** How comprehensive a kind of agreement is: the headline is about the highest rank, and a pending agreement of a
+ * higher rank outranks one in force. */
+export const AGREEMENT_RANK: Record<AgreementKind, number> = {
+  interim: 1,
+  partial: 2,
+  framework: 3,
+  final: 4,
+  comprehensive: 4,
+};
+
+/** Reached (or signed) but not in force: a signature, a ratification or its date of force still to come. */
+export const isPending = (a: Pick<AgreementState, 'status'>): boolean =>
+  a.status === 'agreed' || a.status === 'signed';
+
+/** The status of an agreement not (yet) in force: signed once anyone has signed it, else agreed. */
+export const pendingStatus = (a: Pick<AgreementState, 'signed'>): 'agreed' | 'signed' =>
+  a.signed === undefined ? 'agreed' : 'signed';
+
 /** The parties whose signature an agreement still lacks (over every signing so far). */
 export const unsigned = (a: Pick<AgreementState, 'parties' | 'signed'>): string[] =>
   a.parties.filter((party) => !(a.signed?.signatories ?? []).includes(party));
@@ -111,12 +129,14 @@ export const statusOf = (a: Omit<AgreementState, 'status' | 'statusSince'>): Agr
   const ratified = a.requiresRatificationBy.every(
     (body) => entry(a.ratifications, body)?.outcome === 'approved',
   );
-  if (a.reached === undefined) return a.signed === undefined ? 'agreed' : 'signed';
-  if (!ratified) return a.signed === undefined ? 'agreed' : 'signed';
-  if (a.requiresSignature && unsigned(a).length > 0) return a.signed === undefined ? 'agreed' : 'signed';
-  // In force on an event still to come (a notification, a release): only an AgreementEnteredIntoForce says so.
-  if (a.awaitsEntryIntoForce) return a.signed === undefined ? 'agreed' : 'signed';
-  return 'in-force';
+  // Not reached yet (only named), a ratification or a signature missing, or in force on an event still to come (a
+  // notification, a release: only an AgreementEnteredIntoForce says so).
+  const waiting =
+    a.reached === undefined ||
+    !ratified ||
+    (a.requiresSignature && unsigned(a).length > 0) ||
+    a.awaitsEntryIntoForce === true;
+  return waiting ? pendingStatus(a) : 'in-force';
 };
 
 const agreement = (state: AgreementsState, agreementId: string, evidence: Evidence): AgreementState =>
@@ -196,7 +216,7 @@ export const reached = (
         supersedes: p.supersedes,
         entersIntoForceOn: p.entersIntoForceOn,
       }),
-      ...(p.endsOn === undefined ? {} : { ...termOf(p.endsOn, evidence), earlierTerms: [] }),
+      ...termOf(p.endsOn, evidence),
     }),
   );
 };

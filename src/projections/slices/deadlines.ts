@@ -35,10 +35,6 @@ export interface DeadlineState {
   };
   readonly replaces?: string;
   readonly replacedBy?: string;
-  /** Who moved the date last (a DeadlineExtended's extendedBy). */
-  readonly movedBy?: string;
-  /** The current date comes from a disputed report. */
-  readonly dateDisputed?: boolean;
   readonly state: DeadlineStateName;
   readonly since: Evidence;
   readonly set?: Evidence;
@@ -80,7 +76,7 @@ export const deadlineSet = (
     ...defined({ by: setBy }),
     ...disputedIf(event),
   };
-  let next = update(all, id, change, ({ movedBy: _moved, dateDisputed: _disputed, ...current }) => ({
+  let next = update(all, id, change, (current) => ({
     ...current,
     description,
     deadline: date,
@@ -88,7 +84,6 @@ export const deadlineSet = (
     since: evidence,
     set: evidence,
     ...defined({ setBy, replaces }),
-    ...(change.disputed ? { dateDisputed: true } : {}),
     ...(Object.keys(concerns).length === 0 ? {} : { concerns }),
   }));
   if (replaces !== undefined)
@@ -107,19 +102,17 @@ export const deadlineExtended = (
   evidence: Evidence,
 ): DeadlinesState => {
   const { deadlineId, deadline: date, reason, extendedBy } = event.payload;
-  const disputed = disputedIf(event);
   return update(
     all,
     deadlineId,
-    { change: 'extended', deadline: date, evidence, ...defined({ reason, by: extendedBy }), ...disputed },
-    ({ movedBy: _previously, dateDisputed: _wasDisputed, ...current }) => ({
-      ...current,
+    {
+      change: 'extended',
       deadline: date,
-      state: 'pending',
-      since: evidence,
-      ...defined({ movedBy: extendedBy }),
-      ...(disputed.disputed ? { dateDisputed: true } : {}),
-    }),
+      evidence,
+      ...defined({ reason, by: extendedBy }),
+      ...disputedIf(event),
+    },
+    (current) => ({ ...current, deadline: date, state: 'pending', since: evidence }),
   );
 };
 
@@ -139,6 +132,10 @@ export const deadlineClosed = (
 export type DeadlineView = Omit<DeadlineState, 'history'> & {
   /** The date has gone by without the deadline being met: missed, or pending past its date by the asked date. */
   readonly passed: boolean;
+  /** Who moved the date last (the extendedBy of the DeadlineExtended that gave the current date). */
+  readonly movedBy?: string;
+  /** The current date comes from a disputed report. */
+  readonly dateDisputed?: boolean;
   readonly history?: readonly DeadlineChange[];
 };
 
@@ -172,12 +169,17 @@ export const deadlinesView = (
 ): DeadlinesView => {
   const views = Object.values(all).map((state): DeadlineView => {
     const { history, ...d } = closedByIssue(state, resolvedIssue);
+    const changes = toArray(history);
+    // The change that gave the current date: it says who moved it, and whether its report is disputed.
+    const dated = [...changes].reverse().find((c) => c.change === 'set' || c.change === 'extended');
     return {
       ...d,
+      ...(dated?.change === 'extended' && dated.by !== undefined ? { movedBy: dated.by } : {}),
+      ...(dated?.disputed === true ? { dateDisputed: true } : {}),
       passed:
         d.state === 'missed' ||
         (d.state === 'pending' && d.deadline !== undefined && endOfDateOrDateTime(d.deadline) < asOfMs),
-      ...(withHistory ? { history: toArray(history) } : {}),
+      ...(withHistory ? { history: changes } : {}),
     };
   });
   const live = (d: DeadlineView) => d.state === 'pending' || d.state === 'missed';

@@ -1,7 +1,7 @@
 import { Chain, append, latest, sizeOf } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
-import { Termed, extendedTerm, termOf } from './terms';
+import { Termed, extendedTerm, retiredTerms, termOf } from './terms';
 
 /**
  * The ground as well as the table: ceasefires in effect or broken down, violations, hostilities resumed or ended
@@ -61,6 +61,21 @@ const withPosture = (
     actors,
   );
 
+/** A ceasefire named by a development before (or without) any report declaring it. */
+const undeclared = (
+  ceasefireId: string,
+  state: CeasefireState['state'],
+  evidence: Evidence,
+): CeasefireState => ({
+  ceasefireId,
+  declaredBy: [],
+  state,
+  since: evidence,
+  declarations: 0,
+  violations: 0,
+  earlierTerms: [],
+});
+
 export const ceasefireDeclared = (
   ground: GroundState,
   event: DevelopmentOfType<'CeasefireDeclared'>,
@@ -68,9 +83,6 @@ export const ceasefireDeclared = (
 ): GroundState => {
   const { ceasefireId, declaredBy, scope, terms, endsOn } = event.payload;
   const current = entry(ground.ceasefires, ceasefireId);
-  // Declared again (restored), it runs for the term now declared, if any; earlier ends stay on record.
-  const earlierTerms =
-    current?.term === undefined ? (current?.earlierTerms ?? []) : [...current.earlierTerms, current.term];
   return {
     ...ground,
     ceasefires: withEntry(ground.ceasefires, ceasefireId, {
@@ -82,7 +94,8 @@ export const ceasefireDeclared = (
       firstDeclared: current?.firstDeclared ?? evidence,
       declarations: (current?.declarations ?? 0) + 1,
       violations: current?.violations ?? 0,
-      earlierTerms,
+      // Declared again (restored), it runs for the term now declared, if any; earlier ends stay on record.
+      earlierTerms: current === undefined ? [] : retiredTerms(current),
       ...termOf(endsOn, evidence),
       ...defined({ scope: scope ?? current?.scope, terms: terms ?? current?.terms }),
     }),
@@ -96,15 +109,7 @@ export const ceasefireBrokeDown = (
   evidence: Evidence,
 ): GroundState => {
   const { ceasefireId, reason, endedBy } = event.payload;
-  const current: CeasefireState = entry(ground.ceasefires, ceasefireId) ?? {
-    ceasefireId,
-    declaredBy: [],
-    state: 'broken-down',
-    since: evidence,
-    declarations: 0,
-    violations: 0,
-    earlierTerms: [],
-  };
+  const current = entry(ground.ceasefires, ceasefireId) ?? undeclared(ceasefireId, 'broken-down', evidence);
   return {
     ...ground,
     ceasefires: withEntry(ground.ceasefires, ceasefireId, {
@@ -126,15 +131,7 @@ export const ceasefireTermExtended = (
   evidence: Evidence,
 ): GroundState => {
   const { id, endsOn, extendedBy, reason } = event.payload;
-  const current: CeasefireState = entry(ground.ceasefires, id) ?? {
-    ceasefireId: id,
-    declaredBy: [],
-    state: 'in-effect',
-    since: evidence,
-    declarations: 0,
-    violations: 0,
-    earlierTerms: [],
-  };
+  const current = entry(ground.ceasefires, id) ?? undeclared(id, 'in-effect', evidence);
   return {
     ...ground,
     ceasefires: withEntry(ground.ceasefires, id, {

@@ -18,7 +18,11 @@ export interface Termed {
 export const termOf = (endsOn: string | undefined, evidence: Evidence): Pick<Termed, 'term'> =>
   endsOn === undefined ? {} : { term: { endsOn, evidence } };
 
-/** The new end replaces the old one, which is kept among the earlier terms (it was not missed). */
+/** The earlier terms once the current one is replaced: it joins them (it was not missed). */
+export const retiredTerms = (current: Termed): readonly Term[] =>
+  current.term === undefined ? current.earlierTerms : [...current.earlierTerms, current.term];
+
+/** The new end replaces the old one, which is kept among the earlier terms. */
 export const extendedTerm = (
   current: Termed,
   endsOn: string,
@@ -26,7 +30,7 @@ export const extendedTerm = (
   extension: { readonly extendedBy?: readonly string[]; readonly reason?: string },
 ): Termed => ({
   term: { endsOn, evidence, ...defined(extension) },
-  earlierTerms: current.term === undefined ? current.earlierTerms : [...current.earlierTerms, current.term],
+  earlierTerms: retiredTerms(current),
 });
 
 /** Whether a term has run out by `asOfMs` (its last day is over). */
