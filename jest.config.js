@@ -5,6 +5,8 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 };
 module.exports = {
+  globalSetup: '<rootDir>/jest.tmpdir-setup.js',
+  globalTeardown: '<rootDir>/jest.tmpdir-teardown.js',
   projects: [
     {
       ...base,

@@ -19,9 +19,12 @@ import { timelinePage } from './web';
 import {
   PrincipalRecord,
   addPrincipal,
+  firstTokenFile,
   parseTokenSpec,
   principalLookup,
+  readFirstToken,
   readTokenFile,
+  saveFirstToken,
   watchedPrincipals,
 } from './auth';
 import {
@@ -42,8 +45,10 @@ export interface Runtime {
   /** Followers of the log (server-sent events); closed before the server stops. */
   readonly liveFeed: LiveFeed;
   readonly importedOnStart: number;
-  /** A writer token generated on this start because none was configured; shown once. */
+  /** A writer token generated on this start because none was configured; shown in full at this start. */
   readonly generatedWriterToken?: string;
+  /** The token a first start generated, while it is still accepted: shown masked at each later start. */
+  readonly firstWriterToken?: string;
   readonly signer: CheckpointSigner;
   /** Copies checkpoints out when CHECKPOINT_PUBLISH_FILE or CHECKPOINT_PUBLISH_COMMAND is set. */
   readonly publisher?: CheckpointPublisher;
@@ -57,15 +62,29 @@ export const loadSigner = (config: Config): CheckpointSigner =>
   checkpointSigner(loadOrCreateSigningKey(config.checkpointKeyFile, config.checkpointOrigin));
 
 /**
- * One JSON line per entry, or (when stdout is a terminal) the same entries pretty-printed for a person; none at
- * all when silenced, since building log lines nobody reads costs every request.
+ * One JSON line per entry, or (in a terminal) one short coloured line per entry for a person; none at all when
+ * silenced, since building log lines nobody reads costs every request.
  */
-export const createLogger = (config: Config): Logger | undefined =>
-  config.logLevel === 'silent'
-    ? undefined
-    : process.stdout.isTTY
-      ? pino({ level: config.logLevel }, pretty({ colorize: true, sync: true }))
-      : pino({ level: config.logLevel });
+export const createLogger = (
+  config: Pick<Config, 'logLevel'>,
+  terminal: boolean = process.stdout.isTTY === true,
+  destination?: NodeJS.WritableStream,
+): Logger | undefined => {
+  if (config.logLevel === 'silent') return undefined;
+  if (!terminal)
+    return destination === undefined
+      ? pino({ level: config.logLevel })
+      : pino({ level: config.logLevel }, destination);
+  // The message says the request; ids and fields stay in the JSON logs.
+  const oneLine = pretty({
+    colorize: destination === undefined,
+    sync: true,
+    singleLine: true,
+    ignore: 'pid,hostname,req,res,responseTime',
+    ...(destination === undefined ? {} : { destination }),
+  });
+  return pino({ level: config.logLevel }, oneLine);
+};
 
 /** A store file this process cannot write is opened for reading: reads are served, readiness says why not writes. */
 const writable = (file: string): boolean => {
@@ -86,7 +105,7 @@ export const GENERATED_WRITER = 'local-writer';
  */
 export const loadPrincipals = (
   config: Config,
-): { principals: PrincipalRecord[]; generatedWriterToken?: string } => {
+): { principals: PrincipalRecord[]; generatedWriterToken?: string; firstWriterToken?: string } => {
   const fromEnv = config.authTokens === undefined ? E.right([]) : parseTokenSpec(config.authTokens);
   const fromFile = readTokenFile(config.authTokensFile);
   const problems = [...(E.isLeft(fromEnv) ? fromEnv.left : []), ...(E.isLeft(fromFile) ? fromFile.left : [])];
@@ -96,12 +115,24 @@ export const loadPrincipals = (
     ...(E.isRight(fromEnv) ? fromEnv.right : []),
     ...(E.isRight(fromFile) ? fromFile.right : []),
   ];
-  if (principals.length > 0) return { principals };
+  const keptFile = firstTokenFile(config.authTokensFile);
+  if (principals.length > 0) {
+    // The first token, while it still works: revoked (its digest gone from the file), it is not shown again.
+    const kept = readFirstToken(keptFile);
+    return kept !== undefined && principalLookup(principals)(kept) !== undefined
+      ? { principals, firstWriterToken: kept }
+      : { principals };
+  }
   const token = addPrincipal(config.authTokensFile, GENERATED_WRITER, 'writer');
   if (E.isLeft(token))
     throw new Error(`cannot create a token: ${token.left.map((p) => p.reason).join('; ')}`);
+  saveFirstToken(keptFile, token.right);
   const created = readTokenFile(config.authTokensFile);
-  return { principals: E.isRight(created) ? created.right : [], generatedWriterToken: token.right };
+  return {
+    principals: E.isRight(created) ? created.right : [],
+    generatedWriterToken: token.right,
+    firstWriterToken: token.right,
+  };
 };
 
 /** Opens the store the configuration names: EventStoreDB when EVENTSTORE_URL is set, else the embedded SQLite file. */
@@ -150,7 +181,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
       throw new Error(`cannot import the reference story: ${JSON.stringify(imported.left)}`);
     importedOnStart = imported.right.events;
   }
-  const { generatedWriterToken } = loadPrincipals(config);
+  const { generatedWriterToken, firstWriterToken } = loadPrincipals(config);
   const fromEnv = config.authTokens === undefined ? E.right([]) : parseTokenSpec(config.authTokens);
   const principals = watchedPrincipals(
     config.authTokensFile,
@@ -182,7 +213,12 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     liveFeed,
     clock,
     storeName: name,
-    extraRoutes: timelinePage(),
+    extraRoutes: timelinePage({
+      knows: async (negotiationId) => {
+        const revision = await tracker.streamRevision(negotiationId)();
+        return E.isLeft(revision) || revision.right >= 0;
+      },
+    }),
     access: { principalFor: principalLookup(principals), readsRequireAuth: config.readsRequireAuth },
     principals,
     writesPerMinute: config.writesPerMinute,
@@ -206,6 +242,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
     readiness,
     ...(logger === undefined ? {} : { logger }),
     ...(generatedWriterToken === undefined ? {} : { generatedWriterToken }),
+    ...(firstWriterToken === undefined ? {} : { firstWriterToken }),
     signer,
     ...(publisher === undefined ? {} : { publisher }),
   };

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/Either';
 import { createServer as createProbe } from 'node:net';
 import { resolve } from 'node:path';
 import { createHttpServer, serverLimitsFrom } from './api';
+import { maskedToken } from './auth';
 import { suggestedQuery } from './application/suggested-query';
 import { compose } from './composition';
 import { withoutCredentials } from './store/eventstoredb';
@@ -53,7 +54,11 @@ const main = async () => {
   // Shown as soon as it exists, so a start that fails after this point cannot lose it.
   if (runtime.generatedWriterToken !== undefined)
     console.log(
-      `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}); it is shown only now:\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
+      `No tokens were configured, so a writer token was created (its digest is in ${config.right.authTokensFile}; npx negotiation-tracker token --show-first shows it again):\n  Authorization: Bearer ${runtime.generatedWriterToken}`,
+    );
+  else if (runtime.firstWriterToken !== undefined)
+    console.log(
+      `Writer token: ${maskedToken(runtime.firstWriterToken)} (in full: npx negotiation-tracker token --show-first)`,
     );
   const suggestion = await suggestedQuery(runtime.store);
   // The socket's peer is a trusted proxy (hop 0) exactly when express would read the client's address past it.

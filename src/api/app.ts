@@ -212,7 +212,8 @@ export const createApp = (options: AppOptions): express.Express => {
   options.extraRoutes?.(app);
   app.use(referenceRoutes());
   app.use(schemaRoutes());
-  if (options.liveFeed !== undefined) app.use(streamRoutes(options.liveFeed, options.streamOptions));
+  if (options.liveFeed !== undefined)
+    app.use(streamRoutes(options.liveFeed, options.tracker.existingRevision, options.streamOptions));
   app.use(exportRoutes(controls));
   app.use(negotiationRoutes(options.tracker, controls, () => void options.readiness?.recheck()));
   app.use(auditRoutes(options.tracker, controls));

@@ -31,13 +31,21 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
       (res as unknown as { locals: Record<string, unknown> }).locals['requestId'] = id;
       return id;
     },
-    // Refusals that say when to retry (429, 503 with Retry-After) are the server doing its job: a warning.
-    customLogLevel: (_req, res, error) =>
+    // Refusals that say when to retry (429, 503 with Retry-After) are the server doing its job: a warning. The
+    // page's files (dozens a page view) are debug: at info they would bury everything else.
+    customLogLevel: (req, res, error) =>
       error !== undefined || (res.statusCode >= 500 && res.getHeader('retry-after') === undefined)
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
-          : 'info',
+          : PAGE_FILES.test(req.url ?? '')
+            ? 'debug'
+            : 'info',
+    // The line says it all without its fields: what was asked, the answer, how long it took.
+    customSuccessMessage: (req, res, responseTime) =>
+      `${req.method} ${redactedUrl(req.url ?? '')} ${res.statusCode} ${Math.round(responseTime)} ms`,
+    customErrorMessage: (req, res, error) =>
+      `${req.method} ${redactedUrl(req.url ?? '')} ${res.statusCode} failed: ${error.message}`,
     // One short line per request: what was asked, by whom, and the answer's status; never a header's value.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
@@ -50,6 +58,8 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
     },
   });
 };
+
+const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
 
 /** Query parameters that may carry a secret: their values never reach the logs. */
 const SECRET_PARAMETER =

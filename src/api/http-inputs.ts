@@ -89,6 +89,13 @@ export const EventsPageParams = strictObject(
   },
 );
 
+/** Where a stream follower resumes: after this global position (Last-Event-ID, when sent, wins). */
+export const StreamParams = strictObject(
+  'StreamParams',
+  {},
+  { after: IntegerString('after', 0, Number.MAX_SAFE_INTEGER) },
+);
+
 export const NegotiationIdParam = Slug;
 
 /** Any of the query codecs: an object codec whose fields are the query parameters. */

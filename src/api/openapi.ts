@@ -13,6 +13,7 @@ import {
   NegotiationIdParam,
   QueryCodec,
   StatusParams,
+  StreamParams,
   TimelineParams,
 } from './http-inputs';
 import { SchemaCollector, createSchemaCollector } from './json-schema';
@@ -82,6 +83,15 @@ const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> =
     description: 'handling=strict (RFC 7240): as strict=true, unless the query says otherwise.',
     schema: { type: 'string' },
   },
+  'Last-Event-ID': {
+    description:
+      'The global position of the last development received: the stream resumes after it (wins over after).',
+    schema: { type: 'string', pattern: '^\\d{1,15}$' },
+  },
+  'Content-Disposition': {
+    description: 'attachment, with the file name to save as.',
+    schema: { type: 'string' },
+  },
   'If-None-Match': {
     description:
       'On appends: * (the negotiation must not exist yet). On reads: an ETag, answered 304 when current.',
@@ -120,6 +130,69 @@ const view = (
   },
   problems: VIEW_PROBLEMS,
 });
+
+const eventStream = (negotiation: boolean): Operation => ({
+  method: 'get',
+  path: negotiation ? '/negotiations/{negotiationId}/stream' : '/stream',
+  operationId: negotiation ? 'followNegotiation' : 'followAll',
+  tag: 'Events',
+  summary: negotiation
+    ? 'Server-sent events: each development of one negotiation as it is recorded'
+    : 'Server-sent events: each development of every negotiation as it is recorded',
+  description:
+    'Each development is an event named `development` whose id is its global position and whose data is the recorded event as JSON; comments keep the connection alive. A reconnecting client sends Last-Event-ID and misses nothing. A client that stops reading is dropped.',
+  ...(negotiation ? { pathParams: negotiationPath } : {}),
+  query: StreamParams,
+  headers: ['Last-Event-ID'],
+  answers: {
+    200: {
+      description: 'The stream, open until the client leaves.',
+      content: { 'text/event-stream': { type: 'string' } },
+    },
+  },
+  problems: negotiation ? [404, 429, 503] : [429, 503],
+});
+const STREAMS = [eventStream(false), eventStream(true)];
+
+/** The analyst page, the reference page and their files: served beside the API, for browsers. */
+const page = (path: string, operationId: string, summary: string, media: string): Operation => ({
+  method: 'get' as const,
+  path,
+  operationId,
+  tag: 'Pages',
+  summary,
+  ...(path.includes('{negotiationId}')
+    ? { pathParams: negotiationPath }
+    : path.includes('{file}')
+      ? { pathParams: { file: t.string } }
+      : {}),
+  answers: { 200: { description: summary, content: { [media]: { type: 'string' } } } },
+  // 404 also where a server runs without its pages (an API-only deployment).
+  problems: [404],
+});
+const PAGES: Operation[] = [
+  page('/', 'getStartPage', 'The start page: every negotiation, with where it stands', 'text/html'),
+  {
+    ...page('/timeline/{negotiationId}', 'getNegotiationPage', "One negotiation's page", 'text/html'),
+    answers: {
+      200: { description: "The negotiation's page.", content: { 'text/html': { type: 'string' } } },
+      404: {
+        description:
+          'Nothing is recorded of the negotiation: the page, which says so (a problem where pages are not served).',
+        content: {
+          'text/html': { type: 'string' },
+          [PROBLEM_CONTENT_TYPE]: { $ref: '#/components/schemas/Problem' },
+        },
+      },
+    },
+    problems: [],
+  },
+  page('/static/{file}', 'getPageAsset', "The page's scripts and styles", 'text/javascript'),
+  page('/vendor/{file}', 'getPageLibrary', "The page's libraries (Preact, htm)", 'text/javascript'),
+  page('/docs', 'getReferencePage', 'This document, to read and try (Swagger UI)', 'text/html'),
+  page('/docs/start.js', 'getReferencePageScript', "The reference page's start script", 'text/javascript'),
+  page('/docs/assets/{file}', 'getReferencePageAsset', "The reference page's files", 'text/javascript'),
+];
 
 const OPERATIONS: readonly Operation[] = [
   {
@@ -281,6 +354,28 @@ const OPERATIONS: readonly Operation[] = [
     },
   },
   view('diff', DiffParams, 'What changed in the state between two dates', 'from and to are required.'),
+  ...(['timeline', 'issues'] as const).map((name): Operation => ({
+    method: 'get',
+    path: `/negotiations/{negotiationId}/${name}.csv`,
+    operationId: `get${name[0]?.toUpperCase() ?? ''}${name.slice(1)}Csv`,
+    tag: 'Views',
+    summary: `The ${name} view as a CSV download (UTF-8 with a byte order mark, for spreadsheets)`,
+    description:
+      name === 'issues'
+        ? 'The same parameters as the issues view; every issue unless state=open.'
+        : 'The same parameters as the timeline view, one development a row with its sources.',
+    pathParams: negotiationPath,
+    query: name === 'issues' ? IssuesParams : TimelineParams,
+    answers: {
+      200: {
+        description: 'The rows, with a header row.',
+        content: { 'text/csv': { type: 'string' } },
+        headers: ['Content-Disposition'],
+      },
+    },
+    problems: VIEW_PROBLEMS,
+  })),
+  ...STREAMS,
   {
     method: 'get',
     path: '/checkpoint',
@@ -320,6 +415,21 @@ const OPERATIONS: readonly Operation[] = [
     answers: { 200: { description: 'The inclusion proof.', shape: InclusionProofDocument } },
     problems: [401, 403, 404, 501, 503],
   },
+  {
+    method: 'get',
+    path: '/schema/events',
+    operationId: 'getEventSchemas',
+    tag: 'Service',
+    summary: "What an append accepts: the envelope and each event type's payload, as JSON Schema",
+    answers: {
+      200: {
+        description: 'The envelope, and per type its payload schema and whether it corrects another event.',
+        content: { 'application/schema+json': { type: 'object' } },
+      },
+    },
+    problems: [],
+  },
+  ...PAGES,
 ];
 
 /** Statuses any operation may answer with (408 and 431 come from the HTTP server, before any route). */
@@ -443,7 +553,7 @@ export const openApiDocument = ({ version }: OpenApiOptions): Record<string, unk
         'Reported developments of negotiations as an immutable, hash-chained log, and the state of each negotiation as of any date. Every 4xx and 5xx is an RFC 9457 problem document whose `type` resolves to a page on this server.',
     },
     servers: [{ url: '/' }],
-    tags: ['Negotiations', 'Events', 'Views', 'Transparency', 'Service'].map((name) => ({ name })),
+    tags: ['Negotiations', 'Events', 'Views', 'Transparency', 'Service', 'Pages'].map((name) => ({ name })),
     paths,
     components: {
       schemas: withViewComponents(schemas.components()),

@@ -1,10 +1,13 @@
 import { Request, Response, Router } from 'express';
 import * as E from 'fp-ts/Either';
+import * as TE from 'fp-ts/TaskEither';
+import { TrackerError } from '../application/tracker';
 import { FeedItem, LiveFeed } from '../application/live-feed';
 import { FieldViolation } from '../domain';
 import { markStreaming } from './connection-caps';
 import { problemFromTrackerError, sendProblem, validationProblem } from './problem';
 import { methodNotAllowed, negotiationIdOf } from './route-support';
+import { StreamParams, decodeQuery } from './http-inputs';
 
 export interface StreamOptions {
   /** Bytes a connection may have waiting to be sent before it is dropped as too slow (default 1 MiB). */
@@ -20,19 +23,13 @@ const POSITION = /^\d{1,15}$/;
  * position the page last read), else now.
  */
 const resumeFrom = (req: Request): E.Either<FieldViolation[], number | undefined> => {
+  const params = decodeQuery(StreamParams, req.query);
+  if (E.isLeft(params)) return params;
   const header = req.get('last-event-id');
-  if (header !== undefined && header.trim() !== '')
-    return POSITION.test(header.trim())
-      ? E.right(Number(header.trim()))
-      : E.left([{ field: 'Last-Event-ID', reason: 'must be a global position (a non-negative integer)' }]);
-  const extra = Object.keys(req.query).filter((key) => key !== 'after');
-  if (extra.length > 0)
-    return E.left(extra.map((field) => ({ field, reason: 'is not a parameter of a stream (only "after")' })));
-  const after = req.query['after'];
-  if (after === undefined) return E.right(undefined);
-  return typeof after === 'string' && POSITION.test(after)
-    ? E.right(Number(after))
-    : E.left([{ field: 'after', reason: 'must be a global position (a non-negative integer)' }]);
+  if (header === undefined || header.trim() === '') return E.right(params.right.after);
+  return POSITION.test(header.trim())
+    ? E.right(Number(header.trim()))
+    : E.left([{ field: 'Last-Event-ID', reason: 'must be a global position (a non-negative integer)' }]);
 };
 
 /** Each event's frame is encoded once, however many connections it is written to. */
@@ -51,7 +48,11 @@ const frameOf = (item: FeedItem): Buffer => {
  * reconnects resumes after the last one it received. A connection that stops reading is dropped once its
  * unsent bytes pass the bound, instead of being buffered without end.
  */
-export const streamRoutes = (feed: LiveFeed, options: StreamOptions = {}): Router => {
+export const streamRoutes = (
+  feed: LiveFeed,
+  existingRevision: (negotiationId: string) => TE.TaskEither<TrackerError, number>,
+  options: StreamOptions = {},
+): Router => {
   const router = Router();
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const retryMs = options.retryMs ?? 2_000;
@@ -59,6 +60,11 @@ export const streamRoutes = (feed: LiveFeed, options: StreamOptions = {}): Route
   const follow = async (req: Request, res: Response, negotiationId: string | undefined) => {
     const after = resumeFrom(req);
     if (E.isLeft(after)) return sendProblem(res, validationProblem(after.left, 'Invalid stream request.'));
+    // An unknown negotiation is answered 404 before the stream opens, as on every other route of it.
+    if (negotiationId !== undefined) {
+      const known = await existingRevision(negotiationId)();
+      if (E.isLeft(known)) return sendProblem(res, problemFromTrackerError(known.left));
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -116,7 +122,7 @@ export const streamRoutes = (feed: LiveFeed, options: StreamOptions = {}): Route
 
   router.get('/stream', (req, res) => follow(req, res, undefined));
   router.all('/stream', methodNotAllowed('GET'));
-  router.get('/negotiations/:negotiationId/stream', (req, res) => {
+  router.get('/negotiations/:negotiationId/stream', async (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     return follow(req, res, id.right);

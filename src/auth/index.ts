@@ -1,2 +1,3 @@
 export * from './tokens';
 export * from './token-store';
+export * from './first-token';

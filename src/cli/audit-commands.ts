@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import * as E from 'fp-ts/Either';
-import { existsSync, mkdirSync, readFileSync, writeFileSync as writeFile } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync as writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   AuditProblem,
@@ -24,7 +24,7 @@ import {
   proveConsistency,
   readVerifierKey,
 } from '../transparency';
-import { CliFailure, EXIT, action, cliConfig, withStore } from './context';
+import { CliFailure, EXIT, action, cliConfig, requireStore, withStore } from './context';
 import { allEvents } from './log-commands';
 
 /** Writes a file, creating its folder first (checkpoints usually go to a new place). */
@@ -94,7 +94,6 @@ const auditStoreFile = (
   negotiation: string | undefined,
   checkpoint: Checkpoint | undefined,
 ) => {
-  if (!existsSync(file)) throw new CliFailure(`no store file at ${file}`, EXIT.storeFailure);
   let reader: ReturnType<typeof openStoreFileForAudit>;
   try {
     reader = openStoreFileForAudit(file);
@@ -199,6 +198,7 @@ export const registerAuditCommands = (program: Command): void => {
     .action(
       action(async (options: { negotiation?: string; checkpoint?: string; key?: string }) => {
         const config = cliConfig();
+        requireStore(config);
         const checkpoint =
           options.checkpoint === undefined
             ? undefined
@@ -234,6 +234,8 @@ export const registerAuditCommands = (program: Command): void => {
         if ((options.since === undefined) !== (options.proofOut === undefined))
           throw new CliFailure('--since and --proof-out go together', EXIT.usage);
         const config = cliConfig();
+        // Before the key is loaded, which would create one (and DATA_DIR) where there is no store.
+        requireStore(config);
         const signer = loadSigner(config);
         const older =
           options.since === undefined

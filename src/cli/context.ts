@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/Either';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { newEventId } from '../application/event-ids';
 import { createTracker, Tracker } from '../application/tracker';
-import { openStore } from '../composition';
+import { STORE_FILE_NAME, openStore } from '../composition';
 import { Config, loadConfig } from '../config';
 import { EventStore, systemClock } from '../store';
 import { ReadPath, createReadPath } from '../application/read-path';
@@ -34,7 +35,7 @@ export const EXIT = {
   notExtended: 4,
   /** A signature or proof does not verify. */
   proofInvalid: 5,
-  /** A named file does not exist or cannot be read (or written). */
+  /** A named file does not exist or cannot be read (or written); no store where DATA_DIR says. */
   missingFile: 6,
   /** The input was refused: invalid lines, a rule, an unknown negotiation, a restore into a non-empty store. */
   refused: 7,
@@ -47,7 +48,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  the store failed (cannot open, read or write), or another unexpected failure
   4  the log does not extend the checkpoint given (rewritten, truncated or reordered since)
   5  a signature or proof does not verify
-  6  a named file does not exist or cannot be read (or written)
+  6  a named file does not exist or cannot be read (or written); no store where DATA_DIR says
   7  input refused: invalid lines, a rule, unknown negotiation, restore into a non-empty store`;
 
 export class CliFailure extends Error {
@@ -72,11 +73,29 @@ export const cliConfig = (): Config => {
   return config.right;
 };
 
-/** Opens the store the server would use (same environment variables) for the length of one command. */
-export const withStore = async <A>(run: (context: CliContext) => Promise<A>): Promise<A> => {
+/** Refuses, with exit 6, an embedded store that is not there: a mistyped DATA_DIR must not read as empty. */
+export const requireStore = (config: Config): void => {
+  const file = join(config.dataDir, STORE_FILE_NAME);
+  if (config.eventStoreUrl === undefined && !existsSync(file))
+    throw new CliFailure(
+      `no store at ${file}: check DATA_DIR (the server creates the store on its first start, import on its first run)`,
+      EXIT.missingFile,
+    );
+};
+
+/**
+ * Opens the store the server would use (same environment variables) for the length of one command. Only a
+ * command that records (`create`) may start an embedded store where there is none: a mistyped DATA_DIR given to
+ * a read is said, not answered from an empty store made there.
+ */
+export const withStore = async <A>(
+  run: (context: CliContext) => Promise<A>,
+  { create = false }: { create?: boolean } = {},
+): Promise<A> => {
   const config = cliConfig();
   const storeLocation =
     config.eventStoreUrl === undefined ? config.dataDir : withoutCredentials(config.eventStoreUrl);
+  if (!create) requireStore(config);
   let opened: ReturnType<typeof openStore>;
   try {
     opened = openStore(config);

@@ -131,10 +131,12 @@ export const registerImportCommand = (program: Command): void => {
     .action(
       action(async (files: string[], options: { recordedBy: string; withRecording?: boolean }) => {
         requireFiles(files);
-        await withStore(({ tracker, store, storeLocation }) =>
-          options.withRecording
-            ? restoreFiles(store, storeLocation, files)
-            : importFiles(tracker, files, options.recordedBy),
+        await withStore(
+          ({ tracker, store, storeLocation }) =>
+            options.withRecording
+              ? restoreFiles(store, storeLocation, files)
+              : importFiles(tracker, files, options.recordedBy),
+          { create: true },
         );
       }),
     );

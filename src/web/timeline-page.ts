@@ -13,13 +13,13 @@ const VENDOR_MODULES: ReadonlyMap<string, string> = new Map([
 const IMPORT_MAP = /<script type="importmap">([\s\S]*?)<\/script>/;
 
 /**
- * The page's assets live in the source tree (no build step); the server runs from dist/src or src
- * depending on how it was started, so the project root is found by walking up to package.json.
+ * The page's assets sit beside this module: in src/web/static when run from the sources, and in dist/src/web/static
+ * (copied there by the build) when run from the build, so a deployment needs nothing from src.
  */
 export const defaultStaticDir = (from: string = __dirname): string => {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir))
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'src', 'web', 'static');
-  throw new Error(`no package.json above ${from}: cannot find the web page assets`);
+  const dir = join(from, 'static');
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`no web page assets in ${dir}: run "npm run build"`);
+  return dir;
 };
 
 /**
@@ -42,9 +42,15 @@ const contentSecurityPolicy = (html: string): string => {
   ].join('; ');
 };
 
+export interface TimelinePageOptions {
+  readonly staticDir?: string;
+  /** Whether anything was recorded of a negotiation: the page of one that was not is sent with status 404. */
+  readonly knows?: (negotiationId: string) => Promise<boolean>;
+}
+
 /** Mounts the start page at `/`, each negotiation's page at `/timeline/{id}`, its assets at `/static/` and its libraries at `/vendor/`. */
 export const timelinePage =
-  (staticDir: string = defaultStaticDir()) =>
+  ({ staticDir = defaultStaticDir(), knows }: TimelinePageOptions = {}) =>
   (app: express.Express): void => {
     const html = readFileSync(join(staticDir, 'index.html'), 'utf8');
     const policy = contentSecurityPolicy(html);
@@ -53,7 +59,11 @@ export const timelinePage =
     };
     // The start page, and each negotiation's own address (the page reads which from the path).
     app.get('/', page);
-    app.get('/timeline/:negotiationId', page);
+    // The page itself says that nothing is recorded of the negotiation; the status says it to everything else.
+    app.get('/timeline/:negotiationId', async (req, res) => {
+      if (knows !== undefined && !(await knows(req.params.negotiationId))) res.status(404);
+      page(req, res);
+    });
     app.use('/static', express.static(staticDir, { index: false, fallthrough: true }));
     app.get('/vendor/:file', (req, res, next) => {
       const file = VENDOR_MODULES.get(req.params.file);

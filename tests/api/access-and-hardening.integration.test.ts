@@ -4,6 +4,7 @@ import request from '../support/contract-request';
 import { AccessPolicy, createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { hashToken, parseTokenSpec, principalLookup } from '../../src/auth';
+import { createLogger } from '../../src/composition';
 import { createInMemoryEventStore } from '../../src/store';
 import { manualClock, unwrap } from '../support/builders';
 
@@ -203,5 +204,34 @@ describe('hardening limits', () => {
     const logged = lines.find((l) => (l['req'] as { id?: string } | undefined)?.id === 'trace-123');
     expect(logged).toMatchObject({ level: 40, res: { statusCode: 404 } });
     expect(JSON.stringify(lines)).not.toContain(TOKENS.writer);
+  });
+
+  it('logs one line a request, saying the method, the path, the status and the time (secrets redacted)', async () => {
+    const collect = (terminal: boolean) => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(
+            ...chunk
+              .toString()
+              .split('\n')
+              .filter((line) => line !== ''),
+          );
+          done();
+        },
+      });
+      return { lines, logger: createLogger({ logLevel: 'info' }, terminal, sink) };
+    };
+    for (const terminal of [false, true]) {
+      const { lines, logger } = collect(terminal);
+      const { app } = build(logger === undefined ? {} : { logger });
+      await request(app).get('/health').expect(200);
+      await request(app).get('/negotiations/nope/status?token=s3cret').expect(400);
+      expect(lines).toHaveLength(2);
+      const messages = terminal ? lines : lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages[0]).toMatch(/GET \/health 200 \d+ ms/);
+      expect(messages[1]).toMatch(/GET \/negotiations\/nope\/status\?token=\[Redacted\] 400 \d+ ms/);
+      expect(lines.join('\n')).not.toContain('s3cret');
+    }
   });
 });

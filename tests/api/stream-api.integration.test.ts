@@ -52,6 +52,7 @@ describe.each(ADAPTERS)('live streams of appended developments (%s)', (adapter) 
   });
 
   it('sends each development appended after connecting, with its global position as the SSE id', async () => {
+    await post('doha', 0);
     const stream = await follow('/negotiations/doha/stream');
     expect(stream.status).toBe(200);
     expect(stream.contentType).toMatch(/^text\/event-stream/);
@@ -76,6 +77,7 @@ describe.each(ADAPTERS)('live streams of appended developments (%s)', (adapter) 
 
   it('after a dropped connection, resumes from Last-Event-ID with every development exactly once', async () => {
     const sent: string[] = [];
+    await post('doha', 'before');
     const stream = await follow('/negotiations/doha/stream');
     for (let n = 0; n < 3; n += 1) sent.push(await post('doha', n));
     await stream.received(3);
@@ -114,6 +116,15 @@ describe.each(ADAPTERS)('live streams of appended developments (%s)', (adapter) 
     const unknown = await fetch(`${live.url}/negotiations/doha/stream?since=3`);
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { errors: Array<{ field: string }> }).errors[0]?.field).toBe('since');
+  });
+
+  it('answers 404 for a negotiation nothing was recorded of, without opening a stream', async () => {
+    const unknown = await fetch(`${live.url}/negotiations/nope/stream`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await unknown.json()) as { type: string }).type).toMatch(/not-found/);
   });
 });
 

@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addPrincipal, hashToken, principalLookup, watchedPrincipals } from '../../src/auth';
 import { unwrap } from '../support/builders';
+import { scratch } from '../support/scratch';
 
 describe('the tokens file as a running server reads it', () => {
-  const fresh = () => join(mkdtempSync(join(tmpdir(), 'tracker-tokens-')), 'tokens.json');
+  const folder = scratch('tracker-tokens-');
+  const fresh = () => join(folder(), 'tokens.json');
 
   it('accepts a token issued after the server started, without a restart', () => {
     const file = fresh();

@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   addPrincipal,
@@ -11,8 +10,10 @@ import {
   roleAllows,
 } from '../../src/auth';
 import { unwrap, unwrapLeft } from '../support/builders';
+import { scratch } from '../support/scratch';
 
 describe('tokens and roles', () => {
+  const fresh = scratch('tokens-');
   it('orders roles reader < writer < admin', () => {
     expect(roleAllows('admin', 'writer')).toBe(true);
     expect(roleAllows('writer', 'reader')).toBe(true);
@@ -37,7 +38,7 @@ describe('tokens and roles', () => {
   });
 
   it('stores only the digest of a new token, in an owner-only file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens.json');
+    const file = join(fresh(), 'tokens.json');
     const token = unwrap(addPrincipal(file, 'carol', 'admin'));
     expect(readFileSync(file, 'utf8')).not.toContain(token);
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -37,6 +37,22 @@ describeIfBuilt('the command line over the embedded store', () => {
     expect(verified.stdout).toContain('hash chain verified: 59 events in 1 negotiation(s)');
   });
 
+  it('refuses a read of a DATA_DIR holding no store, saying so, and creates nothing there', () => {
+    const mistyped = join(dataDir, 'no-such-data');
+    for (const command of [
+      ['status', '--negotiation', 'gaza-ceasefire-2024'],
+      ['export'],
+      ['replay'],
+      ['verify'],
+      ['checkpoint'],
+    ]) {
+      const refused = run(mistyped, ...command);
+      expect({ command, code: refused.code }).toEqual({ command, code: 6 });
+      expect(refused.stderr).toContain(`no store at ${join(mistyped, 'events.sqlite')}`);
+    }
+    expect(existsSync(mistyped)).toBe(false);
+  });
+
   it('answers status as of a date like the API does, and refuses a bad date with exit 2', () => {
     const status = run(dataDir, 'status', '--negotiation', 'gaza-ceasefire-2024', '--as-of', '2024-12-27');
     expect(status.code).toBe(0);

@@ -291,7 +291,7 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'nothing.json')).code).toBe(6);
   });
 
-  it('refuses a checkpoint whose signature does not verify (exit 5) and a missing store (exit 3)', () => {
+  it('refuses a checkpoint whose signature does not verify (exit 5) and a missing store (exit 6)', () => {
     const forged = readFileSync(join(saved, 'checkpoint.txt'), 'utf8').replace('\n62\n', '\n61\n');
     writeFileSync(join(saved, 'forged.txt'), forged);
     const result = verify(base, '--checkpoint', join(saved, 'forged.txt'), '--key', join(saved, 'key.txt'));
@@ -299,6 +299,6 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(result.stderr).toContain('does not verify');
     const empty = mkdtempSync(join(tmpdir(), 'tracker-empty-'));
     dirs.push(empty);
-    expect(run(empty, 'verify').code).toBe(3);
+    expect(run(empty, 'verify').code).toBe(6);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,29 @@ describeIfBuilt('a first run', () => {
         body: JSON.stringify(talksStalled),
       });
       expect(appended.status).toBe(201);
+    });
+
+    it('shows the first token again: in full on demand, masked in the banner of each later start', async () => {
+      const token = /Authorization: Bearer (nt_\S+)/.exec(server.output())?.[1] ?? '';
+      expect(token).toMatch(/^nt_/);
+      const shown = spawnSync(process.execPath, [CLI, 'token', '--show-first'], {
+        env: { ...process.env, DATA_DIR: dataDir, AUTH_TOKENS_FILE: '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect({ code: shown.status, stdout: shown.stdout.trim() }).toEqual({ code: 0, stdout: token });
+      expect(statSync(join(dataDir, 'first-writer-token')).mode & 0o777).toBe(0o600);
+      const again = await startServerProcess({
+        DATA_DIR: join(work, 'fresh'),
+        AUTH_TOKENS: '',
+        EVENTSTORE_URL: '',
+      });
+      try {
+        expect(again.output()).not.toContain(token);
+        expect(again.output()).toContain(`Writer token: ${token.slice(0, 7)}…${token.slice(-4)}`);
+      } finally {
+        await stopGracefully(again);
+      }
     });
 
     it('accepts a token the command line issues while it runs, without a restart', async () => {

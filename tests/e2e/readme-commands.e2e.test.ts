@@ -4,7 +4,6 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -41,9 +40,6 @@ const put = (text: string, from: string, to: string): string => {
   if (!text.includes(from)) throw new Error(`README block no longer contains ${from}`);
   return text.split(from).join(to);
 };
-
-// Files the command line block writes into the project's directory.
-const WRITTEN = ['log.ndjson', 'backup.ndjson', 'restored'];
 
 interface Ran {
   readonly code: number | null;
@@ -87,9 +83,6 @@ describeIfBuilt('the README commands, as written', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    // A user's own files of these names are set aside and put back afterwards.
-    for (const name of WRITTEN)
-      if (existsSync(join(ROOT, name))) renameSync(join(ROOT, name), join(work, `kept-${name}`));
     writeFileSync(join(work, '.curlrc'), 'fail-with-body\nsilent\nshow-error\nwrite-out = "\\n"\n');
     double = await startProtocolDouble();
     server = await startServerProcess({ DATA_DIR: dataDir, AUTH_TOKENS: '', EVENTSTORE_URL: '' });
@@ -98,10 +91,6 @@ describeIfBuilt('the README commands, as written', () => {
   afterAll(async () => {
     await stopGracefully(server);
     await double.stop();
-    for (const name of WRITTEN) {
-      rmSync(join(ROOT, name), { recursive: true, force: true });
-      if (existsSync(join(work, `kept-${name}`))) renameSync(join(work, `kept-${name}`), join(ROOT, name));
-    }
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -133,25 +122,32 @@ describeIfBuilt('the README commands, as written', () => {
 
   it('"Command line": every command succeeds on the live store, export is clean NDJSON, the restore verifies', async () => {
     const esdb = new URL(double.url.replace(/^esdb:/, 'http:')).host;
-    const script = put(shellBlock('Command line'), 'localhost:2113', esdb);
+    const files = join(work, 'files');
+    let script = put(shellBlock('Command line'), 'localhost:2113', esdb);
+    // The block's own folder, kept past its last line so that what it wrote can be read here.
+    script = put(script, 'work=$(mktemp -d)', `work=${files}; mkdir "$work"`);
+    script = put(script, 'rm -rf "$work"', ':');
+    const before = readdirSync(ROOT).sort();
     const ran = await bash(script, env);
+    expect(readdirSync(ROOT).sort()).toEqual(before);
     // With its standard error in the message when it fails.
     expect({ code: ran.code, stderr: ran.code === 0 ? '' : ran.stderr }).toEqual({ code: 0, stderr: '' });
     // The stories of events/ as the server imported them, and the one event "Try it" appended.
-    const files = readdirSync(join(ROOT, 'events')).filter((name) => name.endsWith('.ndjson'));
-    const stories = files.map(
-      (name) =>
-        readFileSync(join(ROOT, 'events', name), 'utf8')
-          .split('\n')
-          .filter((l) => l.trim() !== '').length,
-    );
+    const stories = readdirSync(join(ROOT, 'events'))
+      .filter((name) => name.endsWith('.ndjson'))
+      .map(
+        (name) =>
+          readFileSync(join(ROOT, 'events', name), 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '').length,
+      );
     const imported = stories.reduce((sum, n) => sum + n, 0);
     const all = `${imported + 1} events`;
-    const negotiations = `${files.length} negotiation(s)`;
+    const negotiations = `${stories.length} negotiation(s)`;
     expect(ran.stdout).toContain(
-      `imported 0 events from ${files.length} file(s); ${imported} already stored`,
+      `imported 0 events from ${stories.length} file(s); ${imported} already stored`,
     );
-    const exported = readFileSync(join(ROOT, 'log.ndjson'), 'utf8').trim().split('\n');
+    const exported = readFileSync(join(files, 'log.ndjson'), 'utf8').trim().split('\n');
     expect(exported).toHaveLength(imported + 1);
     for (const line of exported) expect(Object.keys(JSON.parse(line) as object)).toContain('negotiationId');
     expect(ran.stdout).toContain(`restored ${all} of ${negotiations}`);

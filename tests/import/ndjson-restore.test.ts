@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordedFields } from '../../src/domain';
@@ -11,6 +11,7 @@ import { REFERENCE_ID, referenceLines } from '../support/reference-story';
 /** Given the reference story recorded in one store and exported with its recording, restoring it elsewhere... */
 describe('restoring an export --with-recording', () => {
   const work = mkdtempSync(join(tmpdir(), 'tracker-restore-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   const recordedStory = async (): Promise<{ store: EventStore; file: string; text: string }> => {
     const store = createInMemoryEventStore(manualClock('2025-03-01T12:00:00.000Z'));

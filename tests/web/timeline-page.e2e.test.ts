@@ -14,13 +14,14 @@ const MAIN = serverMain();
 
 const CHROMIUM = '/usr/bin/chromium';
 /**
- * Where the screenshots and the briefing PDF go: a temporary folder, so a test run leaves the tracked files alone;
- * `WRITE_ARTIFACTS=1` writes them to artifacts/ (to refresh the committed pictures).
+ * Where the screenshots and the briefing PDF go: a temporary folder removed after the run, so a test run leaves
+ * neither the tracked files nor the temp dir changed; `WRITE_ARTIFACTS=1` writes them to artifacts/ (to look at
+ * them, and to refresh the committed pictures).
  */
-const ARTIFACTS =
-  process.env['WRITE_ARTIFACTS'] === '1'
-    ? resolve(__dirname, '..', '..', 'artifacts')
-    : join(tmpdir(), 'negotiation-tracker-page-artifacts');
+const KEEP_ARTIFACTS = process.env['WRITE_ARTIFACTS'] === '1';
+const ARTIFACTS = KEEP_ARTIFACTS
+  ? resolve(__dirname, '..', '..', 'artifacts')
+  : mkdtempSync(join(tmpdir(), 'tracker-page-artifacts-'));
 const DAY_MS = 86_400_000;
 const THUMB_HALF = 8;
 
@@ -210,6 +211,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     if (server) await stopGracefully(server);
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(userDataDir, { recursive: true, force: true });
+    if (!KEEP_ARTIFACTS) rmSync(ARTIFACTS, { recursive: true, force: true });
   });
 
   it('opens a negotiation from the start page, with the timeline by month, vague dates kept vague, sources quoted and linked where a URL exists', async () => {
@@ -331,7 +333,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     expect(timeline!.y).toBeGreaterThan(panels!.y + panels!.height - 1);
     const screenshot = join(ARTIFACTS, 'timeline-page-400.png');
     await page.screenshot({ path: screenshot });
-    console.log(`timeline page screenshots: ${join(ARTIFACTS, 'timeline-page-1280.png')} and ${screenshot}`);
+    if (KEEP_ARTIFACTS) console.log(`timeline page screenshots: ${join(ARTIFACTS, 'timeline-page-1280.png')} and ${screenshot}`);
   });
 
   it('shows a development appended through the API on the open page, without reloading, and says so', async () => {
@@ -543,7 +545,7 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     const pdf = await page.pdf({ path: file, format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
     const pages = pdfPageCount(pdf);
-    console.log(`briefing: ${file}, ${pages} A4 pages`);
+    if (KEEP_ARTIFACTS) console.log(`briefing: ${file}, ${pages} A4 pages`);
     expect(pages).toBeGreaterThan(0);
     expect(pages).toBeLessThanOrEqual(4);
   });
