@@ -16,6 +16,7 @@ import pretty from 'pino-pretty';
 import { Readiness, createReadiness } from './api/readiness';
 import { DEFAULT_STREAM_LIMITS } from './api/streaming';
 import { timelinePage } from './web';
+import { createMetrics } from './api/metrics';
 import {
   PrincipalRecord,
   addPrincipal,
@@ -156,7 +157,10 @@ export const openStore = (
 
 /** The composition root: wires the store, the tracker and the HTTP edge from the configuration. */
 export const compose = async (config: Config, clock: Clock = systemClock): Promise<Runtime> => {
-  const { store, name, sqliteFile } = openStore(config, clock);
+  const metrics = createMetrics();
+  const opened = openStore(config, clock);
+  const { name, sqliteFile } = opened;
+  const store = metrics.watchStore(opened.store);
   const logger = createLogger(config);
   const readiness = createReadiness({
     ...(store.probeWrites === undefined ? {} : { probe: () => store.probeWrites?.() ?? TE.right(undefined) }),
@@ -208,6 +212,7 @@ export const compose = async (config: Config, clock: Clock = systemClock): Promi
         });
   const liveFeed = createLiveFeed({ store });
   const app = createApp({
+    metrics: { metrics, open: config.metricsOpen },
     checkpoints: { store, signer },
     tracker,
     liveFeed,

@@ -110,6 +110,7 @@ const Environment = t.partial({
   AUTH_TOKENS: NonEmpty,
   AUTH_TOKENS_FILE: NonEmpty,
   READS_REQUIRE_AUTH: Flag,
+  METRICS_OPEN: Flag,
   WRITES_PER_MINUTE: PositiveInteger,
   READS_PER_MINUTE: PositiveInteger,
   UNAUTHENTICATED_PER_MINUTE: PositiveInteger,
@@ -144,6 +145,8 @@ export interface Config {
   /** JSON file of principals and token digests (default DATA_DIR/tokens.json). */
   readonly authTokensFile: string;
   readonly readsRequireAuth: boolean;
+  /** GET /metrics without a token from any address (by default only from loopback). */
+  readonly metricsOpen: boolean;
   readonly writesPerMinute: number;
   /** Reads a minute per client (per token, or per address without one). */
   readonly readsPerMinute: number;
@@ -197,6 +200,7 @@ export const loadConfig = (
       ...(vars.AUTH_TOKENS === undefined ? {} : { authTokens: vars.AUTH_TOKENS }),
       authTokensFile: resolve(vars.AUTH_TOKENS_FILE ?? join(vars.DATA_DIR ?? './data', 'tokens.json')),
       readsRequireAuth: vars.READS_REQUIRE_AUTH ?? false,
+      metricsOpen: vars.METRICS_OPEN ?? false,
       writesPerMinute: vars.WRITES_PER_MINUTE ?? 6000,
       readsPerMinute: vars.READS_PER_MINUTE ?? 6000,
       unauthenticatedPerMinute: vars.UNAUTHENTICATED_PER_MINUTE ?? 600,

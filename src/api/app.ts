@@ -23,6 +23,7 @@ import { negotiationRoutes } from './negotiation-routes';
 import { referenceRoutes } from './reference-routes';
 import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
 import { StreamOptions, streamRoutes } from './stream-routes';
+import { Metrics, metricsRoutes, watchSources } from './metrics';
 import { schemaRoutes } from './schema-routes';
 import { exportRoutes } from './export-routes';
 import { LiveFeed } from '../application/live-feed';
@@ -64,6 +65,8 @@ export interface AppOptions {
   /** Serves GET /stream and /negotiations/{id}/stream (server-sent events) when given. */
   readonly liveFeed?: LiveFeed;
   readonly streamOptions?: StreamOptions;
+  /** GET /metrics and the request counts behind it; `open` serves it without a token to any address. */
+  readonly metrics?: { readonly metrics: Metrics; readonly open: boolean };
   /** Extra routes mounted before the API (e.g. the web page). */
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -147,6 +150,14 @@ export const createApp = (options: AppOptions): express.Express => {
       ),
   };
 
+  if (options.metrics !== undefined) {
+    const { metrics } = options.metrics;
+    app.use(metrics.requests);
+    watchSources(metrics.registry, {
+      admission: admission.stats,
+      liveClients: () => options.liveFeed?.followers() ?? 0,
+    });
+  }
   app.use(requestContext(options.logger));
   // Answers of 1 KB and more travel as br or gzip to a client that accepts them.
   app.use(compression());
@@ -174,6 +185,9 @@ export const createApp = (options: AppOptions): express.Express => {
     res.json({ ready: true, store: options.storeName ?? 'unknown' });
   });
   app.all('/health', methodNotAllowed('GET'));
+  // Like /health, never limited: a scraper polls it.
+  if (options.metrics !== undefined)
+    app.use(metricsRoutes(options.metrics.metrics.registry, access, options.metrics.open));
   app.all('/ready', methodNotAllowed('GET'));
 
   // Each request is counted on its sender's budget: writers by principal, junk by address, reads apart.

@@ -215,6 +215,22 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    tag: 'Service',
+    summary: 'Figures for Prometheus: requests, latencies, appends, store failures, queues, live clients',
+    description:
+      'Open from loopback; from elsewhere it needs a token (any role) unless the server runs with METRICS_OPEN=true.',
+    answers: {
+      200: {
+        description: 'The Prometheus text exposition format.',
+        content: { 'text/plain': { type: 'string' } },
+      },
+    },
+    problems: [401, 403],
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     operationId: 'getOpenApi',
     tag: 'Service',
