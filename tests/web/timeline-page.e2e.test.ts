@@ -118,10 +118,13 @@ interface Listed {
   negotiations: Array<{ negotiationId: string; title: string }>;
 }
 interface IssuesAnswer {
-  issues: Array<{ issueId: string; state: string }>;
+  issues: Array<{ issueId: string; state: string; title?: string }>;
 }
 interface PhasesAnswer {
-  phases: Array<{ phaseId: string; state: string }>;
+  phases: Array<{ phaseId: string; state: string; name?: string }>;
+}
+interface StatusAnswer {
+  status: { stage: string; activity: string; deal: { state: string } };
 }
 
 const getJson = async <T>(url: string): Promise<T> => {
@@ -291,6 +294,60 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     await page.screenshot({ path: join(ARTIFACTS, 'timeline-page-1280.png'), fullPage: true });
   });
 
+  it('answers on the first screen, at 1280x800 and at 400 px: stage, deal, activity, open issues and phases by title', async () => {
+    const base = `${server.url}/negotiations/${GAZA}`;
+    const [status, issues, phases] = await Promise.all([
+      getJson<StatusAnswer>(`${base}/status?asOf=2024-12-27`),
+      getJson<IssuesAnswer>(`${base}/issues?asOf=2024-12-27`),
+      getJson<PhasesAnswer>(`${base}/phases?asOf=2024-12-27`),
+    ]);
+    expect(issues.issues.length).toBeGreaterThan(0);
+    expect(phases.phases.length).toBeGreaterThan(0);
+    for (const [width, height] of [
+      [1280, 800],
+      [400, 800],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.evaluate('window.scrollTo(0, 0)');
+      const headline = page.getByRole('region', { name: 'Where it stood on 27 Dec 2024' });
+      await headline.locator('.headline-cells').waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `first-screen-${width}.png`) });
+      for (const part of [headline, page.getByLabel('Date shown')]) {
+        const box = await part.boundingBox();
+        expect({ width, bottom: Math.min(height, box!.y + box!.height) }).toEqual({
+          width,
+          bottom: box!.y + box!.height,
+        });
+      }
+      const words = (id: string) => id.replace(/-/g, ' ');
+      expect(await headline.locator('.headline-stage dd').innerText()).toContain(words(status.status.stage));
+      expect(await headline.locator('[data-deal]').getAttribute('data-deal')).toBe(status.status.deal.state);
+      expect(await headline.locator('.headline-activity dd').innerText()).toContain(
+        words(status.status.activity),
+      );
+      // Titles, not ids.
+      const shownIssues = await headline.locator('.headline-issues li:not(.headline-more)').allInnerTexts();
+      expect(shownIssues).toEqual(issues.issues.slice(0, 3).map((issue) => issue.title));
+      expect(await headline.locator('.headline-phases a').allInnerTexts()).toEqual(
+        phases.phases.map((phase) => phase.name),
+      );
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('keys the colours of every picture: each tone drawn has its swatch, and the marks are explained', async () => {
+    const tones = await page
+      .locator('.pictures-svg rect.run')
+      .evaluateAll((runs) => [
+        ...new Set(runs.map((run) => [...run.classList].find((name) => name.startsWith('tone-')) ?? '')),
+      ]);
+    expect(tones.length).toBeGreaterThan(1);
+    const key = page.getByRole('list', { name: 'Colour key' });
+    for (const tone of tones) expect(await key.locator(`.key-swatch.${tone}`).count()).toBe(1);
+    expect(await key.innerText()).toMatch(/the date shown/);
+  });
+
   it('shows the details and provenance of an event chosen from a panel', async () => {
     await page
       .getByRole('region', { name: 'Status' })
@@ -333,7 +390,10 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     expect(timeline!.y).toBeGreaterThan(panels!.y + panels!.height - 1);
     const screenshot = join(ARTIFACTS, 'timeline-page-400.png');
     await page.screenshot({ path: screenshot });
-    if (KEEP_ARTIFACTS) console.log(`timeline page screenshots: ${join(ARTIFACTS, 'timeline-page-1280.png')} and ${screenshot}`);
+    if (KEEP_ARTIFACTS)
+      console.log(
+        `timeline page screenshots: ${join(ARTIFACTS, 'timeline-page-1280.png')} and ${screenshot}`,
+      );
   });
 
   it('shows a development appended through the API on the open page, without reloading, and says so', async () => {
@@ -363,10 +423,38 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     gazaDevelopments += 1;
   });
 
+  it('moves the date shown along with a later development when it was at the latest day', async () => {
+    await page.goto(`${server.url}/timeline/${GAZA}`);
+    await page.getByText('Live: new developments appear as they are recorded.').waitFor();
+    const { timeline } = await getJson<Timeline>(`${server.url}/negotiations/${GAZA}/timeline`);
+    const latest = lastDayOf(timeline);
+    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(pageDay(latest));
+    const later = new Date(Date.parse(`${latest}T00:00:00Z`) + 2 * DAY_MS).toISOString().slice(0, 10);
+    const response = await fetch(`${server.url}/negotiations/${GAZA}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writer.token}` },
+      body: JSON.stringify({
+        ...linkedReport,
+        occurredAt: later,
+        reportedAt: later,
+        payload: { reason: 'Later still' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    gazaDevelopments += 1;
+    await page.getByRole('region', { name: `Where it stood on ${pageDay(later)}` }).waitFor();
+    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(pageDay(later));
+    expect(page.url()).toContain(`asOf=${later}`);
+  });
+
   it("records a development from the form, and shows a bad field's error beside that field", async () => {
+    const layoutBefore = await page.locator('.layout').boundingBox();
     await page.getByRole('button', { name: 'Record a development' }).click();
     const form = page.getByRole('region', { name: 'Record a development' });
     await form.getByLabel('Writer token').fill(writer.token);
+    // A modal dialog over the page: nothing of the page moves or is drawn over in place.
+    expect(await page.locator('#record-dialog').evaluate((dialog) => dialog.matches(':modal'))).toBe(true);
+    expect((await page.locator('.layout').boundingBox())?.y).toBe(layoutBefore?.y);
     await form.getByLabel('Event type').selectOption('TalksStalled');
     await form.getByLabel('Occurred at').fill('2025-01-13');
     await form.getByLabel('Reported at').fill('2025-01-13');
@@ -403,6 +491,12 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     gazaDevelopments += 1;
     expect(await page.evaluate<string>('window.location.href')).not.toContain(writer.token);
     expect(await page.evaluate<string[]>('Object.values(sessionStorage)')).toContain(writer.token);
+    await form.getByRole('button', { name: 'Close the form' }).click();
+    expect(
+      await page
+        .locator('#record-dialog')
+        .evaluate((dialog) => (dialog as unknown as { open: boolean }).open),
+    ).toBe(false);
   });
 
   it('opens the form from "Retract" with the development filled in as the target', async () => {
@@ -536,7 +630,9 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
     await panelsShow(page, '2024-12-27');
     await page.locator('.pictures-svg[aria-busy="false"]').waitFor();
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.controls').isVisible()).toBe(false);
+    for (const controls of await page.locator('.controls').all())
+      expect(await controls.isVisible()).toBe(false);
+    expect(await page.locator('.headline').isVisible()).toBe(true);
     expect(await page.locator('.timeline-column').isVisible()).toBe(false);
     for (const id of ['status', 'issues', 'phases', 'pictures'])
       expect(await page.locator(`#${id}`).isVisible()).toBe(true);

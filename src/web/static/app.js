@@ -16,6 +16,7 @@ import {
   occurrenceInterval,
 } from './dates.js';
 import { relationsAt } from './highlights.js';
+import { Headline } from './headline.js';
 import { IssuesSummary } from './issues-panel.js';
 import { useLiveStream } from './live.js';
 import { Legend, Message } from './page-parts.js';
@@ -145,6 +146,21 @@ const useLog = (negotiationId, revision, setLoadError) => {
   return log;
 };
 
+/**
+ * The recording form in a modal dialog: it never covers the page's content, Escape closes it, and focus goes back
+ * to the button that opened it.
+ */
+const RecordDialog = ({ open, onClose, children }) => {
+  const dialog = useRef(null);
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) element.showModal();
+    if (!open && element.open) element.close();
+  }, [open]);
+  return markup`<dialog id="record-dialog" class="record-dialog no-print" ref=${dialog} aria-label="Record a development" onClose=${onClose}>${children}</dialog>`;
+};
+
 const panelBody = (views, render) => (views === undefined ? null : render(views));
 
 const LIVE_TEXT = {
@@ -194,9 +210,19 @@ const TimelinePage = ({ negotiationId }) => {
   }, []);
   const liveState = useLiveStream(negotiationId, log?.lastPosition, onDevelopment);
 
+  // At the latest day ("now"), the date moves on with a development that lands later; elsewhere it stays put.
+  const latestDay = useRef(undefined);
   useEffect(() => {
     if (log === undefined) return;
-    setDayNumber((current) => current ?? initialDay(boundsOf(log.timeline)));
+    const { max } = boundsOf(log.timeline);
+    setDayNumber((current) =>
+      current === undefined
+        ? initialDay(boundsOf(log.timeline))
+        : current === latestDay.current
+          ? max
+          : current,
+    );
+    latestDay.current = max;
   }, [log]);
 
   useEffect(() => {
@@ -282,6 +308,18 @@ const TimelinePage = ({ negotiationId }) => {
   const panelProps = { busy, error: viewsError, asOf: views?.asOf };
   const asOf = isoDayOf(dayNumber);
   const csvParams = { knownAt, include: certainOnly ? 'certain' : '' };
+  const controlProps = {
+    bounds,
+    dayNumber,
+    onDayNumber: setDayNumber,
+    onStep: step,
+    knownAt,
+    onKnownAt: setKnownAt,
+    recordedSpan: recordedSpanOf(log.timeline),
+    certainOnly,
+    onCertainOnly: setCertainOnly,
+  };
+  const phaseNames = new Map((views?.phases?.phases ?? []).map((phase) => [phase.phaseId, phase.name]));
   return markup`
     <header class="page-header">
       <nav class="breadcrumbs" aria-label="Negotiations"><a href="/">All negotiations</a></nav>
@@ -291,28 +329,20 @@ const TimelinePage = ({ negotiationId }) => {
         <span class=${`live-dot live-${liveState}`} aria-hidden="true"></span>${LIVE_TEXT[liveState] ?? ''}
       </div>
       <p class="live-notice no-print" aria-live="polite">${notice}</p>
-      <${Controls}
-        bounds=${bounds}
-        dayNumber=${dayNumber}
-        onDayNumber=${setDayNumber}
-        onStep=${step}
-        knownAt=${knownAt}
-        onKnownAt=${setKnownAt}
-        recordedSpan=${recordedSpanOf(log.timeline)}
-        certainOnly=${certainOnly}
-        onCertainOnly=${setCertainOnly}
-      />
+      <${Controls} part="date" ...${controlProps} />
+      <${Headline} views=${views} dateText=${formatDay(dayNumber * DAY_MS)} busy=${busy} error=${viewsError} onSelectEvent=${showEvent} />
+      <${Controls} part="options" ...${controlProps} />
       <div class="actions no-print">
         <a class="button" href=${csvPath(negotiationId, 'timeline', { knownAt })} download>Timeline as CSV</a>
         <a class="button" href=${csvPath(negotiationId, 'issues', { asOf, ...csvParams, state: 'all' })} download>Issues as CSV</a>
         <button type="button" onClick=${() => window.print()}>Print a briefing</button>
-        <button type="button" aria-expanded=${formOpen ? 'true' : 'false'} aria-controls="record-area"
+        <button type="button" aria-expanded=${formOpen ? 'true' : 'false'} aria-controls="record-dialog"
           onClick=${() => setFormOpen(!formOpen)}>${formOpen ? 'Hide the form' : 'Record a development'}</button>
       </div>
     </header>
-    <div id="record-area" class="no-print" hidden=${!formOpen}>
+    <${RecordDialog} open=${formOpen} onClose=${() => setFormOpen(false)}>
       ${formOpen ? markup`<${RecordForm} negotiationId=${negotiationId} request=${formRequest} onClose=${() => setFormOpen(false)} onRecorded=${() => setRevision((current) => current + 1)} />` : null}
-    </div>
+    <//>
     <main class="layout">
       <div class="panels-column">
         <section class="pictures-section" id="pictures" aria-labelledby="pictures-heading">
@@ -324,7 +354,7 @@ const TimelinePage = ({ negotiationId }) => {
           ${panelBody(views, (v) => markup`<${StatusSummary} status=${v.status} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="issues" title="Open issues" ...${panelProps}>
-          ${panelBody(views, (v) => markup`<${IssuesSummary} issues=${v.issues} onSelectEvent=${showEvent} />`)}
+          ${panelBody(views, (v) => markup`<${IssuesSummary} issues=${v.issues} phaseNames=${phaseNames} onSelectEvent=${showEvent} />`)}
         <//>
         <${Panel} id="phases" title="Phase readiness" ...${panelProps}>
           ${panelBody(views, (v) => markup`<${PhasesSummary} phases=${v.phases} onSelectEvent=${showEvent} />`)}

@@ -62,6 +62,10 @@ const knownAtHelp = (knownAt, recordedSpan) =>
       : ''
   }`;
 
+/**
+ * The time controls in two parts, so the headline sits between them: `part="date"` the slider and the date it
+ * shows, `part="options"` the date field, the steps, the recording time and the certainty switch.
+ */
 export const Controls = ({
   bounds,
   dayNumber,
@@ -72,6 +76,7 @@ export const Controls = ({
   recordedSpan,
   certainOnly,
   onCertainOnly,
+  part,
 }) => {
   const clamp = (value) => Math.min(bounds.max, Math.max(bounds.min, value));
   const [dateInput, setDateInput] = useEditedText(formatDay(dayNumber * DAY_MS));
@@ -92,7 +97,8 @@ export const Controls = ({
   };
   const dateText = formatDayLong(dayNumber * DAY_MS);
   const ticks = monthTicks(bounds.min, bounds.max);
-  return markup`
+  if (part === 'date')
+    return markup`
     <form class="controls" aria-label="Moving through time" onSubmit=${(event) => event.preventDefault()}>
       <div class="as-of">
         <div class="as-of-title">
@@ -121,6 +127,10 @@ export const Controls = ({
           <span>${formatDay(bounds.max * DAY_MS)}</span>
         </div>
       </div>
+    </form>
+  `;
+  return markup`
+    <form class="controls controls-more" aria-label="More about time" onSubmit=${(event) => event.preventDefault()}>
       <div class="control-row">
         <div class="field">
           <label for="as-of-date">Date</label>

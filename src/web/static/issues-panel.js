@@ -13,7 +13,7 @@ const Position = ({ entry, onSelectEvent }) => markup`
   </li>
 `;
 
-const Issue = ({ issue, onSelectEvent }) => {
+const Issue = ({ issue, phaseNames, onSelectEvent }) => {
   const title = issue.title ?? idAsWords(issue.issueId);
   const latestNarrowing = issue.narrowings[issue.narrowings.length - 1];
   return markup`
@@ -23,7 +23,7 @@ const Issue = ({ issue, onSelectEvent }) => {
         <span class=${`state state-${issue.state} tone-${toneOf(issue.state)}`}>${stateLabel(issue.state)}</span>
         <${Since} reference=${issue.stateSince} onSelectEvent=${onSelectEvent} />
         ${issue.raisedBy ? `; raised by ${issue.raisedBy}` : ''}
-        ${issue.blocks.length > 0 ? `; blocks ${listOf(issue.blocks)}` : ''}
+        ${issue.blocks.length > 0 ? `; blocks ${listOf(issue.blocks.map((id) => phaseNames?.get(id) ?? idAsWords(id)))}` : ''}
       </p>
       ${issue.description ? markup`<p class="details-text">${issue.description}</p>` : null}
       ${
@@ -58,8 +58,10 @@ const countsText = (counts) =>
     .map(([state, count]) => `${count} ${stateLabel(state)}`)
     .join(', ');
 
-/** @param {{ issues: Partial<import('./api.js').IssuesAnswer>, onSelectEvent: (eventId: string) => void }} props */
-export const IssuesSummary = ({ issues, onSelectEvent }) => markup`
+/**
+ * @param {{ issues: Partial<import('./api.js').IssuesAnswer>, phaseNames?: Map<string, string | undefined>, onSelectEvent: (eventId: string) => void }} props
+ */
+export const IssuesSummary = ({ issues, phaseNames, onSelectEvent }) => markup`
   <p class="counts">${countsText(issues.counts)}</p>
   ${
     issues.issues.length === 0
@@ -67,7 +69,8 @@ export const IssuesSummary = ({ issues, onSelectEvent }) => markup`
       : markup`
       <ul class="issues">
         ${issues.issues.map(
-          (issue) => markup`<${Issue} key=${issue.issueId} issue=${issue} onSelectEvent=${onSelectEvent} />`,
+          (issue) =>
+            markup`<${Issue} key=${issue.issueId} issue=${issue} phaseNames=${phaseNames} onSelectEvent=${onSelectEvent} />`,
         )}
       </ul>
     `

@@ -4,7 +4,7 @@
 import { markup } from './markup.js';
 import { Since } from './panel.js';
 import { EventLink } from './references.js';
-import { humanise, listOf } from './words.js';
+import { humanise, idAsWords, listOf } from './words.js';
 
 const List = ({ title, items, empty, children }) =>
   items.length === 0 && empty === undefined
@@ -25,7 +25,7 @@ const voteText = (r) =>
 
 const Agreement = ({ agreement, onSelectEvent }) => markup`
   <li class=${`agreement agreement-${agreement.status}`}>
-    <strong>${agreement.title ?? agreement.agreementId}</strong>
+    <strong title=${agreement.agreementId}>${agreement.title ?? idAsWords(agreement.agreementId)}</strong>
     ${` (${humanise(agreement.kind)} agreement): `}
     <span class=${`state state-${agreement.status}`}>${humanise(agreement.status)}</span>
     <${Since} reference=${agreement.statusSince} onSelectEvent=${onSelectEvent} />
@@ -124,7 +124,7 @@ const deadlineState = (d) =>
 
 const Deadline = ({ deadline, onSelectEvent }) => markup`
   <li class=${`deadline deadline-${deadline.state === 'pending' && deadline.passed ? 'passed' : deadline.state}`}>
-    <strong>${deadline.description ?? deadline.deadlineId}</strong>
+    <strong title=${deadline.deadlineId}>${deadline.description ?? idAsWords(deadline.deadlineId)}</strong>
     ${`: ${deadline.deadline ?? 'no date'}, ${deadlineState(deadline)}`}
     <${Since} reference=${deadline.since} onSelectEvent=${onSelectEvent} />
   </li>

@@ -152,6 +152,25 @@ const Runs = ({ runs, x, y, describe }) =>
     `,
   );
 
+/** The colour key: each tone drawn, with the states it stands for here, and what the marks and the line mean. */
+const PictureKey = ({ states }) => {
+  const byTone = new Map();
+  for (const state of states)
+    byTone.set(toneOf(state), [...(byTone.get(toneOf(state)) ?? []), stateLabel(state)]);
+  return markup`
+    <ul class="picture-key" aria-label="Colour key">
+      ${[...byTone].map(
+        ([tone, labels]) =>
+          markup`<li key=${tone}><span class=${`key-swatch tone-${tone}`} aria-hidden="true"></span>${labels.join(', ')}</li>`,
+      )}
+      <li><span class="key-ring" aria-hidden="true"></span>a development that moved an issue or a phase</li>
+      <li><span class="key-dot" aria-hidden="true"></span>a development (choose a mark to open it)</li>
+      <li><span class="key-due" aria-hidden="true"></span>a phase's start-by or due date</li>
+      <li><span class="key-line" aria-hidden="true"></span>the date shown</li>
+    </ul>
+  `;
+};
+
 const stateOn = (runs, day) => runs.find((run) => run.from <= day && day < run.to)?.state;
 
 export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick }) => {
@@ -184,6 +203,14 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
     (phase) => phase.phaseId,
   );
   const tracks = TRACKS.filter(([, , read]) => samples.some((sample) => read(sample.status) !== undefined));
+  const drawnStates = new Set(
+    samples.flatMap((sample) => [
+      ...sample.issues.map((issue) => issue.state),
+      ...sample.phases.map((phase) => phase.state),
+      ...tracks.map(([, , read]) => read(sample.status)),
+    ]),
+  );
+  drawnStates.delete(undefined);
   let y = AXIS;
   const section = (title, count) => {
     const top = y;
@@ -294,6 +321,7 @@ export const Pictures = ({ samples, busy, timeline, bounds, dayNumber, onPick })
         </g>
         <line class="selected-date-line" x1=${selectedX} x2=${selectedX} y1=${AXIS - 6} y2=${height} data-day=${isoDayOf(dayNumber)} />
       </svg>
+      <${PictureKey} states=${[...drawnStates]} />
     </div>
   `;
 };

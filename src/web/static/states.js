@@ -23,6 +23,12 @@ const TONES = {
   collapsed: 'stopped',
   holding: 'done',
   violated: 'stopped',
+  // The deal
+  'no-deal': 'neutral',
+  disrupted: 'warning',
+  'party-withdrew': 'stopped',
+  ended: 'stopped',
+  concluded: 'done',
   // Deadlines and agreements
   met: 'done',
   missed: 'stopped',

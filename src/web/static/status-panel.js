@@ -5,7 +5,7 @@ import { markup } from './markup.js';
 import { NegotiationPanels } from './negotiation-panels.js';
 import { Fact, Since } from './panel.js';
 import { EventLink } from './references.js';
-import { distinctAttributions, humanise, listOf } from './words.js';
+import { distinctAttributions, humanise, idAsWords, listOf } from './words.js';
 
 const ledBy = (head) => (head ? `, led by ${head.name}${head.role ? ` (${head.role})` : ''}` : '');
 
@@ -76,7 +76,7 @@ const Stance = ({ stance, onSelectEvent }) => markup`
 const LatestProposal = ({ proposal, onSelectEvent }) => markup`
   <h3>Latest proposal</h3>
   <p>
-    <strong>${proposal.proposalId}</strong>
+    <strong title=${proposal.proposalId}>${idAsWords(proposal.proposalId)}</strong>
     ${`${proposal.author ? ` by ${proposal.author}` : ''}, ${proposal.status}`}
     <${Since} word="" reference=${proposal.tabled ?? proposal.announced} onSelectEvent=${onSelectEvent} />
   </p>
