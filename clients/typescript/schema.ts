@@ -882,11 +882,12 @@ export interface components {
         Health: {
             answerCache?: components["schemas"]["AnswerCacheStats"];
             cause?: string;
-            eventLoopDelay: components["schemas"]["EventLoopDelay"];
-            expensiveReads: components["schemas"]["ExpensiveReads"];
+            eventLoopDelay?: components["schemas"]["EventLoopDelay"];
+            expensiveReads?: components["schemas"]["ExpensiveReads"];
             ready: boolean;
+            reason?: string;
             status: "ok" | "degraded";
-            store: string;
+            store?: string;
             time: components["schemas"]["Instant"];
         };
         HistoryPage: {
@@ -2069,7 +2070,7 @@ export interface components {
         Ready: {
             /** @constant */
             ready: true;
-            store: string;
+            store?: string;
         };
         RecordedEvent: {
             confidence?: components["schemas"]["Confidence"];

@@ -55,6 +55,20 @@ export type Identity =
   /** A token was sent and is not valid. */
   | { readonly kind: 'invalid' };
 
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+export const isLoopback = (address: string): boolean =>
+  address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
+
+/**
+ * Whether a request may see the server's inner details (paths, disk space, queues): from this machine (its
+ * address past trusted proxies), with any valid token, or on an open server.
+ */
+export const seesDetails = (policy: AccessPolicy, req: Request): boolean => {
+  if (isLoopback(req.ip ?? '')) return true;
+  const identity = identityFor(policy, req);
+  return identity.kind === 'open' || identity.kind === 'principal';
+};
+
 const identityFor = (policy: AccessPolicy, req: Request): Identity => {
   if ('open' in policy) return { kind: 'open' };
   const token = presentedToken(req);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Tracker } from '../application/tracker';
 import { PrincipalSource, currentPrincipals } from '../auth';
 import { Clock, EventStore, systemClock } from '../store';
-import { AccessPolicy, OPEN_ACCESS, requireRole } from './access';
+import { AccessPolicy, OPEN_ACCESS, requireRole, seesDetails } from './access';
 import { AnswerCache, createAnswerCache } from './answer-cache';
 import { auditRoutes } from './audit-routes';
 import { checkpointRoutes } from './checkpoint-routes';
@@ -24,6 +24,7 @@ import { referenceRoutes } from './reference-routes';
 import { JSON_ONLY, methodNotAllowed, produces } from './route-support';
 import { StreamOptions, streamRoutes } from './stream-routes';
 import { Metrics, metricsRoutes, watchSources } from './metrics';
+import { duplicateKeyIn } from './duplicate-keys';
 import { schemaRoutes } from './schema-routes';
 import { exportRoutes } from './export-routes';
 import { LiveFeed } from '../application/live-feed';
@@ -84,6 +85,14 @@ const bodyParserProblem = (error: {
         status: 400,
         detail: `The body is not valid JSON: ${error.message ?? 'parse error'}.`,
         errors: [{ field: '(body)', reason: 'is not valid JSON' }],
+      };
+    case 'entity.duplicate.key':
+      return {
+        type: problemType('malformed-json'),
+        title: 'Duplicate key',
+        status: 400,
+        detail: `The body gives ${error.message ?? 'a key'} twice in one object; JSON readers disagree on which counts.`,
+        errors: [{ field: error.message ?? '(body)', reason: 'is given twice in the same object' }],
       };
     case 'entity.too.large':
       return bodyTooLargeProblem;
@@ -166,23 +175,31 @@ export const createApp = (options: AppOptions): express.Express => {
 
   // Cheap and never limited or queued: what a load balancer or an operator polls.
   const readiness = () => options.readiness?.state() ?? { ready: true };
-  app.get('/health', produces(JSON_ONLY), (_req, res) => {
+  // Open to all, but only this machine and token holders see what is inside (paths, disk, queues).
+  app.get('/health', produces(JSON_ONLY), (req, res) => {
     const ready = readiness();
-    res.json({
+    const brief = {
       status: ready.ready ? 'ok' : 'degraded',
-      store: options.storeName ?? 'unknown',
       ready: ready.ready,
-      ...(ready.cause === undefined ? {} : { cause: ready.cause }),
+      ...(ready.reason === undefined ? {} : { reason: ready.reason }),
       time: clock().toISOString(),
+    };
+    if (!seesDetails(access, req)) return res.json(brief);
+    return res.json({
+      ...brief,
+      store: options.storeName ?? 'unknown',
+      ...(ready.cause === undefined ? {} : { cause: ready.cause }),
       expensiveReads: admission.stats(),
       eventLoopDelay: loop.stats(),
       ...(answers === null ? {} : { answerCache: answers.stats() }),
     });
   });
-  app.get('/ready', (_req, res) => {
+  app.get('/ready', (req, res) => {
     const ready = readiness();
-    if (ready.cause !== undefined) return sendProblem(res, notReadyProblem(ready.cause));
-    res.json({ ready: true, store: options.storeName ?? 'unknown' });
+    const details = seesDetails(access, req);
+    if (ready.cause !== undefined)
+      return sendProblem(res, notReadyProblem(ready.cause, details ? undefined : ready.reason));
+    res.json({ ready: true, ...(details ? { store: options.storeName ?? 'unknown' } : {}) });
   });
   app.all('/health', methodNotAllowed('GET'));
   // Like /health, never limited: a scraper polls it.
@@ -210,6 +227,12 @@ export const createApp = (options: AppOptions): express.Express => {
       limit: options.bodyLimit ?? '2mb',
       strict: false,
       type: ['application/json', 'application/*+json'],
+      // Before JSON.parse, which would keep the last of two equal keys without a word.
+      verify: (_req, _res, body) => {
+        const duplicate = duplicateKeyIn(body.toString('utf8'));
+        if (duplicate !== undefined)
+          throw Object.assign(new Error(duplicate), { status: 400, type: 'entity.duplicate.key' });
+      },
     }),
   );
 

@@ -38,14 +38,14 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
-          : PAGE_FILES.test(req.url ?? '')
+          : PAGE_FILES.test(urlOf(req))
             ? 'debug'
             : 'info',
     // The line says it all without its fields: what was asked, the answer, how long it took.
     customSuccessMessage: (req, res, responseTime) =>
-      `${req.method} ${redactedUrl(req.url ?? '')} ${res.statusCode} ${Math.round(responseTime)} ms`,
+      `${req.method} ${redactedUrl(urlOf(req))} ${res.statusCode} ${Math.round(responseTime)} ms`,
     customErrorMessage: (req, res, error) =>
-      `${req.method} ${redactedUrl(req.url ?? '')} ${res.statusCode} failed: ${error.message}`,
+      `${req.method} ${redactedUrl(urlOf(req))} ${res.statusCode} failed: ${error.message}`,
     // One short line per request: what was asked, by whom, and the answer's status; never a header's value.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
@@ -59,31 +59,57 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
   });
 };
 
+/** The URL as asked: a mounted handler (express.static under /static) sees `req.url` without its mount. */
+const urlOf = (req: { url?: string; originalUrl?: string }): string => req.originalUrl ?? req.url ?? '';
+
 const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
 
-/** Query parameters that may carry a secret: their values never reach the logs. */
-const SECRET_PARAMETER =
-  /^(token|access_token|api_key|apikey|api-key|key|auth|authorization|password|secret)$/i;
+/**
+ * Names that may carry a secret, by pattern rather than by list: compared without case or punctuation and after
+ * decoding, so `api_token`, `X-Api-Key`, `accessToken`, `token%00` and `session_id` are all caught.
+ */
+const SECRET_NAME = /token|key|secret|passw|pwd|auth|bearer|jwt|session|cookie|credential|signature|sig$/;
 
-/** The URL with the values of secret-looking query parameters replaced by [Redacted]. */
+/** Path segments that are credentials themselves: this server's tokens, and JWT-shaped values. */
+const SECRET_SEGMENT = /^(nt_[A-Za-z0-9_-]+|ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+
+const decoded = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    // An undecodable name is compared as it came.
+    return raw;
+  }
+};
+
+const isSecretName = (raw: string): boolean =>
+  SECRET_NAME.test(
+    decoded(raw)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, ''),
+  );
+
+/**
+ * The URL with the values of secret-looking query parameters (split at & and ;) and any credential-shaped path
+ * segment replaced by [Redacted].
+ */
 export const redactedUrl = (url: string): string => {
   const query = url.indexOf('?');
-  if (query < 0) return url;
+  const path = (query < 0 ? url : url.slice(0, query))
+    .split('/')
+    .map((segment) => (SECRET_SEGMENT.test(decoded(segment)) ? '[Redacted]' : segment))
+    .join('/');
+  if (query < 0) return path;
   const redacted = url
     .slice(query + 1)
-    .split('&')
+    .split(/([&;])/)
     .map((part) => {
+      if (part === '&' || part === ';') return part;
       const equals = part.indexOf('=');
       const rawName = equals < 0 ? part : part.slice(0, equals);
-      let name = rawName;
-      try {
-        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-      } catch {
-        // An undecodable name is compared as it came.
-      }
-      return SECRET_PARAMETER.test(name.trim()) ? `${rawName}=[Redacted]` : part;
+      return isSecretName(rawName) ? `${rawName}=[Redacted]` : part;
     });
-  return `${url.slice(0, query)}?${redacted.join('&')}`;
+  return `${path}?${redacted.join('')}`;
 };
 
 /** Security headers; the web page is served from this origin only, so the policy allows nothing else. */

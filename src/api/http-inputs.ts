@@ -151,6 +151,11 @@ export const expectedRevisionFrom = (
       { field: 'If-Match', reason: 'must be a quoted revision such as "4" (an ETag from this API) or *' },
     ]);
   const revision = Number(match[1]);
+  // Past 2^53 a number no longer holds every integer: "9007199254740993" would be read as ...992.
+  if (!Number.isSafeInteger(revision))
+    return E.left([
+      { field: 'If-Match', reason: `must be a revision no greater than ${Number.MAX_SAFE_INTEGER}` },
+    ]);
   return E.right(revision < 0 ? { kind: 'no-stream' } : { kind: 'exact', revision });
 };
 

@@ -2,7 +2,7 @@ import { NextFunction, Request, RequestHandler, Response, Router } from 'express
 import * as E from 'fp-ts/Either';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EventStore } from '../store';
-import { AccessPolicy, requireRole } from './access';
+import { AccessPolicy, isLoopback, requireRole } from './access';
 import { AdmissionStats } from './admission';
 import { methodNotAllowed } from './route-support';
 
@@ -36,7 +36,8 @@ const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
 const routeOf = (req: Request): string => {
   const route = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
-  const page = PAGE_FILES.exec(req.path);
+  // A mounted handler (express.static under /static) leaves req.path without its mount: the URL as asked.
+  const page = PAGE_FILES.exec((req.originalUrl ?? req.url).split('?')[0] ?? '');
   return page === null ? '(unmatched)' : `/${page[1]}/{file}`;
 };
 
@@ -138,10 +139,6 @@ export const watchSources = (registry: Registry, sources: MetricsSources): void 
     },
   });
 };
-
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
-const isLoopback = (address: string): boolean =>
-  address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
 
 /**
  * GET /metrics: open from this machine (the address the request came from, past trusted proxies), to others only

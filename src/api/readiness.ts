@@ -9,10 +9,14 @@ import { problemType } from './problem-types';
  * Whether the server can do its job: the store takes writes. Probed at start, every few seconds and after a
  * failed write; a change is logged once, naming the cause. /health shows it, GET /ready answers 503 while not.
  */
+/** What kind of trouble, said to anyone; the cause (paths, messages) only to those who see details. */
+export type ReadinessReason = 'read-only' | 'locked' | 'disk-full' | 'store-failed';
+
 export interface ReadinessState {
   readonly ready: boolean;
   /** What is wrong and what to do about it, while not ready. */
   readonly cause?: string;
+  readonly reason?: ReadinessReason;
   readonly checkedAt?: string;
 }
 
@@ -28,6 +32,14 @@ export const NOT_READY_RETRY_AFTER_SECONDS = 5;
 
 /** A lock held for a commit is normal when servers share a file: only this many busy probes in a row count. */
 const BUSY_PROBES_BEFORE_LOCKED = 2;
+
+export const reasonOf = (failure: StoreFailure): ReadinessReason => {
+  const message = failure.message;
+  if (/readonly|read-only|EROFS|EACCES|EPERM/i.test(message)) return 'read-only';
+  if (/locked|busy/i.test(message)) return 'locked';
+  if (/full|ENOSPC/i.test(message)) return 'disk-full';
+  return 'store-failed';
+};
 
 /** What a store failure means for the person running the server. */
 export const causeOf = (failure: StoreFailure, store: string): string => {
@@ -73,7 +85,7 @@ export const createReadiness = (options: {
     }
     state = {
       ready: cause === undefined,
-      ...(cause === undefined ? {} : { cause }),
+      ...(cause === undefined || E.isRight(result) ? {} : { cause, reason: reasonOf(result.left) }),
       checkedAt: now().toISOString(),
     };
   };
@@ -87,11 +99,15 @@ export const createReadiness = (options: {
   };
 };
 
-export const notReadyProblem = (cause: string): Problem => ({
-  type: problemType('not-ready'),
-  title: 'Not ready: the store cannot take writes',
-  status: 503,
-  detail: `${cause}. Reads are still served; writes are refused until then. Retry after ${NOT_READY_RETRY_AFTER_SECONDS} s.`,
-  errors: [{ field: '(store)', reason: cause }],
-  retryAfterSeconds: NOT_READY_RETRY_AFTER_SECONDS,
-});
+/** The problem of a store that takes no writes: its cause in full, or (to others) only its reason class. */
+export const notReadyProblem = (cause: string, reason?: ReadinessReason): Problem => {
+  const said = reason === undefined ? cause : `the store cannot take writes (${reason})`;
+  return {
+    type: problemType('not-ready'),
+    title: 'Not ready: the store cannot take writes',
+    status: 503,
+    detail: `${said}. Reads are still served; writes are refused until then. Retry after ${NOT_READY_RETRY_AFTER_SECONDS} s.`,
+    errors: [{ field: '(store)', reason: reason ?? cause }],
+    retryAfterSeconds: NOT_READY_RETRY_AFTER_SECONDS,
+  };
+};

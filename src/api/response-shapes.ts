@@ -153,9 +153,15 @@ export const HealthShape = strictObject(
   'Health',
   {
     status: t.union([t.literal('ok'), t.literal('degraded')]),
-    store: t.string,
     ready: t.boolean,
     time: Instant,
+  },
+  {
+    /** The kind of trouble while not ready: read-only, locked, disk-full or store-failed. */
+    reason: t.string,
+    // Only to this machine and token holders:
+    store: t.string,
+    cause: t.string,
     expensiveReads: strictObject('ExpensiveReads', {
       running: Count,
       queued: Count,
@@ -168,9 +174,6 @@ export const HealthShape = strictObject(
       p99Ms: t.number,
       maxMs: t.number,
     }),
-  },
-  {
-    cause: t.string,
     answerCache: strictObject('AnswerCacheStats', {
       entries: Count,
       bytes: Count,
@@ -181,7 +184,7 @@ export const HealthShape = strictObject(
   },
 );
 
-export const ReadyShape = strictObject('Ready', { ready: t.literal(true), store: t.string });
+export const ReadyShape = strictObject('Ready', { ready: t.literal(true) }, { store: t.string });
 
 export const PrincipalsShape = strictObject('Principals', {
   principals: t.array(strictObject('PrincipalEntry', { principal: Name, role: t.string })),

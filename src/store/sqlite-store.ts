@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, statfsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { appendsThrough } from './append-plan';
 import { Clock, EventStore, systemClock } from './port';
@@ -76,12 +76,21 @@ const freeBytes = (file: string): number | undefined => {
 };
 
 /**
+ * A new store file (and its folder) readable by this user alone: the log names sources and who recorded what.
+ * SQLite gives its WAL and shared-memory files the main file's permissions.
+ */
+const createOwnerOnly = (file: string): void => {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+};
+
+/**
  * The embedded durable default: one SQLite file in WAL mode with synchronous=FULL, so an acknowledged append
  * survives a crash; each append is one IMMEDIATE transaction, so a batch lands whole or not at all.
  */
 export const createSqliteEventStore = (options: SqliteStoreOptions): SqliteEventStore => {
   const clock = options.clock ?? systemClock;
-  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  if (options.file !== ':memory:' && options.readonly !== true) createOwnerOnly(options.file);
   const db = new Database(options.file, { readonly: options.readonly === true });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -5,6 +5,7 @@ import { AccessPolicy, createApp } from '../../src/api';
 import { createTracker } from '../../src/application/tracker';
 import { hashToken, parseTokenSpec, principalLookup } from '../../src/auth';
 import { createLogger } from '../../src/composition';
+import { timelinePage } from '../../src/web';
 import { createInMemoryEventStore } from '../../src/store';
 import { manualClock, unwrap } from '../support/builders';
 
@@ -232,6 +233,25 @@ describe('hardening limits', () => {
       expect(messages[0]).toMatch(/GET \/health 200 \d+ ms/);
       expect(messages[1]).toMatch(/GET \/negotiations\/nope\/status\?token=\[Redacted\] 400 \d+ ms/);
       expect(lines.join('\n')).not.toContain('s3cret');
+    }
+  });
+
+  it("logs the page's files at debug, by the address asked", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    for (const level of ['info', 'debug'] as const) {
+      lines.length = 0;
+      const logger = createLogger({ logLevel: level }, false, sink);
+      const { app } = build({ ...(logger === undefined ? {} : { logger }), extraRoutes: timelinePage() });
+      await request(app).get('/static/app.js').expect(200);
+      expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(
+        level === 'info' ? [] : [expect.stringMatching(/^GET \/static\/app\.js 200 \d+ ms$/)],
+      );
     }
   });
 });

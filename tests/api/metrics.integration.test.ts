@@ -55,13 +55,17 @@ describe('GET /metrics on the composed server', () => {
     unwrap(
       await runtime.tracker.append({
         negotiationId: 'doha',
-        events: [reported('TalksResumed', { venue: 'Doha' }), reported('TalksStalled', { reason: 'consultations' })],
+        events: [
+          reported('TalksResumed', { venue: 'Doha' }),
+          reported('TalksStalled', { reason: 'consultations' }),
+        ],
         expectedRevision: { kind: 'any' },
         recordedBy: 'test',
       })(),
     );
     await request(app).get('/negotiations/doha/status').expect(200);
     await request(app).get('/negotiations/doha/status?asOf=2025-01-01').expect(200);
+    await request(app).get('/static/app.js').expect(200);
     const scraped = await request(app).get('/metrics').expect(200);
     expect(scraped.headers['content-type']).toMatch(/^text\/plain/);
     const text = scraped.text;
@@ -71,6 +75,7 @@ describe('GET /metrics on the composed server', () => {
     // Ids never become labels.
     expect(text).not.toContain('route="/negotiations/doha');
     expect(sample(text, 'http_request_duration_seconds_count', `${statusRoute},status="200"`)).toBe(2);
+    expect(sample(text, 'http_requests_total', 'method="GET",route="/static/{file}",status="200"')).toBe(1);
     expect(sample(text, 'tracker_events_appended_total')).toBe(2);
     expect(sample(text, 'tracker_store_failures_total')).toBeUndefined();
     expect(sample(text, 'tracker_expensive_reads_queued')).toBe(0);

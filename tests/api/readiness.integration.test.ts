@@ -9,6 +9,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api';
 import { createReadiness } from '../../src/api/readiness';
 import { createTracker } from '../../src/application/tracker';
+import { hashToken, principalLookup } from '../../src/auth';
 import { decodeNewEvent } from '../../src/domain';
 import { EventToAppend, SqliteEventStore, createSqliteEventStore } from '../../src/store';
 import { manualClock, unwrap } from '../support/builders';
@@ -41,7 +42,7 @@ describe('readiness of the embedded store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const serve = (store: SqliteEventStore) => {
+  const serve = (store: SqliteEventStore, overrides: Partial<Parameters<typeof createApp>[0]> = {}) => {
     const lines: string[] = [];
     const logger = pino(
       { level: 'info' },
@@ -64,6 +65,7 @@ describe('readiness of the embedded store', () => {
       storeName: 'sqlite',
       readiness,
       writesPerMinute: 1_000,
+      ...overrides,
     });
     return { app, readiness, lines };
   };
@@ -109,6 +111,29 @@ describe('readiness of the embedded store', () => {
     expect(write.headers['retry-after']).toBeDefined();
     expect(write.body.detail).toContain('the store is read-only for this server');
     expect(unwrap(await store.readStream(NEGOTIATION)())).toHaveLength(1);
+    readiness.stop();
+    await store.close();
+  });
+
+  it('tells another machine without a token only that it is not ready and why in a word, never where', async () => {
+    const store = createSqliteEventStore({ file, clock, readonly: true });
+    const token = 'nt_readiness-operator-token';
+    const principals = [{ principal: 'operator', role: 'reader' as const, tokenSha256: hashToken(token) }];
+    const { app, readiness } = serve(store, {
+      access: { principalFor: principalLookup(principals), readsRequireAuth: false },
+      trustProxy: 'loopback',
+    });
+    await readiness.recheck();
+    const outside = { 'X-Forwarded-For': '203.0.113.7' };
+    const health = await request(app).get('/health').set(outside).expect(200);
+    expect(Object.keys(health.body).sort()).toEqual(['ready', 'reason', 'status', 'time']);
+    expect(health.body).toMatchObject({ status: 'degraded', ready: false, reason: 'read-only' });
+    const ready = await request(app).get('/ready').set(outside).expect(503);
+    expect(ready.body.errors).toEqual([{ field: '(store)', reason: 'read-only' }]);
+    for (const answer of [health, ready]) expect(answer.text).not.toContain(dir);
+    const withToken = await request(app).get('/health').set(outside).set('Authorization', `Bearer ${token}`);
+    expect(withToken.body.cause).toContain(file);
+    expect((await request(app).get('/health').expect(200)).body.cause).toContain(file);
     readiness.stop();
     await store.close();
   });

@@ -448,13 +448,22 @@ describeIfReady('the timeline page in headless Chromium, on the reference story'
   });
 
   it("records a development from the form, and shows a bad field's error beside that field", async () => {
-    const layoutBefore = await page.locator('.layout').boundingBox();
     await page.getByRole('button', { name: 'Record a development' }).click();
     const form = page.getByRole('region', { name: 'Record a development' });
     await form.getByLabel('Writer token').fill(writer.token);
     // A modal dialog over the page: nothing of the page moves or is drawn over in place.
     expect(await page.locator('#record-dialog').evaluate((dialog) => dialog.matches(':modal'))).toBe(true);
-    expect((await page.locator('.layout').boundingBox())?.y).toBe(layoutBefore?.y);
+    // In the top layer, out of the page's flow: the page keeps its place under it.
+    expect(
+      await page
+        .locator('#record-dialog')
+        .evaluate(
+          (dialog) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { position: string } }
+            ).getComputedStyle(dialog).position,
+        ),
+    ).toBe('fixed');
     await form.getByLabel('Event type').selectOption('TalksStalled');
     await form.getByLabel('Occurred at').fill('2025-01-13');
     await form.getByLabel('Reported at').fill('2025-01-13');
