@@ -8203,6 +8203,8 @@ export interface operations {
                         treeSize: number;
                         eventHash: string;
                         proof: string[];
+                    } & {
+                        leafHash?: string;
                     };
                 };
             };

@@ -12,7 +12,14 @@ import {
 } from '../application/log-audit';
 import { STORE_FILE_NAME, loadSigner } from '../composition';
 import { Config } from '../config';
-import { eventLeafHash, openStoreFileForAudit, verifyConsistency, verifyInclusion } from '../store';
+import { decodeStoredEvent } from '../domain';
+import {
+  eventLeafHash,
+  hashVerifies,
+  openStoreFileForAudit,
+  verifyConsistency,
+  verifyInclusion,
+} from '../store';
 import {
   Checkpoint,
   ConsistencyProofDocument,
@@ -51,7 +58,7 @@ const readJson = <A>(file: string, what: string, decode: (u: unknown) => E.Eithe
   }
   const decoded = decode(parsed);
   if (E.isLeft(decoded))
-    throw new CliFailure(`the ${what} ${file} is not a proof this tool reads`, EXIT.refused);
+    throw new CliFailure(`the ${what} ${file} is not one this tool reads`, EXIT.refused);
   return decoded.right;
 };
 
@@ -248,8 +255,27 @@ export const registerAuditCommands = (program: Command): void => {
             const proof = await proveConsistency(store, older.size, checkpoint.right.size)();
             if (E.isLeft(proof))
               throw new CliFailure(
-                `${options.since} is not a checkpoint of this log's past: ${JSON.stringify(proof.left)}`,
-                EXIT.refused,
+                proof.left._tag === 'TreeSizeOutOfRange'
+                  ? `the log no longer extends ${options.since}: it holds fewer events than that checkpoint's ${older.size} (truncated); nothing written`
+                  : `no consistency proof from ${options.since}: ${JSON.stringify(proof.left)}`,
+                proof.left._tag === 'TreeSizeOutOfRange' ? EXIT.notExtended : EXIT.storeFailure,
+              );
+            // The proof is checked before anything is written: a store rewritten since the older checkpoint
+            // has no proof that holds, and saying "written" would hide it until someone verified.
+            const now = openCheckpoint(checkpoint.right.note, keyFromText(signer.verifierKey));
+            const holds =
+              E.isRight(now) &&
+              verifyConsistency(
+                older.size,
+                now.right.size,
+                proof.right.proof.map((p) => Buffer.from(p, 'base64')),
+                older.rootHash,
+                now.right.rootHash,
+              );
+            if (!holds)
+              throw new CliFailure(
+                `the log no longer extends ${options.since}: what was recorded before its ${older.size} events was rewritten, truncated or reordered since; nothing written`,
+                EXIT.notExtended,
               );
             writeFileSync(options.proofOut, `${JSON.stringify(proof.right, null, 2)}\n`);
           }
@@ -270,7 +296,11 @@ export const registerAuditCommands = (program: Command): void => {
     )
     .requiredOption('--key <file>', "the log's public key (verifier key format, GET /checkpoint/key)")
     .requiredOption('--checkpoint <file>', 'a signed checkpoint')
-    .option('--inclusion <file>', 'an inclusion proof for the checkpoint tree size')
+    .option('--inclusion <file>', 'an inclusion proof for the checkpoint tree size (with --event)')
+    .option(
+      '--event <file>',
+      'the event the inclusion proof is about, as recorded (GET /negotiations/{id}/events/{eventId})',
+    )
     .option('--since <file>', 'an older checkpoint that the checkpoint should extend')
     .option('--consistency <file>', 'the consistency proof from --since to --checkpoint')
     .action(
@@ -279,11 +309,15 @@ export const registerAuditCommands = (program: Command): void => {
           key: string;
           checkpoint: string;
           inclusion?: string;
+          event?: string;
           since?: string;
           consistency?: string;
         }) => {
           if ((options.since === undefined) !== (options.consistency === undefined))
             throw new CliFailure('--since and --consistency go together', EXIT.usage);
+          // A proof names its event only by its own say: the event's bytes are what bind it.
+          if ((options.inclusion === undefined) !== (options.event === undefined))
+            throw new CliFailure('--inclusion and --event go together', EXIT.usage);
           const key = keyFrom(options.key);
           const checkpoint = checkpointFrom(options.checkpoint, key);
           console.log(`checkpoint signed by ${key.name}: ${checkpoint.size} events`);
@@ -291,6 +325,7 @@ export const registerAuditCommands = (program: Command): void => {
             const proof = readJson(options.inclusion, 'inclusion proof', (u) =>
               InclusionProofDocument.decode(u),
             );
+            bindEvent(proof, options.event ?? '');
             const holds =
               proof.treeSize === checkpoint.size &&
               verifyInclusion(
@@ -335,6 +370,33 @@ export const registerAuditCommands = (program: Command): void => {
         },
       ),
     );
+};
+
+/**
+ * Holds an inclusion proof to the event it names: the event given (as recorded) must be that event, its hash must
+ * be what its own canonical bytes hash to, and be the hash the proof's leaf is made of. Otherwise a proof of one
+ * event relabelled with another's id would verify.
+ */
+const bindEvent = (proof: InclusionProofDocument, file: string): void => {
+  const given = readJson(file, 'event', (u) => {
+    const { position: _position, ...recorded } = (typeof u === 'object' && u !== null ? u : {}) as Record<
+      string,
+      unknown
+    >;
+    return decodeStoredEvent(recorded, 0);
+  });
+  const mismatch =
+    given.id !== proof.eventId
+      ? `the event in ${file} is ${given.id}, the proof is about ${proof.eventId}`
+      : !hashVerifies(given)
+        ? `the event ${given.id} in ${file} does not hash to its own recorded hash (its content was altered)`
+        : given.hash !== proof.eventHash
+          ? `the event ${given.id} hashes to ${given.hash}, the proof's leaf is made of ${proof.eventHash}`
+          : proof.leafHash !== undefined && proof.leafHash !== eventLeafHash(given.hash).toString('hex')
+            ? `the proof's leaf hash ${proof.leafHash} is not the leaf of the event's hash`
+            : undefined;
+  if (mismatch !== undefined)
+    throw new CliFailure(`the inclusion proof does not verify: ${mismatch}`, EXIT.proofInvalid);
 };
 
 const keyFromText = (text: string): VerifierKey => {

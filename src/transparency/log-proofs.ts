@@ -7,6 +7,7 @@ import {
   LogTreeSnapshot,
   StoreFailure,
   consistencyProof,
+  eventLeafHash,
   inclusionProof,
   rootAt,
 } from '../store';
@@ -27,14 +28,21 @@ const Hashes = t.readonlyArray(t.string);
 
 /** An inclusion proof as served and saved: enough, with a checkpoint of `treeSize`, to check offline. */
 export const InclusionProofDocument = t.readonly(
-  t.type({
-    eventId: t.string,
-    leafIndex: t.number,
-    treeSize: t.number,
-    /** The event's stored hash (hex): the leaf is SHA-256(0x00 || these 32 bytes). */
-    eventHash: t.string,
-    proof: Hashes,
-  }),
+  t.intersection([
+    t.type({
+      eventId: t.string,
+      leafIndex: t.number,
+      treeSize: t.number,
+      /** The event's stored hash (hex): what its canonical bytes hash to; the leaf is made of it. */
+      eventHash: t.string,
+      proof: Hashes,
+    }),
+    // Absent from proofs saved before it was given; checked against eventHash when present.
+    t.partial({
+      /** The leaf itself (hex): SHA-256(0x00 || the event hash's 32 bytes). */
+      leafHash: t.string,
+    }),
+  ]),
 );
 export type InclusionProofDocument = t.TypeOf<typeof InclusionProofDocument>;
 
@@ -84,6 +92,7 @@ export const proveInclusion = (
         leafIndex: leaf.index,
         treeSize: size,
         eventHash: leaf.eventHash,
+        leafHash: eventLeafHash(leaf.eventHash).toString('hex'),
         proof: base64(inclusionProof(tree, leaf.index, size)),
       })),
     );

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -90,6 +90,23 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     return result;
   };
   const withCheckpoint = ['--checkpoint', join(saved, 'checkpoint.txt'), '--key', join(saved, 'key.txt')];
+
+  /** `checkpoint --since` the saved checkpoint, into a fresh folder: what it exits with and which files it wrote. */
+  const checkpointSince = (dir: string) => {
+    const out = mkdtempSync(join(tmpdir(), 'tracker-since-'));
+    dirs.push(out);
+    const result = run(
+      dir,
+      'checkpoint',
+      '--since',
+      join(saved, 'checkpoint.txt'),
+      '--proof-out',
+      join(out, 'proof.json'),
+      '--out',
+      join(out, 'now.txt'),
+    );
+    return { ...result, written: readdirSync(out) };
+  };
 
   const eventOf = (db: Database.Database, negotiationId: string, revision: number) =>
     db
@@ -224,6 +241,8 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(result.stderr).toContain(
       "(checkpoint): not-extended: the first 62 events no longer hash to the checkpoint's root",
     );
+    expect(checkpointSince(dir)).toMatchObject({ code: 4, written: [] });
+    expect(checkpointSince(dir).stderr).toContain('rewritten, truncated or reordered since; nothing written');
   });
 
   it('catches a whole negotiation dropped, given a checkpoint from before', () => {
@@ -239,6 +258,7 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(result.stderr).toContain(
       '(checkpoint): not-extended: the log holds 59 events, fewer than the 62 the checkpoint covers: events were removed since',
     );
+    expect(checkpointSince(dir)).toMatchObject({ code: 4, written: [] });
   });
 
   it('reports an undecodable date and a real break elsewhere, both by name', () => {
@@ -272,23 +292,46 @@ describeIfBuilt('verify against someone with write access to the store file', ()
     expect(verify(dir).stderr).toContain('trigger events_are_immutable is missing');
   });
 
-  it('checks an inclusion proof offline against the saved checkpoint, and refuses a forged one (exit 5)', async () => {
+  it('checks an inclusion proof offline, bound to its event, and refuses a forged or relabelled one (exit 5)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tracker-proof-'));
     dirs.push(dir);
     cpSync(base, dir, { recursive: true });
     const store = createSqliteEventStore({ file: join(dir, 'events.sqlite') });
     const proof = unwrap(await proveInclusion(store, gaza[12] ?? '', 62)());
+    const events = unwrap(await store.readStream(REFERENCE_ID)());
     await store.close();
-    writeFileSync(join(saved, 'proof.json'), JSON.stringify(proof));
+    const write = (name: string, value: unknown) => {
+      writeFileSync(join(saved, name), JSON.stringify(value));
+      return join(saved, name);
+    };
+    const event12 = write('event-12.json', events[12]);
+    const event13 = write('event-13.json', events[13]);
     const args = ['--key', join(saved, 'key.txt'), '--checkpoint', join(saved, 'checkpoint.txt')];
-    const checked = run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'proof.json'));
+    const check = (proofFile: string, eventFile: string) =>
+      run(dir, 'verify-proof', ...args, '--inclusion', proofFile, '--event', eventFile);
+    expect(proof.leafHash).toMatch(/^[0-9a-f]{64}$/);
+    const checked = check(write('proof.json', proof), event12);
+    expect(checked.stderr).toBe('');
     expect(checked.code).toBe(0);
     expect(checked.stdout).toContain(`event ${gaza[12]} (hash ${proof.eventHash}) is leaf 12 of it`);
-    writeFileSync(join(saved, 'forged.json'), JSON.stringify({ ...proof, eventHash: 'ab'.repeat(32) }));
-    const forged = run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'forged.json'));
+    // Relabelled to another event: the event given is not the one named, or does not make that leaf.
+    const relabelled = write('relabelled.json', { ...proof, eventId: gaza[13] });
+    expect(check(relabelled, event12).stderr).toContain(`the event in ${event12} is ${gaza[12]}`);
+    const other = check(relabelled, event13);
+    expect(other.code).toBe(5);
+    expect(other.stderr).toContain(`the event ${gaza[13]} hashes to`);
+    const altered = write('altered.json', { ...events[12], summary: 'words nobody wrote' });
+    expect(check(join(saved, 'proof.json'), altered).stderr).toContain(
+      'does not hash to its own recorded hash',
+    );
+    const forged = check(
+      write('forged.json', { ...proof, eventHash: 'ab'.repeat(32), leafHash: undefined }),
+      event12,
+    );
     expect(forged.code).toBe(5);
     expect(forged.stderr).toContain('the inclusion proof does not verify');
-    expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'nothing.json')).code).toBe(6);
+    expect(run(dir, 'verify-proof', ...args, '--inclusion', join(saved, 'proof.json')).code).toBe(2);
+    expect(check(join(saved, 'nothing.json'), event12).code).toBe(6);
   });
 
   it('refuses a checkpoint whose signature does not verify (exit 5) and a missing store (exit 6)', () => {
