@@ -272,6 +272,20 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
     }
   };
 
+  /** One hostile request (the n-th kind, cyclically), its refusal checked and counted. */
+  const sendHostile = async (server: ServerProcess, n: number, loadRandom: Random, when: string) => {
+    const negotiationId = loadRandom.pick(negotiationIds);
+    const own = knowledge.get(negotiationId) ?? { negotiationId, targets: [] };
+    const attack = hostileRequest(n, loadRandom, own, `${when} hostile ${n}`);
+    if (attack.events.length > 0)
+      records.push({ negotiationId, events: attack.events, headers: {}, outcome: 'refused', hostile: true });
+    const answer = await counted(() => attack.send(server.url, negotiationId, auth));
+    if (answer.status !== attack.expected)
+      problems.push(`${when}: ${attack.name} answered ${answer.status}, expected ${attack.expected}`);
+    if (!isProblemWithFields(answer))
+      problems.push(`${when}: ${attack.name} answer is not problem+json naming a field`);
+  };
+
   /** Writers, a reader and (optionally) a hostile client until `stop` is set; the server may die under them. */
   const load = (server: ServerProcess, round: number, loadRandom: Random) => {
     let stopped = false;
@@ -329,26 +343,7 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
     };
     const hostileLoop = async () => {
       for (let n = hostileSent; !stopped; n += 1, hostileSent += 1)
-        await alive(async () => {
-          const negotiationId = loadRandom.pick(negotiationIds);
-          const own = knowledge.get(negotiationId) ?? { negotiationId, targets: [] };
-          const attack = hostileRequest(n, loadRandom, own, `r${round} hostile ${n}`);
-          if (attack.events.length > 0)
-            records.push({
-              negotiationId,
-              events: attack.events,
-              headers: {},
-              outcome: 'refused',
-              hostile: true,
-            });
-          const answer = await counted(() => attack.send(server.url, negotiationId, auth));
-          if (answer.status !== attack.expected)
-            problems.push(
-              `round ${round}: ${attack.name} answered ${answer.status}, expected ${attack.expected}`,
-            );
-          if (!isProblemWithFields(answer))
-            problems.push(`round ${round}: ${attack.name} answer is not problem+json naming a field`);
-        });
+        await alive(() => sendHostile(server, n, loadRandom, `round ${round}`));
     };
     const running = [
       ...Array.from({ length: writers }, (_, index) => writerLoop(index)),
@@ -379,6 +374,10 @@ export const runCrashRounds = async (options: CrashRunOptions): Promise<CrashRun
       const answer = await append(server, record);
       if (answer.status !== 201) problems.push(`opening ${negotiationId} answered ${answer.status}`);
     }
+    // Every kind of hostile request once before any kill: a round cut short must not leave a kind untried.
+    if (options.hostile === true)
+      for (; hostileSent < HOSTILE_KIND_COUNT; hostileSent += 1)
+        await sendHostile(server, hostileSent, random, 'before the first kill');
     for (let round = 0; round < options.rounds; round += 1) {
       if (options.deadline !== undefined && Date.now() > options.deadline) break;
       const running = load(server, round, seededRandom(random.integer(0, 2 ** 31)));
@@ -459,95 +458,100 @@ interface HostileRequest {
 }
 
 /** The n-th request of the hostile client: each kind in turn, all of them refused with a known status. */
+/** Every kind of hostile request, each built from a source of valid events. */
+const hostileKinds = (valid: () => WireEvent[]): Array<() => HostileRequest> => [
+  () => ({
+    name: 'malformed JSON',
+    expected: 400,
+    events: [],
+    send: (url, id, auth) => postEvents(url, id, '{"events": [{"type": ', auth),
+  }),
+  () => ({
+    name: 'text/plain body',
+    expected: 415,
+    events: [],
+    send: (url, id, auth) =>
+      send(`${url}/negotiations/${id}/events`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/plain' },
+        body: 'hello',
+      }),
+  }),
+  () => {
+    const events = valid();
+    return {
+      name: 'bad If-Match',
+      expected: 400,
+      events,
+      send: (url, id, auth) => postEvents(url, id, { events }, { ...auth, 'if-match': 'W/"soon"' }),
+    };
+  },
+  () => ({
+    name: 'oversized body',
+    expected: 413,
+    events: [],
+    send: (url, id, auth) => postEvents(url, id, { events: [], padding: 'x'.repeat(1536 * 1024) }, auth),
+  }),
+  () => {
+    const events = Array.from({ length: 1001 }, () => valid()[0] as WireEvent);
+    return {
+      name: 'too many events',
+      expected: 400,
+      events,
+      send: (url, id, auth) => postEvents(url, id, { events }, auth),
+    };
+  },
+  () => {
+    const events = valid();
+    return {
+      name: 'no token',
+      expected: 401,
+      events,
+      send: (url, id) => postEvents(url, id, { events }, {}),
+    };
+  },
+  () => {
+    const events = [...valid(), { ...(valid()[0] as WireEvent), occurredAt: '2024-02-30' }];
+    return {
+      name: 'one bad event in a batch',
+      expected: 400,
+      events: events.slice(0, 2),
+      send: (url, id, auth) => postEvents(url, id, { events }, auth),
+    };
+  },
+  () => {
+    const events = valid();
+    return {
+      name: 'If-None-Match on an existing negotiation',
+      expected: 412,
+      events,
+      send: (url, id, auth) => postEvents(url, id, { events }, { ...auth, 'if-none-match': '*' }),
+    };
+  },
+  () => ({
+    name: 'invalid asOf',
+    expected: 400,
+    events: [],
+    send: (url, id) => send(`${url}/negotiations/${id}/status?asOf=2024-13-45`),
+  }),
+  () => ({
+    name: 'unknown negotiation',
+    expected: 404,
+    events: [],
+    send: (url) => send(`${url}/negotiations/no-such-negotiation/issues`),
+  }),
+];
+
+/** How many kinds there are: a run sends each at least once before its first kill. */
+const HOSTILE_KIND_COUNT = hostileKinds(() => []).length;
+
 const hostileRequest = (
   n: number,
   random: Random,
   knowledge: NegotiationKnowledge,
   label: string,
 ): HostileRequest => {
-  const valid = () => batchOf(random, { ...knowledge, targets: [] }, 2, label);
-  const kinds: Array<() => HostileRequest> = [
-    () => ({
-      name: 'malformed JSON',
-      expected: 400,
-      events: [],
-      send: (url, id, auth) => postEvents(url, id, '{"events": [{"type": ', auth),
-    }),
-    () => ({
-      name: 'text/plain body',
-      expected: 415,
-      events: [],
-      send: (url, id, auth) =>
-        send(`${url}/negotiations/${id}/events`, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'text/plain' },
-          body: 'hello',
-        }),
-    }),
-    () => {
-      const events = valid();
-      return {
-        name: 'bad If-Match',
-        expected: 400,
-        events,
-        send: (url, id, auth) => postEvents(url, id, { events }, { ...auth, 'if-match': 'W/"soon"' }),
-      };
-    },
-    () => ({
-      name: 'oversized body',
-      expected: 413,
-      events: [],
-      send: (url, id, auth) => postEvents(url, id, { events: [], padding: 'x'.repeat(1536 * 1024) }, auth),
-    }),
-    () => {
-      const events = Array.from({ length: 1001 }, () => valid()[0] as WireEvent);
-      return {
-        name: 'too many events',
-        expected: 400,
-        events,
-        send: (url, id, auth) => postEvents(url, id, { events }, auth),
-      };
-    },
-    () => {
-      const events = valid();
-      return {
-        name: 'no token',
-        expected: 401,
-        events,
-        send: (url, id) => postEvents(url, id, { events }, {}),
-      };
-    },
-    () => {
-      const events = [...valid(), { ...(valid()[0] as WireEvent), occurredAt: '2024-02-30' }];
-      return {
-        name: 'one bad event in a batch',
-        expected: 400,
-        events: events.slice(0, 2),
-        send: (url, id, auth) => postEvents(url, id, { events }, auth),
-      };
-    },
-    () => {
-      const events = valid();
-      return {
-        name: 'If-None-Match on an existing negotiation',
-        expected: 412,
-        events,
-        send: (url, id, auth) => postEvents(url, id, { events }, { ...auth, 'if-none-match': '*' }),
-      };
-    },
-    () => ({
-      name: 'invalid asOf',
-      expected: 400,
-      events: [],
-      send: (url, id) => send(`${url}/negotiations/${id}/status?asOf=2024-13-45`),
-    }),
-    () => ({
-      name: 'unknown negotiation',
-      expected: 404,
-      events: [],
-      send: (url) => send(`${url}/negotiations/no-such-negotiation/issues`),
-    }),
-  ];
+  const kinds = hostileKinds(() => batchOf(random, { ...knowledge, targets: [] }, 2, label));
   const kind = kinds[n % kinds.length] ?? kinds[0];
   if (kind === undefined) throw new Error('no hostile request kinds');
   return kind();
