@@ -56,7 +56,7 @@ export type Identity =
   | { readonly kind: 'invalid' };
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
-export const isLoopback = (address: string): boolean =>
+const isLoopback = (address: string): boolean =>
   address === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address);
 
 /**

@@ -202,10 +202,10 @@ export const createApp = (options: AppOptions): express.Express => {
     res.json({ ready: true, ...(details ? { store: options.storeName ?? 'unknown' } : {}) });
   });
   app.all('/health', methodNotAllowed('GET'));
+  app.all('/ready', methodNotAllowed('GET'));
   // Like /health, never limited: a scraper polls it.
   if (options.metrics !== undefined)
     app.use(metricsRoutes(options.metrics.metrics.registry, access, options.metrics.open));
-  app.all('/ready', methodNotAllowed('GET'));
 
   // Each request is counted on its sender's budget: writers by principal, junk by address, reads apart.
   app.use(

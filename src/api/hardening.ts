@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { bodyTooLargeProblem, sendProblem } from './problem';
+import { PAGE_FILES, requestedUrl } from './route-support';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -38,14 +39,14 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
         ? 'error'
         : res.statusCode >= 400
           ? 'warn'
-          : PAGE_FILES.test(urlOf(req))
+          : PAGE_FILES.test(requestedUrl(req))
             ? 'debug'
             : 'info',
     // The line says it all without its fields: what was asked, the answer, how long it took.
     customSuccessMessage: (req, res, responseTime) =>
-      `${req.method} ${redactedUrl(urlOf(req))} ${res.statusCode} ${Math.round(responseTime)} ms`,
+      `${req.method} ${redactedUrl(requestedUrl(req))} ${res.statusCode} ${Math.round(responseTime)} ms`,
     customErrorMessage: (req, res, error) =>
-      `${req.method} ${redactedUrl(urlOf(req))} ${res.statusCode} failed: ${error.message}`,
+      `${req.method} ${redactedUrl(requestedUrl(req))} ${res.statusCode} failed: ${error.message}`,
     // One short line per request: what was asked, by whom, and the answer's status; never a header's value.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
@@ -58,11 +59,6 @@ export const requestContext = (logger: Logger | undefined): RequestHandler => {
     },
   });
 };
-
-/** The URL as asked: a mounted handler (express.static under /static) sees `req.url` without its mount. */
-const urlOf = (req: { url?: string; originalUrl?: string }): string => req.originalUrl ?? req.url ?? '';
-
-const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
 
 /**
  * Names that may carry a secret, by pattern rather than by list: compared without case or punctuation and after

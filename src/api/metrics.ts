@@ -2,9 +2,9 @@ import { NextFunction, Request, RequestHandler, Response, Router } from 'express
 import * as E from 'fp-ts/Either';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EventStore } from '../store';
-import { AccessPolicy, isLoopback, requireRole } from './access';
+import { AccessPolicy, requireRole, seesDetails } from './access';
 import { AdmissionStats } from './admission';
-import { methodNotAllowed } from './route-support';
+import { PAGE_FILES, methodNotAllowed, requestedUrl } from './route-support';
 
 /**
  * What an operator scrapes at GET /metrics (Prometheus text format, prom-client): requests by route and status
@@ -30,14 +30,12 @@ const isEither = (value: unknown): value is E.Either<{ _tag?: string }, unknown>
   ((value as { _tag?: unknown })._tag === 'Left' || (value as { _tag?: unknown })._tag === 'Right');
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
 
 /** The route as a template: ids stay out of the labels, so their number stays bounded. */
 const routeOf = (req: Request): string => {
   const route = (req.route as { path?: unknown } | undefined)?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
-  // A mounted handler (express.static under /static) leaves req.path without its mount: the URL as asked.
-  const page = PAGE_FILES.exec((req.originalUrl ?? req.url).split('?')[0] ?? '');
+  const page = PAGE_FILES.exec(requestedUrl(req));
   return page === null ? '(unmatched)' : `/${page[1]}/{file}`;
 };
 
@@ -80,13 +78,17 @@ export const createMetrics = (): Metrics => {
     next();
   };
 
-  const watchStore = (store: EventStore): EventStore =>
-    new Proxy(store, {
+  const watchStore = (store: EventStore): EventStore => {
+    // One wrapper per operation, made on first use: every read goes through here.
+    const wrappers = new Map<PropertyKey, unknown>();
+    return new Proxy(store, {
       get(target, property, receiver) {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== 'function') return value;
+        const made = wrappers.get(property);
+        if (made !== undefined) return made;
         const operation = String(property);
-        return (...args: unknown[]) => {
+        const wrapper = (...args: unknown[]) => {
           const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
           // The port's operations are TaskEithers (a Left is a failure when it is a StoreFailure); any other
           // function handed back (an unsubscribe) is called through unchanged.
@@ -102,8 +104,11 @@ export const createMetrics = (): Metrics => {
             return outcome;
           };
         };
+        wrappers.set(property, wrapper);
+        return wrapper;
       },
     });
+  };
 
   return { registry, requests, watchStore };
 };
@@ -141,14 +146,14 @@ export const watchSources = (registry: Registry, sources: MetricsSources): void 
 };
 
 /**
- * GET /metrics: open from this machine (the address the request came from, past trusted proxies), to others only
- * with a token (any role) unless `open` says the network is trusted.
+ * GET /metrics: open to whoever sees the server's details (this machine, past trusted proxies, or a valid token),
+ * to anyone when `open` says the network is trusted; others get the 401 of a missing token.
  */
 export const metricsRoutes = (registry: Registry, access: AccessPolicy, open: boolean): Router => {
   const router = Router();
   const withToken = requireRole({ ...access, readsRequireAuth: true }, 'reader');
   const guard = (req: Request, res: Response, next: NextFunction) =>
-    open || isLoopback(req.ip ?? '') ? next() : withToken(req, res, next);
+    open || seesDetails(access, req) ? next() : withToken(req, res, next);
   router.get('/metrics', guard, async (_req, res) => {
     res
       .set('Cache-Control', 'no-store')

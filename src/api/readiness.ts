@@ -5,13 +5,13 @@ import { StoreFailure } from '../store';
 import { Problem } from './problem';
 import { problemType } from './problem-types';
 
+/** What kind of trouble, said to anyone; the cause (paths, messages) only to those who see details. */
+export type ReadinessReason = 'read-only' | 'locked' | 'disk-full' | 'store-failed';
+
 /**
  * Whether the server can do its job: the store takes writes. Probed at start, every few seconds and after a
  * failed write; a change is logged once, naming the cause. /health shows it, GET /ready answers 503 while not.
  */
-/** What kind of trouble, said to anyone; the cause (paths, messages) only to those who see details. */
-export type ReadinessReason = 'read-only' | 'locked' | 'disk-full' | 'store-failed';
-
 export interface ReadinessState {
   readonly ready: boolean;
   /** What is wrong and what to do about it, while not ready. */
@@ -41,15 +41,19 @@ export const reasonOf = (failure: StoreFailure): ReadinessReason => {
   return 'store-failed';
 };
 
-/** What a store failure means for the person running the server. */
+/** What a store failure means for the person running the server: its reason class, said in full. */
 export const causeOf = (failure: StoreFailure, store: string): string => {
   const message = failure.message;
-  if (/readonly|read-only|EROFS|EACCES|EPERM/i.test(message))
-    return `${store} is read-only for this process (${message}): make it writable and restart the server`;
-  if (/locked|busy/i.test(message))
-    return `${store} is locked by another process (${message}): stop whatever holds it`;
-  if (/full|ENOSPC/i.test(message)) return `the disk holding ${store} is full (${message}): free some space`;
-  return `${store} cannot take writes: ${message}`;
+  switch (reasonOf(failure)) {
+    case 'read-only':
+      return `${store} is read-only for this process (${message}): make it writable and restart the server`;
+    case 'locked':
+      return `${store} is locked by another process (${message}): stop whatever holds it`;
+    case 'disk-full':
+      return `the disk holding ${store} is full (${message}): free some space`;
+    case 'store-failed':
+      return `${store} cannot take writes: ${message}`;
+  }
 };
 
 export const createReadiness = (options: {

@@ -14,6 +14,13 @@ import { problemType } from './problem-types';
 
 export const JSON_ONLY = ['application/json'] as const;
 
+/** The URL as asked: a mounted handler (express.static under /static) sees `req.url` without its mount. */
+export const requestedUrl = (req: { url?: string; originalUrl?: string }): string =>
+  req.originalUrl ?? req.url ?? '';
+
+/** The page's files (scripts, styles, libraries): dozens a page view, logged at debug, labelled by folder. */
+export const PAGE_FILES = /^\/(static|vendor|docs\/assets)\//;
+
 /**
  * Refuses with 406 a request whose Accept header names none of the media types the route answers with. The
  * problem itself is still sent as problem+json, as RFC 9110 allows.

@@ -122,7 +122,7 @@ export const streamRoutes = (
 
   router.get('/stream', (req, res) => follow(req, res, undefined));
   router.all('/stream', methodNotAllowed('GET'));
-  router.get('/negotiations/:negotiationId/stream', async (req, res) => {
+  router.get('/negotiations/:negotiationId/stream', (req, res) => {
     const id = negotiationIdOf(req);
     if (E.isLeft(id)) return sendProblem(res, id.left);
     return follow(req, res, id.right);

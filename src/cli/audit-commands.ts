@@ -57,8 +57,7 @@ const readJson = <A>(file: string, what: string, decode: (u: unknown) => E.Eithe
     throw new CliFailure(`the ${what} ${file} is not JSON`, EXIT.refused);
   }
   const decoded = decode(parsed);
-  if (E.isLeft(decoded))
-    throw new CliFailure(`the ${what} ${file} is not one this tool reads`, EXIT.refused);
+  if (E.isLeft(decoded)) throw new CliFailure(`the ${what} ${file} is not one this tool reads`, EXIT.refused);
   return decoded.right;
 };
 
@@ -262,17 +261,7 @@ export const registerAuditCommands = (program: Command): void => {
               );
             // The proof is checked before anything is written: a store rewritten since the older checkpoint
             // has no proof that holds, and saying "written" would hide it until someone verified.
-            const now = openCheckpoint(checkpoint.right.note, keyFromText(signer.verifierKey));
-            const holds =
-              E.isRight(now) &&
-              verifyConsistency(
-                older.size,
-                now.right.size,
-                proof.right.proof.map((p) => Buffer.from(p, 'base64')),
-                older.rootHash,
-                now.right.rootHash,
-              );
-            if (!holds)
+            if (!extendsTree(older, checkpoint.right, proof.right))
               throw new CliFailure(
                 `the log no longer extends ${options.since}: what was recorded before its ${older.size} events was rewritten, truncated or reordered since; nothing written`,
                 EXIT.notExtended,
@@ -332,7 +321,7 @@ export const registerAuditCommands = (program: Command): void => {
                 proof.leafIndex,
                 checkpoint.size,
                 eventLeafHash(proof.eventHash),
-                proof.proof.map((p) => Buffer.from(p, 'base64')),
+                hashesOf(proof.proof),
                 checkpoint.rootHash,
               );
             if (!holds)
@@ -347,17 +336,7 @@ export const registerAuditCommands = (program: Command): void => {
             const proof = readJson(options.consistency, 'consistency proof', (u) =>
               ConsistencyProofDocument.decode(u),
             );
-            const holds =
-              proof.from === older.size &&
-              proof.to === checkpoint.size &&
-              verifyConsistency(
-                older.size,
-                checkpoint.size,
-                proof.proof.map((p) => Buffer.from(p, 'base64')),
-                older.rootHash,
-                checkpoint.rootHash,
-              );
-            if (!holds)
+            if (!extendsTree(older, checkpoint, proof))
               throw new CliFailure(
                 `the consistency proof does not verify: the log of ${checkpoint.size} events does not extend the one of ${older.size}`,
                 EXIT.proofInvalid,
@@ -371,6 +350,18 @@ export const registerAuditCommands = (program: Command): void => {
       ),
     );
 };
+
+/** Whether a consistency proof shows the newer tree extends the older one (sizes as the proof names them). */
+const extendsTree = (
+  older: { readonly size: number; readonly rootHash: Buffer },
+  newer: { readonly size: number; readonly rootHash: Buffer },
+  proof: ConsistencyProofDocument,
+): boolean =>
+  proof.from === older.size &&
+  proof.to === newer.size &&
+  verifyConsistency(older.size, newer.size, hashesOf(proof.proof), older.rootHash, newer.rootHash);
+
+const hashesOf = (proof: readonly string[]): Buffer[] => proof.map((hash) => Buffer.from(hash, 'base64'));
 
 /**
  * Holds an inclusion proof to the event it names: the event given (as recorded) must be that event, its hash must

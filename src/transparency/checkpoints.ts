@@ -21,6 +21,8 @@ export const checkpointSigner = (key: SigningKey): CheckpointSigner => ({
 
 export interface SignedCheckpoint {
   readonly size: number;
+  /** The root the note signs, for checking proofs against it without reading the note back. */
+  readonly rootHash: Buffer;
   readonly note: string;
 }
 
@@ -31,5 +33,5 @@ export const currentCheckpoint = (
 ): TE.TaskEither<ProofError, SignedCheckpoint> =>
   pipe(
     treeHead(store),
-    TE.map((head) => ({ size: head.size, note: signer.sign(head) })),
+    TE.map((head) => ({ size: head.size, rootHash: head.rootHash, note: signer.sign(head) })),
   );

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/TaskEither';
@@ -81,6 +82,25 @@ describe('GET /metrics on the composed server', () => {
     expect(sample(text, 'tracker_expensive_reads_queued')).toBe(0);
     expect(sample(text, 'tracker_live_clients')).toBe(0);
     expect(sample(text, 'nodejs_eventloop_lag_p99_seconds')).toEqual(expect.any(Number));
+  });
+
+  it('counts the stream clients following the log while they follow', async () => {
+    const { runtime } = await start();
+    const server = runtime.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const leave = new AbortController();
+    try {
+      const stream = await fetch(`http://127.0.0.1:${port}/stream`, { signal: leave.signal });
+      // The first bytes (the retry and a comment) come once the follower is subscribed.
+      await stream.body?.getReader().read();
+      const following = await request(runtime.app).get('/metrics').expect(200);
+      expect(sample(following.text, 'tracker_live_clients')).toBe(1);
+    } finally {
+      leave.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('needs a token from another address, unless METRICS_OPEN', async () => {

@@ -214,15 +214,15 @@ const TimelinePage = ({ negotiationId }) => {
   const latestDay = useRef(undefined);
   useEffect(() => {
     if (log === undefined) return;
-    const { max } = boundsOf(log.timeline);
+    const logBounds = boundsOf(log.timeline);
     setDayNumber((current) =>
       current === undefined
-        ? initialDay(boundsOf(log.timeline))
+        ? initialDay(logBounds)
         : current === latestDay.current
-          ? max
+          ? logBounds.max
           : current,
     );
-    latestDay.current = max;
+    latestDay.current = logBounds.max;
   }, [log]);
 
   useEffect(() => {

@@ -9,7 +9,7 @@ const SHOWN_ISSUES = 3;
 
 /** The title of the agreement the deal is about, never its id when the log gave it a title. */
 const agreementTitle = (status) => {
-  const id = status.deal?.agreementId;
+  const id = status.deal.agreementId;
   if (id === undefined) return undefined;
   return status.agreements?.find((agreement) => agreement.agreementId === id)?.title ?? idAsWords(id);
 };
@@ -22,9 +22,9 @@ const Cell = ({ term, className, children }) => markup`
 `;
 
 const Deal = ({ status, onSelectEvent }) => {
-  const deal = status.deal ?? { state: 'no-deal', reasons: [] };
+  const deal = status.deal;
   const about = agreementTitle(status);
-  const reason = deal.reasons?.[0];
+  const reason = deal.reasons[0];
   return markup`
     <span class=${`state tone-${toneOf(deal.state)}`} data-deal=${deal.state}>${stateLabel(deal.state)}</span>
     ${about ? markup`<span class="headline-detail">${about}</span>` : null}
@@ -59,9 +59,10 @@ const Phases = ({ phases }) => {
     <ul class="headline-list headline-phases">
       ${list.map((phase) => {
         const met = phase.prerequisites.filter((prerequisite) => prerequisite.met).length;
+        const name = phase.name ?? idAsWords(phase.phaseId);
         return markup`
-          <li key=${phase.phaseId} title=${phase.name ?? idAsWords(phase.phaseId)}>
-            <a href="#phases">${phase.name ?? idAsWords(phase.phaseId)}</a>
+          <li key=${phase.phaseId} title=${name}>
+            <a href="#phases">${name}</a>
             <span class=${`state tone-${toneOf(phase.state)}`}>${stateLabel(phase.state)}</span>
             <span class="headline-detail">${`${met} of ${phase.prerequisites.length} met`}</span>
           </li>
