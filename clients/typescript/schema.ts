@@ -3449,7 +3449,6 @@ export interface components {
                 agreementId: string;
                 evidence: components["schemas"]["Evidence"];
             };
-            endorsements: components["schemas"]["Endorsement"][];
             /** @enum {string} */
             status: "agreed" | "expired" | "in-force" | "rejected" | "signed" | "superseded" | "terminated";
             statusSince: components["schemas"]["Evidence"];
@@ -3463,6 +3462,7 @@ export interface components {
             enteredIntoForce?: components["schemas"]["Evidence"];
             term?: components["schemas"]["Term"];
             earlierTerms: components["schemas"]["Term"][];
+            endorsements: components["schemas"]["Endorsement"][];
             scheduledVotes: components["schemas"]["ScheduledVote"][];
             signingConditions: components["schemas"]["PrerequisiteStatus"][];
             readyToSign: boolean;

@@ -316,9 +316,8 @@ const evaluateEndorsedBy: Evaluator<'endorsed-by'> = (context, prerequisite) => 
   const { state } = context;
   // An agreement named: its own endorsements (AgreementEndorsed); else the proposal's (ProposalEndorsed).
   if (prerequisite.agreementId !== undefined) {
-    const endorsement = entry(state.agreements.agreements, prerequisite.agreementId)?.endorsements.find((e) =>
-      e.endorsedBy.includes(prerequisite.body),
-    );
+    const endorsements = entry(state.agreements.agreements, prerequisite.agreementId)?.endorsements;
+    const endorsement = toArray(endorsements).find((e) => e.endorsedBy.includes(prerequisite.body));
     return {
       prerequisite,
       description: `${prerequisite.agreementId} endorsed by ${prerequisite.body}`,

@@ -1,5 +1,5 @@
 import { AgreementKind, Prerequisite } from '../../domain';
-import { Chain, append, latest, sizeOf } from '../chain';
+import { Chain, append, latest, sizeOf, toArray } from '../chain';
 import { DigestTable, skip } from '../digest-rules';
 import { DevelopmentOfType, Evidence, defined, withEntry, entry } from '../evidence';
 import { Termed, extendedTerm, termOf } from './terms';
@@ -83,7 +83,7 @@ export interface AgreementState extends Termed {
   /** The latest vote set for each body (RatificationScheduled). */
   readonly scheduledVotes: Readonly<Record<string, ScheduledVote>>;
   /** Outside bodies that endorsed it (a Security Council resolution, a regional organisation). */
-  readonly endorsements: readonly Endorsement[];
+  readonly endorsements: Chain<Endorsement> | undefined;
   readonly status: AgreementStatus;
   readonly statusSince: Evidence;
 }
@@ -155,7 +155,7 @@ const agreement = (state: AgreementsState, agreementId: string, evidence: Eviden
     withdrawals: {},
     signingConditions: [],
     scheduledVotes: {},
-    endorsements: [],
+    endorsements: undefined,
     earlierTerms: [],
     status: 'agreed',
     statusSince: evidence,
@@ -275,7 +275,7 @@ export const endorsed = (
   const { agreementId, endorsedBy, bodyKind, details } = event.payload;
   return updateAgreement(state, agreementId, evidence, (current) => ({
     ...current,
-    endorsements: [...current.endorsements, { endorsedBy, evidence, ...defined({ bodyKind, details }) }],
+    endorsements: append(current.endorsements, { endorsedBy, evidence, ...defined({ bodyKind, details }) }),
   }));
 };
 
@@ -322,8 +322,14 @@ export const agreementsInForce = (state: AgreementsState): AgreementState[] =>
 
 export type AgreementView = Omit<
   AgreementState,
-  'ratificationHistory' | 'ratifications' | 'withdrawals' | 'scheduledVotes' | 'signingConditions'
+  | 'ratificationHistory'
+  | 'ratifications'
+  | 'withdrawals'
+  | 'scheduledVotes'
+  | 'signingConditions'
+  | 'endorsements'
 > & {
+  readonly endorsements: readonly Endorsement[];
   /** Votes set for a date and not held since they were set. */
   readonly scheduledVotes: readonly ScheduledVote[];
   /** Its signing conditions, each judged at the date asked (see signingReadiness). */
@@ -356,6 +362,7 @@ export const agreementView = (
     withdrawals,
     scheduledVotes,
     signingConditions: _conditions,
+    endorsements,
     ...rest
   } = a;
   return {
@@ -369,6 +376,7 @@ export const agreementView = (
       (body) => entry(ratifications, body)?.outcome !== 'approved',
     ),
     ratificationCount: sizeOf(ratificationHistory),
+    endorsements: toArray(endorsements),
     withdrawals: Object.values(withdrawals),
     remainingParties: a.parties.filter((p) => entry(withdrawals, p) === undefined),
   };
